@@ -1,0 +1,7 @@
+"""Allow ``python -m ebprof``."""
+
+import sys
+
+from ebprof.cli import main
+
+sys.exit(main())

@@ -1,0 +1,100 @@
+"""Options and helpers shared by subcommands (repository selection, formats, progress)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ebprof.errors import RepoError, UserError
+from ebprof.repo import Repository, find_repo_root, load_repos_conf, open_repository
+
+
+def add_repo_options(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("repository")
+    g.add_argument("-r", "--repo", metavar="REPO", help="repository path or repos.conf name")
+    g.add_argument(
+        "--master",
+        metavar="PATH",
+        action="append",
+        default=[],
+        type=Path,
+        help="path of a master repository not in repos.conf (repeatable)",
+    )
+    g.add_argument(
+        "--config-root",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="where etc/portage/repos.conf lives (default: $PORTAGE_CONFIGROOT or /)",
+    )
+
+
+def add_jobs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="parallel jobs (default: number of CPUs)",
+    )
+
+
+def add_format_option(parser: argparse.ArgumentParser, choices: Sequence[str]) -> None:
+    parser.add_argument(
+        "--format", choices=list(choices), default=choices[0], help="output format"
+    )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {n}")
+    return n
+
+
+def config_root(args: argparse.Namespace) -> Path:
+    if args.config_root is not None:
+        return args.config_root
+    return Path(os.environ.get("PORTAGE_CONFIGROOT") or "/")
+
+
+def open_repo(
+    args: argparse.Namespace,
+    targets: Sequence[str] = (),
+    allow_missing_masters: bool = False,
+) -> Repository:
+    """The repository from ``-r``, else the one containing the first path target, else cwd."""
+    spec: str | Path | None = args.repo
+    if spec is None:
+        for t in targets:
+            if os.path.exists(t):
+                spec = find_repo_root(Path(t))
+                break
+        else:
+            spec = find_repo_root(Path.cwd())
+        if spec is None:
+            raise UserError("no repository: pass -r REPO, or run inside a repository")
+    try:
+        return open_repository(
+            spec,
+            load_repos_conf(config_root(args)),
+            args.master,
+            allow_missing_masters=allow_missing_masters,
+        )
+    except RepoError as e:
+        raise UserError(str(e)) from None
+
+
+def stdout_is_tty() -> bool:
+    return sys.stdout.isatty()
+
+
+def stderr_is_tty() -> bool:
+    return sys.stderr.isatty()

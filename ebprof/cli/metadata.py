@@ -1,0 +1,75 @@
+"""``ebprof metadata``: write a repository's md5-dict cache, as egencache does."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import msgspec
+
+from ebprof.cli.common import add_format_option, add_jobs_option, config_root
+from ebprof.cli.output import progress_bar
+from ebprof.daemon.pool import SourceOptions
+from ebprof.errors import RepoError, UserError
+from ebprof.metadata.regen import regen
+from ebprof.repo import load_repos_conf, open_repository
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "metadata",
+        help="generate metadata/md5-cache (byte-identical to egencache)",
+        description="Regenerate the md5-dict metadata cache of each repository, "
+        "incrementally: only packages whose ebuild or eclasses changed are sourced.",
+    )
+    p.add_argument("repos", nargs="*", metavar="REPO",
+                   help="repository path or repos.conf name (default: the current one)")
+    add_jobs_option(p)
+    add_format_option(p, ("plain", "json"))
+    p.add_argument("-f", "--force", action="store_true", help="regenerate every entry")
+    p.add_argument("-o", "--output", type=Path, metavar="DIR",
+                   help="write the cache under DIR instead of REPO/metadata/md5-cache")
+    p.add_argument("--strict", action="store_true",
+                   help="fail packages with bash-internal errors (no entry is written)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
+    p.add_argument("--master", metavar="PATH", action="append", default=[], type=Path,
+                   help="path of a master repository not in repos.conf (repeatable)")
+    p.add_argument("--config-root", metavar="DIR", type=Path, default=None)
+    p.set_defaults(func=run)  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> int:
+    specs = args.repos or ["."]
+    if args.output is not None and len(specs) > 1:
+        raise UserError("--output takes one repository")
+    conf = load_repos_conf(config_root(args))
+    status = 0
+    for spec in specs:
+        try:
+            repo = open_repository(spec, conf, args.master)
+        except RepoError as e:
+            raise UserError(str(e)) from None
+        out = args.output or repo.path / "metadata/md5-cache"
+        options = SourceOptions(jobs=args.jobs, timeout=args.timeout, strict=args.strict)
+        refs = list(repo.ebuilds())
+        with progress_bar(f"metadata {repo.name}", True) as update:
+            summary = regen(repo, refs, out, options, force=args.force, progress=update)
+        for r in summary.failed:
+            if args.format == "json":
+                sys.stdout.write(msgspec.json.encode(
+                    {"cpv": r.cpv, "status": r.status, "error": r.error}).decode() + "\n")
+            else:
+                print(f"{r.cpv}: {r.error}", file=sys.stderr)
+        line = {"repo": repo.name, "regenerated": summary.regenerated, "kept": summary.kept,
+                "removed": summary.removed, "failed": len(summary.failed),
+                "seconds": round(summary.seconds, 3)}  # fmt: skip
+        if args.format == "json":
+            sys.stdout.write(msgspec.json.encode(line).decode() + "\n")
+        else:
+            print(f"{repo.name}: regenerated {summary.regenerated}, kept {summary.kept}, "
+                  f"removed {summary.removed}, failed {len(summary.failed)} "
+                  f"in {summary.seconds:.2f}s")
+        if summary.failed:
+            status = 1
+    return status

@@ -1,0 +1,53 @@
+"""Formatting helpers shared by subcommands: durations, progress bars, failures."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from ebprof.model.records import SourceResult
+
+
+def ms(us: float) -> str:
+    """Microseconds as a short human duration."""
+    if us >= 1e6:
+        return f"{us / 1e6:.2f}s"
+    if us >= 1e3:
+        return f"{us / 1e3:.2f}ms"
+    return f"{us:.0f}µs"
+
+
+@contextmanager
+def progress_bar(label: str, enabled: bool) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr when it is a terminal; a no-op otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        f"[bold]{label}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def print_failures(results: list[SourceResult], file=None) -> None:
+    file = file or sys.stderr
+    failed = [r for r in results if not r.ok]
+    if not failed:
+        return
+    print(f"\n{len(failed)} package(s) failed:", file=file)
+    for r in failed:
+        print(f"  {r.cpv}: {r.status}: {r.error}", file=file)

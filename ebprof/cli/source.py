@@ -1,0 +1,143 @@
+"""``ebprof source``: source packages and time every ebuild and eclass inherit."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+
+import msgspec
+
+from ebprof.cli.common import add_format_option, add_jobs_option, add_repo_options, open_repo
+from ebprof.cli.output import ms, print_failures, progress_bar
+from ebprof.daemon.pool import SourceOptions
+from ebprof.errors import UserError
+from ebprof.model.records import SourceResult
+from ebprof.repo.targets import resolve
+from ebprof.sourcing import report
+from ebprof.sourcing.run import Bench, source
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "source",
+        help="source packages and time ebuilds and eclass inherits",
+        description="Source ebuilds in a restricted bash daemon (one fork per ebuild) and "
+        "report how long each took, with per-eclass inclusive and self times.",
+    )
+    p.add_argument("targets", nargs="*", metavar="TARGET",
+                   help="cat/pkg, atom, glob (dev-libs/*) or path; default: whole repository")
+    add_repo_options(p)
+    add_jobs_option(p)
+    add_format_option(p, ("plain", "csv", "json"))
+    p.add_argument("--eclass", action="append", default=[], metavar="NAME",
+                   help="only packages inheriting NAME, directly or not (repeatable)")
+    p.add_argument("--bench", metavar="RUNS|DURATION",
+                   help="source repeatedly (e.g. 5, or 10s) and show mean/min/max/σ")
+    p.add_argument("--bound", metavar="BOUND", help="only times matching, e.g. '>10ms'")
+    p.add_argument("--sort", action="store_true", help="sort by time, slowest last")
+    p.add_argument("--eclasses", action="store_true", help="show the inherit tree per package")
+    p.add_argument("--by-eclass", action="store_true",
+                   help="tree-wide table per eclass instead of per package")
+    p.add_argument("--strict", action="store_true",
+                   help="fail a package at its first bash-internal error (pkgcraft's rule)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="per-ebuild time limit (default 30)")
+    p.add_argument("--no-timing", action="store_true",
+                   help="do not time eclass inherits (to measure the instrumentation)")
+    p.add_argument("--no-eclass-cache", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=run)  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        bench = Bench.parse(args.bench) if args.bench else None
+        bound = report.parse_bound(args.bound) if args.bound else None
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    if args.timeout <= 0:
+        raise UserError("--timeout must be positive")
+    repo = open_repo(args, args.targets)
+    refs = resolve(repo, args.targets)
+    for name in args.eclass:
+        if repo.eclass_path(name) is None:
+            raise UserError(f"--eclass {name}: no such eclass in {repo.name} or its masters")
+    options = SourceOptions(
+        jobs=args.jobs,
+        timeout=args.timeout,
+        strict=args.strict,
+        timing=not args.no_timing,
+        cache_eclasses=not args.no_eclass_cache,
+    )
+    with progress_bar("sourcing", True) as update:
+        results = list(source(repo, refs, options, args.eclass, bench, update))
+    out = sys.stdout
+    if args.by_eclass:
+        _by_eclass(results, args.format, out)
+    else:
+        _packages(results, args, bound, out)
+    print_failures(results)
+    return 1 if any(not r.ok for r in results) else 0
+
+
+def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out) -> None:
+    stats = report.per_package(results)
+    stats = [s for s in stats if s.n and (bound is None or bound(s.mean))]
+    if args.sort:
+        stats.sort(key=lambda s: s.mean)
+    if args.format == "json":
+        for s in stats:
+            assert s.last is not None
+            row = {"cpv": s.cpv, "mean_us": round(s.mean), "min_us": s.min, "max_us": s.max,
+                   "stdev_us": round(s.stdev), "n": s.n, "status": s.last.status}
+            if args.eclasses:
+                row["inherits"] = msgspec.to_builtins(s.last.inherits)
+            out.write(msgspec.json.encode(row).decode() + "\n")
+        return
+    if args.format == "csv":
+        w = csv.writer(out)
+        w.writerow(["cpv", "mean_us", "min_us", "max_us", "stdev_us", "n"])
+        for s in stats:
+            w.writerow([s.cpv, round(s.mean), s.min, s.max, round(s.stdev), s.n])
+        return
+    for s in stats:
+        if args.bench:
+            out.write(f"{s.cpv}: mean {ms(s.mean)}, min {ms(s.min)}, max {ms(s.max)}, "
+                      f"σ {ms(s.stdev)}, N={s.n}\n")
+        else:
+            out.write(f"{s.cpv}: {ms(s.mean)}\n")
+        if args.eclasses and s.last is not None:
+            for top in s.last.inherits:
+                for depth, node in top.walk():
+                    out.write(f"  {'  ' * depth}{node.eclass}: {ms(node.inclusive_us)} "
+                              f"(self {ms(node.self_us)})\n")
+            out.write(f"  (ebuild self {ms(s.last.self_us)})\n")
+
+
+def _by_eclass(results: list[SourceResult], fmt: str, out) -> None:
+    rows, total = report.by_eclass(results)
+    if fmt == "json":
+        for r in rows:
+            out.write(msgspec.json.encode({
+                "eclass": r.name, "packages": r.packages, "inherits": r.inherits,
+                "self_us": r.self_us, "mean_self_us": round(r.mean_self_us()),
+                "inclusive_us": r.inclusive_us,
+                "share": round(r.self_us / total, 4) if total else 0.0,
+            }).decode() + "\n")  # fmt: skip
+        return
+    if fmt == "csv":
+        w = csv.writer(out)
+        w.writerow(["eclass", "packages", "inherits", "self_us", "mean_self_us",
+                    "inclusive_us", "share"])  # fmt: skip
+        for r in rows:
+            w.writerow([r.name, r.packages, r.inherits, r.self_us, round(r.mean_self_us()),
+                        r.inclusive_us, f"{r.self_us / total:.4f}" if total else "0"])
+        return
+    out.write(f"{'eclass':28} {'pkgs':>6} {'inherits':>8} {'self':>10} {'mean self':>10} "
+              f"{'inclusive':>10} {'share':>6}\n")
+    for r in rows:
+        share = 100 * r.self_us / total if total else 0.0
+        out.write(f"{r.name:28} {r.packages:6} {r.inherits:8} {ms(r.self_us):>10} "
+                  f"{ms(r.mean_self_us()):>10} {ms(r.inclusive_us):>10} {share:5.1f}%\n")
+    out.write(f"total sourcing time {ms(total)} over "
+              f"{sum(1 for x in results if x.ok)} package(s)\n")

@@ -1,0 +1,1 @@
+"""The sourcing daemon: a restricted bash that forks once per ebuild."""

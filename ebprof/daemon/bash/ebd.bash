@@ -1,0 +1,57 @@
+# ebprof sourcing daemon: the parent shell.
+#
+# Started by ebprof with a clean environment as
+#   bash --norc --noprofile ebd.bash LIBDIR RUNDIR INFD
+# It reads tab-separated commands from fd INFD and writes every reply to fd 2
+# as frames that start with "\n\x1e" (see ebprof/daemon/protocol.py). For each
+# ebuild it forks a restricted child at the top level of this file (not inside
+# a function, so the ebuild's global scope is bash's real global scope, as in
+# portage), waits for it and reports its exit status.
+
+__ebprof_libdir=$1
+__ebprof_rundir=$2
+__ebprof_tmp=$3
+exec {__ebprof_in}<&"${__ebprof_tmp}" {__ebprof_tmp}<&-
+exec 0</dev/null 1>/dev/null 99>/dev/null
+builtin cd -- "${__ebprof_rundir}" || exit 70
+builtin source "${__ebprof_libdir}/lib.bash" || exit 70
+set -m
+unset -v __ebprof_libdir __ebprof_tmp
+
+__ebprof_frame H "${__ebprof_protocol}" "${BASH_VERSION}" "$$"
+
+while IFS=$'\t' read -r -u "${__ebprof_in}" -a __ebprof_cmd; do
+	case ${__ebprof_cmd[0]} in
+	source)
+		# source SEQ FILE EBUILD CATEGORY PF P PN PV PR PVR EAPI FLAGS FILESDIR
+		(
+			exec {__ebprof_in}<&-
+			__ebprof_enter "${__ebprof_cmd[@]:1}"
+			__ebprof_t0=${EPOCHREALTIME}
+			builtin source "${__ebprof_file}"
+			__ebprof_t1=${EPOCHREALTIME}
+			__ebprof_leave
+		) &
+		__ebprof_pid=$!
+		wait "${__ebprof_pid}"
+		__ebprof_rc=$?
+		# Nothing an ebuild started may outlive its package.
+		kill -KILL -- "-${__ebprof_pid}" 2>/dev/null
+		__ebprof_frame D "${__ebprof_cmd[1]}" "${__ebprof_rc}"
+		;;
+	cache)
+		# cache NAME FUNCTION: define FUNCTION from fn/NAME.eclass (eclass text as a body)
+		__ebprof_cache "${__ebprof_cmd[1]}" "${__ebprof_cmd[2]}"
+		;;
+	ping)
+		__ebprof_frame P "${__ebprof_cmd[1]}"
+		;;
+	quit)
+		break
+		;;
+	*)
+		__ebprof_frame U "${__ebprof_cmd[0]}"
+		;;
+	esac
+done
+exit 0

@@ -1,0 +1,498 @@
+# ebprof sourcing daemon: functions loaded once by ebd.bash, before any fork.
+#
+# Internal names start with __ebprof_ and are made readonly at the end, so an
+# ebuild cannot replace them. PMS names (inherit, die, has, ...) stay plain, as
+# in portage, so eclasses may still define their own versions of EAPI-optional
+# helpers.
+
+__ebprof_protocol=1
+__ebprof_lib=${BASH_SOURCE[0]}
+__ebprof_interceptors=(awk bash cc egrep equery fgrep g++ gawk gcc grep javac
+	java-config nawk perl pkg-config python python-config sed)
+__ebprof_stubs=(diropts docompress dostrip exeopts get_KV insopts KV_major KV_micro
+	KV_minor KV_to_int libopts register_die_hook register_success_hook use useq usev
+	use_with use_enable usex in_iuse get_libdir best_version has_version portageq)
+__ebprof_keys=(DEPEND RDEPEND SLOT SRC_URI RESTRICT HOMEPAGE LICENSE DESCRIPTION
+	KEYWORDS INHERITED IUSE REQUIRED_USE PDEPEND BDEPEND EAPI PROPERTIES
+	DEFINED_PHASES IDEPEND INHERIT)
+declare -A __ebprof_cached=()
+declare -a __ebprof_events=()
+
+# ---------------------------------------------------------------- framing
+# A frame: "\n\x1e" TAG [WORD...] "\n"; with fields: "\n\x1e" TAG COUNT "\n" then
+# COUNT NUL-terminated fields. Bash strings cannot hold NUL, so fields need no escaping.
+__ebprof_frame() {
+	local IFS=' '
+	builtin printf '\n\x1e%s\n' "$*" >&2
+}
+
+__ebprof_fields() {
+	local tag=$1
+	shift
+	builtin printf '\n\x1e%s %d\n' "${tag}" "$#" >&2
+	(($#)) && builtin printf '%s\0' "$@" >&2
+}
+
+# Sets __ebprof_src and __ebprof_lineno to the innermost caller outside this file,
+# so a finding points at the ebuild or eclass line, not at our helpers.
+__ebprof_where() {
+	local i=1
+	while ((i < ${#BASH_SOURCE[@]})) && [[ ${BASH_SOURCE[i]} == "${__ebprof_lib}" ]]; do
+		((i++))
+	done
+	__ebprof_src=${BASH_SOURCE[i]}
+	__ebprof_lineno=${BASH_LINENO[i - 1]}
+}
+
+# __ebprof_note KIND MESSAGE: a finding at the caller's location.
+__ebprof_note() {
+	local __ebprof_src __ebprof_lineno
+	__ebprof_where
+	__ebprof_fields F "$1" "${__ebprof_src}" "${__ebprof_lineno}" "$2"
+}
+
+# ---------------------------------------------------------------- caching
+__ebprof_cache() {
+	builtin source "fn/$1.eclass"
+	if declare -F "$2" >/dev/null; then
+		__ebprof_cached[$1]=$2
+		__ebprof_frame C "$1" ok
+	else
+		__ebprof_frame C "$1" fail
+	fi
+}
+
+# ---------------------------------------------------------------- child setup
+__ebprof_enter() {
+	__ebprof_seq=$1 __ebprof_file=$2 EBUILD=$3 CATEGORY=$4 PF=$5 P=$6 PN=$7
+	PV=$8 PR=$9 PVR=${10} __ebprof_eapi=${11} __ebprof_flags=${12} FILESDIR=${13}
+	__ebprof_main=${BASHPID}
+	# The child announces itself: while it runs, it is the only writer on the stream.
+	__ebprof_frame S "${__ebprof_seq}" "${BASHPID}"
+	export CATEGORY PF P PN PV PR PVR EBUILD FILESDIR
+	export EBUILD_PHASE=depend EPREFIX= HOME=${PWD}/home T=${PWD}/temp TMPDIR=${PWD}/temp
+	export DISTDIR=${PWD}/distdir WORKDIR=${PWD}/work ECLASSDIR=${PWD}
+	export S=${WORKDIR}/${P}
+	declare -gix ECLASS_DEPTH=0
+	FUNCNEST=4096
+	local n=0
+	[[ ${__ebprof_eapi} == [0-9] ]] && n=${__ebprof_eapi}
+	__ebprof_n=${n}
+	((n < 5)) && unset -f usex
+	((n < 6)) && unset -f in_iuse get_libdir
+	((n < 7)) && unset -f ver_cut ver_rs ver_test
+	((n < 4)) && unset -f nonfatal
+	case ${n} in
+	[0-5]) BASH_COMPAT=3.2 ;;
+	[67]) BASH_COMPAT=4.2 ;;
+	8) BASH_COMPAT=5.0 ;;
+	esac
+	shopt -u patsub_replacement globskipdots 2>/dev/null
+	shopt -s expand_aliases
+	((n >= 6)) && shopt -s failglob
+	unset -v EAPI DEPEND RDEPEND PDEPEND BDEPEND IDEPEND PROPERTIES RESTRICT INHERITED \
+		IUSE REQUIRED_USE ECLASS E_IUSE E_REQUIRED_USE E_DEPEND E_RDEPEND E_PDEPEND \
+		E_BDEPEND E_IDEPEND E_PROPERTIES E_RESTRICT PORTAGE_EXPLICIT_INHERIT
+	# PATH, SHELL, ENV and BASH_ENV are locked by restricted mode itself.
+	enable -n history
+	trap '__ebprof_exited' EXIT
+	set -r
+}
+
+# Called when the child exits before __ebprof_leave (exit or die at global scope).
+__ebprof_exited() {
+	local rc=$?
+	[[ ${BASHPID} == "${__ebprof_main}" && -z ${__ebprof_done} ]] || return
+	__ebprof_fields F exit "${__ebprof_file}" "" \
+		"exit ${rc} called while sourcing: no metadata"
+}
+
+# ---------------------------------------------------------------- child teardown
+# Portage's post-processing of the depend phase, then the result frame.
+__ebprof_leave() {
+	trap - EXIT
+	__ebprof_done=1
+	local __ebprof_reached=${__ebprof_eof}
+	((__ebprof_n >= 6)) && shopt -u failglob
+	[[ -v EAPI ]] || EAPI=0
+	case ${EAPI} in
+	0 | 1 | 2 | 3) export RDEPEND=${RDEPEND-${DEPEND}} ;;
+	esac
+	IUSE+="${IUSE:+ }${E_IUSE}"
+	DEPEND+="${DEPEND:+ }${E_DEPEND}"
+	RDEPEND+="${RDEPEND:+ }${E_RDEPEND}"
+	PDEPEND+="${PDEPEND:+ }${E_PDEPEND}"
+	BDEPEND+="${BDEPEND:+ }${E_BDEPEND}"
+	IDEPEND+="${IDEPEND:+ }${E_IDEPEND}"
+	REQUIRED_USE+="${REQUIRED_USE:+ }${E_REQUIRED_USE}"
+	if __ebprof_accumulates; then
+		PROPERTIES+=${PROPERTIES:+ }${E_PROPERTIES}
+		RESTRICT+=${RESTRICT:+ }${E_RESTRICT}
+	fi
+	local __ebprof_f __ebprof_phases=
+	case ${EAPI} in
+	0 | 1) __ebprof_f="src_compile pkg_config pkg_info src_install pkg_nofetch pkg_postinst
+		pkg_postrm pkg_preinst pkg_prerm pkg_setup src_test src_unpack" ;;
+	2 | 3) __ebprof_f="src_compile pkg_config src_configure pkg_info src_install pkg_nofetch
+		pkg_postinst pkg_postrm pkg_preinst src_prepare pkg_prerm pkg_setup src_test
+		src_unpack" ;;
+	*) __ebprof_f="src_compile pkg_config src_configure pkg_info src_install pkg_nofetch
+		pkg_postinst pkg_postrm pkg_preinst src_prepare pkg_prerm pkg_pretend pkg_setup
+		src_test src_unpack" ;;
+	esac
+	for __ebprof_f in ${__ebprof_f}; do
+		if declare -F "${__ebprof_f}"; then
+			__ebprof_f=${__ebprof_f#pkg_}
+			__ebprof_phases+=" ${__ebprof_f#src_}"
+		fi
+	done
+	DEFINED_PHASES=${__ebprof_phases:--}
+	case ${EAPI} in
+	0 | 1 | 2 | 3 | 4 | 5 | 6) unset -v BDEPEND IDEPEND ;;
+	7) unset -v IDEPEND ;;
+	esac
+	INHERIT=${PORTAGE_EXPLICIT_INHERIT}
+	local -a __ebprof_out=(t0 "${__ebprof_t0}" t1 "${__ebprof_t1}"
+		eof "${__ebprof_reached:-0}")
+	[[ -v IFS ]] && __ebprof_out+=(IFS "${IFS}")
+	for __ebprof_f in "${__ebprof_keys[@]}"; do
+		[[ -v ${__ebprof_f} ]] && __ebprof_out+=("=${__ebprof_f}" "${!__ebprof_f}")
+	done
+	__ebprof_out+=(events "${__ebprof_events[*]}")
+	__ebprof_fields R "${__ebprof_out[@]}"
+	if [[ ${__ebprof_flags} == *e* ]]; then
+		__ebprof_frame E
+		declare -p >&2
+		declare -F >&2
+		builtin printf '\0' >&2
+	fi
+}
+
+__ebprof_accumulates() {
+	case ${EAPI} in
+	8 | 9) return 0 ;;
+	esac
+	return 1
+}
+
+# Marks that sourcing reached the end of the ebuild (appended to the private copy).
+__ebprof_end_of_ebuild() {
+	__ebprof_eof=1
+}
+
+# ---------------------------------------------------------------- PMS: inherit
+inherit() {
+	ECLASS_DEPTH=$((ECLASS_DEPTH + 1))
+	# Portage recurses until bash crashes; a bounded depth turns a cycle into an error.
+	((ECLASS_DEPTH > 64)) && die "inherit nesting deeper than 64 (an inherit cycle?): $*"
+	if ((ECLASS_DEPTH > 1)) && [[ -n ${ECLASS} && -n ${!__export_funcs_var} ]]; then
+		__ebprof_note qa "EXPORT_FUNCTIONS is called before inherit in ${ECLASS}.eclass"
+	fi
+	local -x ECLASS
+	local __export_funcs_var x __ebprof_fn
+	local B_IUSE B_REQUIRED_USE B_DEPEND B_RDEPEND B_PDEPEND B_BDEPEND B_IDEPEND
+	local B_PROPERTIES B_RESTRICT
+	while [[ $1 ]]; do
+		ECLASS=${1##*/}
+		__export_funcs_var=__export_functions_${ECLASS_DEPTH}
+		unset -v "${__export_funcs_var}"
+		__ebprof_fn=${__ebprof_cached[${ECLASS}]}
+		if [[ -z ${__ebprof_fn} && ! -f ${ECLASS}.eclass ]]; then
+			die "$1.eclass could not be found by inherit()"
+		fi
+		set -f
+		unset -v B_IUSE B_REQUIRED_USE B_DEPEND B_RDEPEND B_PDEPEND B_BDEPEND B_IDEPEND \
+			B_PROPERTIES B_RESTRICT
+		[[ -v IUSE ]] && B_IUSE=${IUSE}
+		[[ -v REQUIRED_USE ]] && B_REQUIRED_USE=${REQUIRED_USE}
+		[[ -v DEPEND ]] && B_DEPEND=${DEPEND}
+		[[ -v RDEPEND ]] && B_RDEPEND=${RDEPEND}
+		[[ -v PDEPEND ]] && B_PDEPEND=${PDEPEND}
+		[[ -v BDEPEND ]] && B_BDEPEND=${BDEPEND}
+		[[ -v IDEPEND ]] && B_IDEPEND=${IDEPEND}
+		unset -v IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND
+		if __ebprof_accumulates; then
+			[[ -v PROPERTIES ]] && B_PROPERTIES=${PROPERTIES}
+			[[ -v RESTRICT ]] && B_RESTRICT=${RESTRICT}
+			unset -v PROPERTIES RESTRICT
+		fi
+		set +f
+
+		[[ ${__ebprof_flags} == *t* ]] && __ebprof_events+=("+${ECLASS}:${EPOCHREALTIME}")
+		if [[ -n ${__ebprof_fn} ]]; then
+			"${__ebprof_fn}" || die "died sourcing ${ECLASS}.eclass in inherit()"
+		else
+			builtin source "${ECLASS}.eclass" || die "died sourcing ${ECLASS}.eclass in inherit()"
+		fi
+		[[ ${__ebprof_flags} == *t* ]] && __ebprof_events+=("-${EPOCHREALTIME}")
+
+		set -f
+		[[ -v IUSE ]] && E_IUSE+=${E_IUSE:+ }${IUSE}
+		[[ -v REQUIRED_USE ]] && E_REQUIRED_USE+=${E_REQUIRED_USE:+ }${REQUIRED_USE}
+		[[ -v DEPEND ]] && E_DEPEND+=${E_DEPEND:+ }${DEPEND}
+		[[ -v RDEPEND ]] && E_RDEPEND+=${E_RDEPEND:+ }${RDEPEND}
+		[[ -v PDEPEND ]] && E_PDEPEND+=${E_PDEPEND:+ }${PDEPEND}
+		[[ -v BDEPEND ]] && E_BDEPEND+=${E_BDEPEND:+ }${BDEPEND}
+		[[ -v IDEPEND ]] && E_IDEPEND+=${E_IDEPEND:+ }${IDEPEND}
+		if [[ -v B_IUSE ]]; then IUSE=${B_IUSE}; else unset -v IUSE; fi
+		if [[ -v B_REQUIRED_USE ]]; then REQUIRED_USE=${B_REQUIRED_USE}; else unset -v REQUIRED_USE; fi
+		if [[ -v B_DEPEND ]]; then DEPEND=${B_DEPEND}; else unset -v DEPEND; fi
+		if [[ -v B_RDEPEND ]]; then RDEPEND=${B_RDEPEND}; else unset -v RDEPEND; fi
+		if [[ -v B_PDEPEND ]]; then PDEPEND=${B_PDEPEND}; else unset -v PDEPEND; fi
+		if [[ -v B_BDEPEND ]]; then BDEPEND=${B_BDEPEND}; else unset -v BDEPEND; fi
+		if [[ -v B_IDEPEND ]]; then IDEPEND=${B_IDEPEND}; else unset -v IDEPEND; fi
+		if __ebprof_accumulates; then
+			[[ -v PROPERTIES ]] && E_PROPERTIES+=${E_PROPERTIES:+ }${PROPERTIES}
+			if [[ -v B_PROPERTIES ]]; then PROPERTIES=${B_PROPERTIES}; else unset -v PROPERTIES; fi
+			[[ -v RESTRICT ]] && E_RESTRICT+=${E_RESTRICT:+ }${RESTRICT}
+			if [[ -v B_RESTRICT ]]; then RESTRICT=${B_RESTRICT}; else unset -v RESTRICT; fi
+		fi
+		set +f
+
+		if [[ -n ${!__export_funcs_var} ]]; then
+			for x in ${!__export_funcs_var}; do
+				declare -F "${ECLASS}_${x}" ||
+					die "EXPORT_FUNCTIONS: ${ECLASS}_${x} is not defined"
+				eval "${x}() { ${ECLASS}_${x} \"\$@\" ; }"
+			done
+		fi
+		unset -v "${__export_funcs_var}"
+		[[ " ${INHERITED} " == *" $1 "* ]] || export INHERITED+=" $1"
+		((ECLASS_DEPTH == 1)) && export PORTAGE_EXPLICIT_INHERIT+=" $1"
+		shift
+	done
+	((--ECLASS_DEPTH))
+	return 0
+}
+
+EXPORT_FUNCTIONS() {
+	[[ -n ${ECLASS} ]] || die "EXPORT_FUNCTIONS without a defined ECLASS"
+	eval "${__export_funcs_var}+=\" $*\""
+}
+
+# ---------------------------------------------------------------- PMS: errors
+die() {
+	local __ebprof_src __ebprof_lineno
+	if [[ $1 == -n ]]; then
+		shift
+		[[ ${PORTAGE_NONFATAL} == 1 ]] && return 1
+	fi
+	__ebprof_where
+	__ebprof_fields F die "${__ebprof_src}" "${__ebprof_lineno}" "$*"
+	__ebprof_done=1
+	# Subshells and command substitutions take the whole package down, as in portage.
+	[[ ${BASHPID} == "${__ebprof_main}" ]] || kill -KILL "${__ebprof_main}"
+	exit 1
+}
+
+assert() {
+	local x pipestatus=${PIPESTATUS[*]}
+	for x in ${pipestatus}; do
+		[[ ${x} -eq 0 ]] || die "$@"
+	done
+}
+
+nonfatal() {
+	(($#)) || die "nonfatal(): Missing argument"
+	PORTAGE_NONFATAL=1 "$@"
+}
+
+command_not_found_handle() {
+	__ebprof_note external "$1: external command disallowed while sourcing"
+	die "External commands disallowed while sourcing ebuild: $*"
+}
+
+source() {
+	__ebprof_note refused "source $*: refused while sourcing"
+	return 1
+}
+
+.() {
+	__ebprof_note refused ". $*: refused while sourcing"
+	return 1
+}
+
+__ebprof_interceptor() {
+	__ebprof_note external "'$1' called in global scope"
+	return 127
+}
+
+__ebprof_stub() {
+	die "$1() calls are not allowed in global scope"
+}
+
+# ---------------------------------------------------------------- PMS: output
+einfo() { __ebprof_note info "$*"; }
+einfon() { __ebprof_note info "$*"; }
+elog() { __ebprof_note info "$*"; }
+ewarn() { __ebprof_note warn "$*"; }
+eerror() { __ebprof_note error "$*"; }
+eqawarn() { __ebprof_note qa "$*"; }
+ebegin() { __ebprof_note info "$*"; }
+eend() { return "${1:-0}"; }
+debug-print() { :; }
+debug-print-function() { :; }
+debug-print-section() { :; }
+
+has() {
+	local needle=$1 x
+	shift
+	for x in "$@"; do
+		[[ ${x} == "${needle}" ]] && return 0
+	done
+	return 1
+}
+
+hasq() {
+	case ${EAPI:-0} in 8 | 9) die "'hasq' banned in EAPI ${EAPI}" ;; esac
+	has "$@"
+}
+
+hasv() {
+	case ${EAPI:-0} in 8 | 9) die "'hasv' banned in EAPI ${EAPI}" ;; esac
+	has "$@" && builtin printf '%s\n' "$1"
+}
+
+# ---------------------------------------------------------------- PMS: versions (EAPI 7+)
+# __ebprof_split VERSION: __ebprof_c=(sep0 comp1 sep1 comp2 ... ) as PMS 3.3 splits it.
+__ebprof_split() {
+	local v=$1 s c
+	__ebprof_c=()
+	while [[ -n ${v} ]]; do
+		s=${v%%[a-zA-Z0-9]*}
+		v=${v:${#s}}
+		if [[ ${v} == [0-9]* ]]; then c=${v%%[!0-9]*}; else c=${v%%[!a-zA-Z]*}; fi
+		v=${v:${#c}}
+		__ebprof_c+=("${s}" "${c}")
+	done
+}
+
+# __ebprof_range RANGE MAX: sets __ebprof_a and __ebprof_b.
+__ebprof_range() {
+	[[ $1 == [0-9]* ]] || die "${FUNCNAME[1]}: range must start with a number"
+	__ebprof_a=${1%-*}
+	if [[ $1 == *-* ]]; then __ebprof_b=${1#*-}; else __ebprof_b=${__ebprof_a}; fi
+	if [[ -n ${__ebprof_b} ]]; then
+		((__ebprof_a <= __ebprof_b)) || die "${FUNCNAME[1]}: end of range must be >= start"
+		((__ebprof_b <= $2)) || __ebprof_b=$2
+	else
+		__ebprof_b=$2
+	fi
+}
+
+ver_cut() {
+	local -a __ebprof_c
+	local __ebprof_a __ebprof_b IFS=
+	__ebprof_split "${2-${PV}}"
+	__ebprof_range "$1" $((${#__ebprof_c[@]} / 2))
+	((__ebprof_a > 0)) && __ebprof_a=$((__ebprof_a * 2 - 1))
+	builtin printf '%s\n' "${__ebprof_c[*]:__ebprof_a:__ebprof_b*2-__ebprof_a}"
+}
+
+ver_rs() {
+	local -a __ebprof_c
+	local __ebprof_a __ebprof_b i v IFS=
+	if (($# % 2)); then v=${!#}; else v=${PV}; fi
+	__ebprof_split "${v}"
+	while (($# >= 2)); do
+		__ebprof_range "$1" $((${#__ebprof_c[@]} / 2 - 1))
+		for ((i = __ebprof_a * 2; i <= __ebprof_b * 2; i += 2)); do
+			((i == 0)) && [[ -z ${__ebprof_c[0]} ]] && continue
+			__ebprof_c[i]=$2
+		done
+		shift 2
+	done
+	builtin printf '%s\n' "${__ebprof_c[*]}"
+}
+
+# __ebprof_vcmp A B: 0 if A<B, 1 if A==B, 2 if A>B (PMS 3.3 algorithm).
+__ebprof_vcmp() {
+	local re='^([0-9]+)((\.[0-9]+)*)([a-z]?)((_(alpha|beta|pre|rc|p)[0-9]*)*)(-r([0-9]+))?$'
+	[[ $1 =~ ${re} ]] || die "invalid version: $1"
+	local an=${BASH_REMATCH[1]} ac=${BASH_REMATCH[2]} al=${BASH_REMATCH[4]}
+	local as=${BASH_REMATCH[5]} ar=${BASH_REMATCH[9]:-0}
+	[[ $2 =~ ${re} ]] || die "invalid version: $2"
+	local bn=${BASH_REMATCH[1]} bc=${BASH_REMATCH[2]} bl=${BASH_REMATCH[4]}
+	local bs=${BASH_REMATCH[5]} br=${BASH_REMATCH[9]:-0}
+	__ebprof_numcmp "${an}" "${bn}" || return
+	local -a x y
+	IFS=. read -r -a x <<<"${ac#.}"
+	IFS=. read -r -a y <<<"${bc#.}"
+	local i xi yi
+	for ((i = 0; i < ${#x[@]} && i < ${#y[@]}; i++)); do
+		xi=${x[i]} yi=${y[i]}
+		if [[ ${xi} == 0* || ${yi} == 0* ]]; then
+			while [[ ${xi} == *0 ]]; do xi=${xi%0}; done
+			while [[ ${yi} == *0 ]]; do yi=${yi%0}; done
+			[[ ${xi} < ${yi} ]] && return 0
+			[[ ${xi} > ${yi} ]] && return 2
+		else
+			__ebprof_numcmp "${xi}" "${yi}" || return
+		fi
+	done
+	((${#x[@]} < ${#y[@]})) && return 0
+	((${#x[@]} > ${#y[@]})) && return 2
+	[[ ${al} < ${bl} ]] && return 0
+	[[ ${al} > ${bl} ]] && return 2
+	local -A order=([alpha]=0 [beta]=1 [pre]=2 [rc]=3 [p]=5)
+	IFS=_ read -r -a x <<<"${as#_}"
+	IFS=_ read -r -a y <<<"${bs#_}"
+	local xs ys
+	for ((i = 0; i < ${#x[@]} && i < ${#y[@]}; i++)); do
+		xs=${x[i]%%[0-9]*} ys=${y[i]%%[0-9]*}
+		((order[${xs}] < order[${ys}])) && return 0
+		((order[${xs}] > order[${ys}])) && return 2
+		xi=${x[i]#"${xs}"} yi=${y[i]#"${ys}"}
+		__ebprof_numcmp "${xi:-0}" "${yi:-0}" || return
+	done
+	if ((${#x[@]} > ${#y[@]})); then
+		[[ ${x[i]} == p* ]] && return 2 || return 0
+	fi
+	if ((${#y[@]} > ${#x[@]})); then
+		[[ ${y[i]} == p* ]] && return 0 || return 2
+	fi
+	__ebprof_numcmp "${ar}" "${br}"
+	return
+}
+
+# __ebprof_numcmp A B: compares arbitrarily long decimal integers; returns 1 when
+# equal (so callers can use `|| return`), 0 when A<B, 2 when A>B.
+__ebprof_numcmp() {
+	local a=$1 b=$2
+	while [[ ${a} == 0?* ]]; do a=${a#0}; done
+	while [[ ${b} == 0?* ]]; do b=${b#0}; done
+	((${#a} < ${#b})) && return 0
+	((${#a} > ${#b})) && return 2
+	[[ ${a} < ${b} ]] && return 0
+	[[ ${a} > ${b} ]] && return 2
+	return 1
+}
+
+ver_test() {
+	local va=${PVR} op vb
+	if (($# == 3)); then va=$1 op=$2 vb=$3; else op=$1 vb=$2; fi
+	local r
+	__ebprof_vcmp "${va}" "${vb}"
+	r=$?
+	case ${op} in
+	-eq) ((r == 1)) ;;
+	-ne) ((r != 1)) ;;
+	-lt) ((r == 0)) ;;
+	-le) ((r <= 1)) ;;
+	-gt) ((r == 2)) ;;
+	-ge) ((r >= 1)) ;;
+	*) die "ver_test: invalid operator: ${op}" ;;
+	esac
+}
+
+# ---------------------------------------------------------------- stubs and lock-down
+for __ebprof_x in "${__ebprof_stubs[@]}"; do
+	eval "${__ebprof_x}() { __ebprof_stub \"\${FUNCNAME}\"; }"
+done
+for __ebprof_x in "${__ebprof_interceptors[@]}"; do
+	eval "${__ebprof_x}() { __ebprof_interceptor \"\${FUNCNAME}\"; }"
+done
+unset -v __ebprof_x
+PATH=/dev/null
+readonly PATH SHELL ENV BASH_ENV
+declare -fr $(compgen -A function __ebprof_)

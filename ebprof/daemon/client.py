@@ -1,0 +1,149 @@
+"""One bash daemon process: spawn, handshake, send commands, read events, kill."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import shutil
+import signal
+import subprocess
+import time
+from importlib import resources
+from pathlib import Path
+
+from ebprof.daemon.protocol import Event, Frame, Parser
+from ebprof.errors import DaemonError
+
+PROTOCOL = b"1"
+
+
+class DaemonDied(DaemonError):
+    """The daemon's stream ended or its pipe broke."""
+
+
+def bash_dir() -> Path:
+    """The bash side, shipped as package data."""
+    return Path(str(resources.files("ebprof.daemon") / "bash"))
+
+
+def _bash() -> str:
+    path = shutil.which("bash")
+    if path is None:
+        raise DaemonError("bash not found on PATH")
+    return path
+
+
+class Daemon:
+    """A long-lived restricted-sourcing bash talking over two pipes."""
+
+    def __init__(self, rundir: Path, slot: int) -> None:
+        self.rundir = rundir
+        self.slot = slot
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.child_pid: int | None = None
+        self.bash_version = ""
+        self.pid: int | None = None
+        self._out = -1
+        self._cmd = -1
+        self._parser = Parser()
+
+    def start(self, timeout: float = 10.0) -> None:
+        cmd_r, self._cmd = os.pipe()
+        self._out, out_w = os.pipe()
+        libdir = bash_dir()
+        # The intermediate shell keeps $PPID of the daemon away from ebprof itself.
+        self.proc = subprocess.Popen(
+            [_bash(), "-c", '"$0" --norc --noprofile "$@"; exit $?', _bash(),
+             str(libdir / "ebd.bash"), str(libdir), str(self.rundir), str(cmd_r)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=out_w,
+            pass_fds=(cmd_r,),
+            cwd=self.rundir,
+            env={"LC_ALL": "C", "HOME": str(self.rundir / "home"), "TERM": "dumb"},
+            start_new_session=True,
+        )  # fmt: skip
+        os.close(cmd_r)
+        os.close(out_w)
+        self._parser = Parser()
+        deadline = time.monotonic() + timeout
+        while True:
+            for ev in self.read(max(0.0, deadline - time.monotonic())):
+                if isinstance(ev, Frame) and ev.tag == b"H":
+                    if not ev.words or ev.words[0] != PROTOCOL:
+                        raise DaemonError(f"daemon speaks protocol {ev.words!r}, want {PROTOCOL!r}")
+                    self.bash_version = ev.words[1].decode() if len(ev.words) > 1 else ""
+                    self.pid = int(ev.words[2]) if len(ev.words) > 2 else None
+                    return
+            if time.monotonic() > deadline:
+                self.kill()
+                raise DaemonError("daemon did not answer the handshake")
+
+    def fileno(self) -> int:
+        return self._out
+
+    def send(self, *words: str) -> None:
+        line = "\t".join(words) + "\n"
+        try:
+            os.write(self._cmd, line.encode("utf-8", "surrogateescape"))
+        except (BrokenPipeError, OSError) as e:
+            raise DaemonDied(f"daemon pipe closed: {e}") from None
+
+    def read(self, timeout: float | None = None) -> list[Event]:
+        """Events available now, waiting up to ``timeout`` for the first bytes."""
+        if timeout is not None:
+            ready, _, _ = select.select([self._out], [], [], timeout)
+            if not ready:
+                return []
+        data = os.read(self._out, 1 << 16)
+        if not data:
+            raise DaemonDied("daemon exited")
+        return self._parser.feed(data)
+
+    def ping(self, timeout: float = 5.0) -> bool:
+        token = str(time.monotonic_ns())
+        self.send("ping", token)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for ev in self.read(deadline - time.monotonic()):
+                if isinstance(ev, Frame) and ev.tag == b"P" and ev.words == (token.encode(),):
+                    return True
+        return False
+
+    def kill_child(self) -> None:
+        """Kill the current package's process group (the fork and all it started)."""
+        if self.child_pid:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.child_pid, signal.SIGKILL)
+
+    def kill(self) -> None:
+        self.kill_child()
+        if self.pid:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(self.pid, signal.SIGKILL)
+        if self.proc is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(5)
+        self._close_fds()
+
+    def close(self) -> None:
+        """Ask the daemon to quit; kill it if it does not."""
+        if self.proc is None:
+            return
+        with contextlib.suppress(DaemonError):
+            self.send("quit")
+        try:
+            self.proc.wait(2)
+        except subprocess.TimeoutExpired:
+            pass
+        self.kill()
+
+    def _close_fds(self) -> None:
+        for fd in (self._out, self._cmd):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._out = self._cmd = -1

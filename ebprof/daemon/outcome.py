@@ -1,0 +1,173 @@
+"""Turn one package's events from the daemon into a SourceResult."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ebprof.daemon.protocol import fields_to_dict
+from ebprof.model.records import FATAL_KINDS, STRICT_KINDS, Finding, InheritNode, SourceResult
+
+_BASH_MSG = re.compile(rb"^(.+?): line (\d+): (.*)$")
+_FUNC_START = re.compile(rb"^[\w.+-]+\s*\(\)\s*\{?\s*(#.*)?$|^function\s")
+
+
+def global_statement_line(text: bytes, word: bytes) -> int | None:
+    """The line of the only ``return``/``exit`` outside function bodies, if unambiguous.
+
+    Bash cannot tell where a sourced file returned (a DEBUG trap would have to trace
+    every eclass function too), so this reads the ebuild: function bodies are the
+    lines from ``name() {`` to the next ``}`` in column 0, the layout ebuilds use.
+    """
+    pat = re.compile(rb"(^|[;&|{(]|\bthen|\bdo|\belse)\s*" + word + rb"(\s|;|$)")
+    hits = []
+    in_func = False
+    for n, line in enumerate(text.split(b"\n"), 1):
+        stripped = line.strip()
+        if in_func:
+            if line.startswith(b"}"):
+                in_func = False
+            continue
+        if _FUNC_START.match(stripped) and not stripped.endswith(b"}"):
+            in_func = True
+            continue
+        if not stripped.startswith(b"#") and pat.search(stripped):
+            hits.append(n)
+    return hits[0] if len(hits) == 1 else None
+
+
+@dataclass
+class Collected:
+    """What arrived for one package between its request and its D frame."""
+
+    texts: list[bytes] = field(default_factory=list)
+    findings: list[tuple[bytes, ...]] = field(default_factory=list)
+    result: dict[bytes, bytes] | None = None
+    env: bytes | None = None
+    rc: int | None = None
+    timed_out: bool = False
+    crashed: str | None = None
+
+
+def _us(stamp: bytes) -> int:
+    sec, _, frac = stamp.partition(b".")
+    return int(sec) * 1_000_000 + int((frac + b"000000")[:6])
+
+
+def parse_events(raw: bytes, t0: int) -> list[InheritNode]:
+    """``+name:stamp`` opens an inherit, ``-stamp`` closes the innermost one."""
+    roots: list[InheritNode] = []
+    stack: list[InheritNode] = []
+    for tok in raw.split():
+        if tok.startswith(b"+"):
+            name, _, stamp = tok[1:].rpartition(b":")
+            node = InheritNode(name.decode("utf-8", "replace"), _us(stamp) - t0, 0, [])
+            (stack[-1].children if stack else roots).append(node)
+            stack.append(node)
+        elif tok.startswith(b"-") and stack:
+            node = stack.pop()
+            node.inclusive_us = _us(tok[1:]) - t0 - node.start_us
+    return roots
+
+
+def build(
+    res: SourceResult,
+    got: Collected,
+    resolve: Callable[[bytes], str],
+    text: bytes,
+    strict: bool,
+) -> SourceResult:
+    """Fill ``res`` from ``got``; ``resolve`` maps a bash source name to a real path."""
+    findings: list[Finding] = []
+    nlines = text.count(b"\n") + 1
+    for line_text in got.texts:
+        m = _BASH_MSG.match(line_text)
+        if m:
+            file = resolve(m.group(1))
+            line = min(int(m.group(2)), nlines) if file == res.path else int(m.group(2))
+            msg = m.group(3).decode("utf-8", "replace")
+            if (
+                msg.startswith("`")
+                and findings
+                and findings[-1].kind == "bash"
+                and findings[-1].file == file
+                and findings[-1].line == line
+            ):
+                prev = findings.pop()
+                findings.append(Finding("bash", file, line, f"{prev.message}: {msg}"))
+                continue
+            findings.append(Finding("bash", file, line, msg))
+        else:
+            findings.append(
+                Finding("output", res.path, None, line_text.decode("utf-8", "replace"))
+            )
+    for kind, src, line, message in got.findings:
+        lineno = int(line) if line.isdigit() else None
+        if kind == b"exit" and lineno is None:
+            lineno = global_statement_line(text, b"exit")
+        findings.append(
+            Finding(
+                kind.decode(),
+                resolve(src) if src else res.path,
+                lineno,
+                message.decode("utf-8", "replace"),
+            )
+        )
+    r = got.result
+    if r is not None:
+        t0 = _us(r[b"t0"])
+        res.source_us = _us(r[b"t1"]) - t0
+        res.metadata = {
+            k[1:].decode(): v.decode("utf-8", "surrogateescape")
+            for k, v in r.items()
+            if k.startswith(b"=")
+        }
+        if b"IFS" in r:
+            res.ifs = r[b"IFS"].decode("utf-8", "surrogateescape")
+        res.inherits = parse_events(r.get(b"events", b""), t0)
+        if r.get(b"eof") != b"1" and not any(f.is_syntax_error for f in findings):
+            findings.append(
+                Finding(
+                    "return",
+                    res.path,
+                    global_statement_line(text, b"return"),
+                    "return at global scope stopped sourcing before the end of the ebuild",
+                )
+            )
+    if got.env is not None:
+        res.env = got.env.decode("utf-8", "surrogateescape")
+    res.findings = findings
+
+    fatal = next((f for f in findings if f.kind in FATAL_KINDS), None)
+    if got.timed_out:
+        res.status, res.error = "timeout", "timed out; its processes were killed"
+    elif got.crashed:
+        res.status, res.error = "failed", got.crashed
+    elif fatal is not None:
+        bash = [f for f in findings if f.kind == "bash"]
+        if fatal.kind == "exit" and bash:  # a fatal bash error, not an explicit exit
+            fatal = Finding("bash", bash[-1].file, bash[-1].line,
+                            f"{bash[-1].message} (sourcing stopped)")
+        res.status, res.error = "failed", f"{fatal.location()}: {fatal.kind}: {fatal.message}"
+    elif r is None:
+        res.status = "failed"
+        rc = got.rc or 0
+        how = f"killed by signal {rc - 128}" if rc > 128 else f"exit status {rc}"
+        res.error = f"{res.path}: sourcing ended without a result ({how})"
+    elif strict and (first := next((f for f in findings if f.kind in STRICT_KINDS), None)):
+        res.status, res.error = "failed", f"{first.location()}: {first.kind}: {first.message}"
+    else:
+        res.status = "ok"
+        eapi = res.metadata.get("EAPI", "0")
+        if eapi != (res.eapi or "0"):
+            res.status = "failed"
+            res.error = (
+                f"{res.path}: EAPI mismatch: the head says {res.eapi or '0'!r}, "
+                f"sourcing set {eapi!r}"
+            )
+    return res
+
+
+def fields(raw: tuple[bytes, ...]) -> dict[bytes, bytes]:
+    return fields_to_dict(raw)

@@ -1,0 +1,91 @@
+"""A private run directory holding exactly the bytes ebprof hashed.
+
+The daemon sources ebuilds and eclasses from here by bare name (the only way
+restricted bash allows), so bash's own error messages name the file, and a
+repository changing underneath a run can never make the recorded checksums
+disagree with what was sourced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ebprof.repo import Repository
+
+SENTINEL = b"\n__ebprof_end_of_ebuild\n"
+NULL_FD = 99  # opened on /dev/null by ebd.bash before any fork
+
+# Restricted bash refuses every output redirection to a file, /dev/null included,
+# but allows duplicating a descriptor. Portage lets ebuilds write to /dev/null, so
+# the private copies turn ">/dev/null" into ">&99" on the same line: same meaning,
+# same line numbers, and no other byte changes.
+_TO_NULL = re.compile(rb"(?<![\w$])(\d*)(&>>|&>|>>|>\||>)[ \t]*/dev/null(?![\w/.-])")
+
+
+def _null_redirect(m: re.Match[bytes]) -> bytes:
+    fd, op = m.group(1), m.group(2)
+    if op.startswith(b"&"):
+        return b">&%d 2>&%d" % (NULL_FD, NULL_FD)
+    return b"%s>&%d" % (fd, NULL_FD)
+
+
+def private_copy(data: bytes) -> bytes:
+    """The text the daemon sources for ``data`` (see ``_TO_NULL``)."""
+    if b"/dev/null" not in data:
+        return data
+    return _TO_NULL.sub(_null_redirect, data)
+
+
+@dataclass(slots=True)
+class EclassFile:
+    name: str
+    path: Path  # where it lives in the repository
+    data: bytes
+    md5: str
+    function: str  # the name of its cached form inside a daemon
+
+
+class Workspace:
+    """The run directory shared by all daemons of one pool."""
+
+    def __init__(self, repo: Repository, parent: Path | None = None) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="ebprof-", dir=parent))
+        for sub in ("fn", "home", "temp", "work", "distdir"):
+            (self.dir / sub).mkdir()
+        self.eclasses: dict[str, EclassFile] = {}
+        self.unreadable: dict[str, str] = {}
+        self._wrapped: set[str] = set()
+        for i, (name, path) in enumerate(sorted(repo.eclasses().items())):
+            try:
+                data = path.read_bytes()
+            except OSError as e:
+                self.unreadable[name] = f"{path}: cannot read: {e.strerror}"
+                continue
+            md5 = hashlib.md5(data).hexdigest()
+            self.eclasses[name] = EclassFile(name, path, data, md5, f"__ebprof_ec_{i}")
+            (self.dir / f"{name}.eclass").write_bytes(private_copy(data))
+
+    def wrap(self, name: str) -> str:
+        """Write the eclass as the body of a function (same line numbers) for caching."""
+        ec = self.eclasses[name]
+        if name not in self._wrapped:
+            body = b"%s() { :; %s\n}\n" % (ec.function.encode(), private_copy(ec.data))
+            (self.dir / "fn" / f"{name}.eclass").write_bytes(body)
+            self._wrapped.add(name)
+        return ec.function
+
+    def ebuild_name(self, slot: int) -> str:
+        return f"e{slot}.ebuild"
+
+    def write_ebuild(self, slot: int, data: bytes) -> str:
+        name = self.ebuild_name(slot)
+        (self.dir / name).write_bytes(private_copy(data) + SENTINEL)
+        return name
+
+    def close(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)

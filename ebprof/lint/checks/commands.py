@@ -1,0 +1,251 @@
+"""Commands called at global scope: banned PMS functions, external programs, shell state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ebprof.lint import parse as p
+from ebprof.lint import pms
+from ebprof.lint.checks import Check
+from ebprof.lint.context import LintFile
+from ebprof.lint.functions import external_via
+from ebprof.lint.results import Error, Result, Style
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+
+@dataclass(frozen=True, kw_only=True)
+class UseInGlobalScope(Result, Error):
+    """A USE function (``use``, ``usex``, ``use_with``, ``use_enable``, ``in_iuse``...) is
+    called at global scope.
+
+    USE is not known when metadata is generated, so PMS makes these calls an error in
+    global scope and Portage's depend phase dies on them. Express the condition with
+    USE-conditional groups (``foo? ( ... )``) in the metadata, or move the call into a
+    phase function.
+    """
+
+    function: str
+
+    @property
+    def desc(self) -> str:
+        return (
+            f"{self.function} called at global scope: USE is unknown while metadata is "
+            "generated; use USE-conditional groups or call it in a phase function"
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageQueryInGlobalScope(Result, Error):
+    """``has_version``, ``best_version`` or ``portageq`` is called at global scope.
+
+    Metadata must not depend on what is installed; PMS forbids package-manager queries
+    while sourcing and Portage's depend phase dies on them. Query in ``pkg_setup``,
+    ``pkg_pretend`` or the phase that needs the answer.
+    """
+
+    function: str
+
+    @property
+    def desc(self) -> str:
+        return (
+            f"{self.function} called at global scope: metadata must not depend on installed "
+            "packages; query in pkg_setup or the phase that needs it"
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PhaseHelperInGlobalScope(Result, Error):
+    """A build or install helper (``econf``, ``emake``, ``do*``, ``insinto``, ``unpack``,
+    ``eapply``, ...) or, from EAPI 6, ``get_libdir`` is called at global scope.
+
+    These helpers only work inside phase functions. Portage's depend phase dies on
+    ``get_libdir`` where the EAPI provides it (6+), and its result depends on the
+    profile, so it must not end up in global variables.
+    """
+
+    function: str
+
+    @property
+    def desc(self) -> str:
+        if self.function == "get_libdir":
+            return (
+                "get_libdir called at global scope: it dies in Portage's and pkgcore's "
+                "depend phase and is profile-dependent; compute the path in a phase function"
+            )
+        return (
+            f"{self.function} called at global scope: it only works inside phase functions; "
+            "move it into the phase that needs it"
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExternalCommandInGlobalScope(Result, Error):
+    """An external program runs at global scope, directly or through a function whose
+    body runs one (``via`` gives the call chain).
+
+    PMS forbids running external programs while sourcing; Portage's depend phase sets
+    ``PATH=/dev/null`` and dies in ``command_not_found_handle``. Use bash parameter
+    expansion (``${PV%.*}``, ``${x,,}``, ``printf -v``) or move the work into a phase
+    function. With a master repository missing, only well-known programs are reported,
+    because unknown names may be the master's eclass functions.
+    """
+
+    command: str
+    via: str = ""
+
+    @property
+    def desc(self) -> str:
+        what = (
+            f"{self.via.split(' -> ')[0]} runs {self.command!r} ({self.via})"
+            if self.via
+            else f"{self.command!r} runs"
+        )
+        return (
+            f"{what} at global scope: external programs are forbidden while sourcing; "
+            "use bash parameter expansion or a phase function"
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShellStateChange(Result, Error):
+    """A builtin that changes the sourcing shell (``cd``, ``exec``, ``alias``, ``umask``,
+    ``ulimit``, ``set``, ``shopt``, ``trap``, ...) runs at global scope.
+
+    The change outlives the file: it affects every eclass and ebuild sourced later by
+    the same shell, and the package manager's own code. Move it into the phase
+    function that needs it.
+    """
+
+    command: str
+
+    @property
+    def desc(self) -> str:
+        return (
+            f"{self.command} at global scope changes the shell that sources every later "
+            "file; move it into a phase function"
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnInGlobalScope(Result, Error):
+    """``return`` or ``exit`` runs at global scope.
+
+    ``return`` stops sourcing early, so package managers silently cache a truncated
+    ebuild; ``exit`` kills the package manager's bash without a message. Use ``die``
+    for errors and ``if``/``case`` to skip code.
+    """
+
+    command: str
+
+    @property
+    def desc(self) -> str:
+        if self.command == "exit":
+            return "exit at global scope kills the package manager's shell; use die"
+        return (
+            "return at global scope stops sourcing early and truncates the metadata; "
+            "use if/case to skip code, or die"
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutputInGlobalScope(Result, Style):
+    """An output function (``einfo``, ``ewarn``, ``eerror``, ``echo``, ...) runs at global
+    scope.
+
+    PMS says sourcing must not write to stdout or stderr; the e* functions are allowed
+    but print at every sourcing, metadata regeneration included, where nobody reads
+    them. Warn from ``pkg_pretend``/``pkg_setup`` instead.
+    """
+
+    command: str
+
+    @property
+    def desc(self) -> str:
+        return (
+            f"{self.command} at global scope prints at every sourcing; "
+            "print from pkg_pretend or pkg_setup instead"
+        )
+
+
+class CommandCheck(Check):
+    """Classify every command that runs at global scope."""
+
+    known_results = (
+        UseInGlobalScope,
+        PackageQueryInGlobalScope,
+        PhaseHelperInGlobalScope,
+        ExternalCommandInGlobalScope,
+        ShellStateChange,
+        ReturnInGlobalScope,
+        OutputInGlobalScope,
+    )
+
+    def run(self, f: LintFile) -> Iterator[Result]:
+        ok = pms.global_ok(f.eapi)
+        for cmd, _ in f.scope.of("command"):
+            name = p.command_name(cmd)
+            if name:
+                yield from self._classify(f, cmd, name, ok)
+
+    def _classify(self, f: LintFile, cmd: Node, name: str, ok: frozenset[str]) -> Iterator[Result]:
+        if name in pms.USE_FUNCTIONS:
+            yield f.result(UseInGlobalScope, cmd, function=name)
+        elif name in pms.PACKAGE_QUERIES:
+            yield f.result(PackageQueryInGlobalScope, cmd, function=name)
+        elif name in f.own_functions:
+            yield from _via(f, cmd, name)
+        elif (name == "get_libdir" and pms.get_libdir_banned(f.eapi)) or name in pms.PHASE_HELPERS:
+            yield f.result(PhaseHelperInGlobalScope, cmd, function=name)
+        elif name in ok:
+            if name in pms.OUTPUT_FUNCTIONS:
+                yield f.result(OutputInGlobalScope, cmd, command=name)
+        elif name in pms.BASH_BUILTINS:
+            if name in pms.SHELL_STATE:
+                yield f.result(ShellStateChange, cmd, command=name)
+            elif name in pms.RETURNS:
+                yield f.result(ReturnInGlobalScope, cmd, command=name)
+            elif name in pms.PRINTING_BUILTINS and not _captured(cmd, name):
+                yield f.result(OutputInGlobalScope, cmd, command=name)
+        elif name in f.eclass_functions:
+            yield from _via(f, cmd, name)
+        elif "/" in name or name in pms.KNOWN_EXTERNAL or f.knowledge.complete:
+            yield f.result(ExternalCommandInGlobalScope, cmd, command=name)
+        # else: unknown while a master repository is missing; maybe its eclass function
+
+
+def _via(f: LintFile, cmd: Node, name: str) -> Iterator[Result]:
+    found = external_via(name, f.bodies)
+    if found is not None:
+        chain, program = found
+        yield f.result(
+            ExternalCommandInGlobalScope, cmd, command=program,
+            via=" -> ".join([*chain, program]),
+        )  # fmt: skip
+
+
+def _captured(cmd: Node, name: str) -> bool:
+    """echo/printf whose output goes into a variable, a substitution or a pipe."""
+    args = p.command_args(cmd)
+    if name == "printf" and args and p.text(args[0]) == "-v":
+        return True
+    child, parent = cmd, cmd.parent
+    while parent is not None and parent.type != "program":
+        if parent.type in ("command_substitution", "process_substitution"):
+            return True
+        if parent.type == "pipeline" and parent.children[-1] != child:
+            return True
+        if parent.type == "redirected_statement" and _to_dev_null(parent):
+            return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def _to_dev_null(stmt: Node) -> bool:
+    return any(
+        c.type == "file_redirect" and p.text(c).rstrip().endswith("/dev/null")
+        for c in stmt.children
+    )

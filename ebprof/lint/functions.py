@@ -1,0 +1,194 @@
+"""What is a function: definitions in the file, inherited eclasses, the repository chain.
+
+A name that is neither a function, a PMS command nor a bash builtin runs an external
+program. Deciding that needs the master repositories' eclasses: without ::gentoo,
+guru's ``distutils_enable_tests`` looks external. ``Knowledge.complete`` says whether
+every master was found; when not, callers must treat unknown names as unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ebprof.lint import parse as p
+from ebprof.lint.pms import KNOWN_EXTERNAL
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from ebprof.repo import Repository
+
+# Fallback for files tree-sitter cannot parse: ``name() {`` and ``function name {``.
+_FUNC_RE = re.compile(
+    rb"^[ \t]*(?:function[ \t]+([^\s(){}$;|&<>\"'=]+)|([^\s(){}$;|&<>\"'=#]+)[ \t]*\(\s*\))",
+    re.M,
+)
+
+
+def defined_functions(parsed: p.ParsedFile) -> frozenset[str]:
+    """Functions a file defines: global definitions from the tree, plus a regex pass
+    that also finds nested definitions and those lost in error regions. The regex may
+    over-match (``print()`` in a heredoc); an extra name only hides a report."""
+    names = {
+        p.text(name)
+        for fn, _ in parsed.scope.of("function_definition")
+        if (name := fn.child_by_field_name("name")) is not None
+    }
+    if b"()" in parsed.data or b"function" in parsed.data:
+        names |= regex_functions(parsed.data)
+    return frozenset(names)
+
+
+def regex_functions(data: bytes) -> set[str]:
+    return {(m.group(1) or m.group(2)).decode("utf-8", "replace") for m in _FUNC_RE.finditer(data)}
+
+
+def body_calls(fn: Node) -> frozenset[str]:
+    """Literal command names a function body runs, not counting nested definitions."""
+    out: set[str] = set()
+    body = fn.child_by_field_name("body")
+    stack = [body] if body is not None else []
+    while stack:
+        n = stack.pop()
+        t = n.type
+        if t == "function_definition" or t == "ERROR":
+            continue
+        if t == "command":
+            name = p.command_name(n)
+            if name:
+                out.add(name)
+        stack.extend(n.children)
+    return frozenset(out)
+
+
+def function_bodies(parsed: p.ParsedFile) -> dict[str, frozenset[str]]:
+    """Function name → commands its body runs, for functions defined at global scope."""
+    out: dict[str, frozenset[str]] = {}
+    for fn, _ in parsed.scope.of("function_definition"):
+        name = fn.child_by_field_name("name")
+        if name is not None:
+            out[p.text(name)] = body_calls(fn)
+    return out
+
+
+def literal_inherits(cmd: Node) -> list[str]:
+    """Eclass names of an ``inherit`` command that are literal words."""
+    return [p.text(a) for a in p.command_args(cmd) if a.type == "word"]
+
+
+@dataclass(frozen=True, slots=True)
+class EclassInfo:
+    """What the linter needs to know about one eclass."""
+
+    name: str
+    path: Path
+    functions: frozenset[str]
+    bodies: dict[str, frozenset[str]]  # empty for functions lost to parse errors
+    inherits: tuple[str, ...]  # literal names of global-scope inherits
+    assigns: frozenset[str]  # variables assigned at global scope
+
+
+def read_eclass(name: str, path: Path) -> EclassInfo | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    parsed = p.parse(data)
+    scope = parsed.scope
+    inherits: list[str] = []
+    for cmd, _ in scope.of("command"):
+        if p.command_name(cmd) == "inherit":
+            inherits.extend(literal_inherits(cmd))
+    assigns = {p.assigned_name(a) for a, _ in scope.assignments}
+    return EclassInfo(
+        name,
+        path,
+        defined_functions(parsed),
+        function_bodies(parsed),
+        tuple(inherits),
+        frozenset(a for a in assigns if a),
+    )
+
+
+class Knowledge:
+    """Functions and eclasses visible from a repository, computed lazily and cached."""
+
+    def __init__(self, repo: Repository | None) -> None:
+        self.repo = repo
+        self._eclasses: dict[str, EclassInfo | None] = {}
+        self._all_functions: frozenset[str] | None = None
+
+    @property
+    def missing_masters(self) -> tuple[str, ...]:
+        return self.repo.missing_masters if self.repo is not None else ()
+
+    @property
+    def complete(self) -> bool:
+        """True when every eclass the file could use is on disk."""
+        return self.repo is not None and not self.repo.missing_masters
+
+    def eclass(self, name: str) -> EclassInfo | None:
+        if name not in self._eclasses:
+            path = self.repo.eclass_path(name) if self.repo is not None else None
+            self._eclasses[name] = read_eclass(name, path) if path is not None else None
+        return self._eclasses[name]
+
+    def closure(self, names: Iterable[str]) -> list[EclassInfo]:
+        """The eclasses ``names`` load, transitively, each once, in inherit order."""
+        out: list[EclassInfo] = []
+        seen: set[str] = set()
+
+        def visit(n: str) -> None:
+            if n in seen:
+                return
+            seen.add(n)
+            info = self.eclass(n)
+            if info is None:
+                return
+            out.append(info)
+            for sub in info.inherits:
+                visit(sub)
+
+        for n in names:
+            visit(n)
+        return out
+
+    def all_functions(self) -> frozenset[str]:
+        """Functions defined by any eclass of the repository chain (regex, no parsing)."""
+        if self._all_functions is None:
+            names: set[str] = set()
+            if self.repo is not None:
+                for path in self.repo.eclasses().values():
+                    try:
+                        names |= regex_functions(path.read_bytes())
+                    except OSError:
+                        continue
+            self._all_functions = frozenset(names)
+        return self._all_functions
+
+
+def external_via(
+    start: str, bodies: dict[str, frozenset[str]], limit: int = 200
+) -> tuple[list[str], str] | None:
+    """The call chain from function ``start`` to a well-known program, if any.
+
+    Only KNOWN_EXTERNAL names count: an unknown name in a body is more likely a
+    function of an eclass that is not inherited than a program.
+    """
+    seen = {start}
+    queue: list[tuple[str, list[str]]] = [(start, [start])]
+    while queue and len(seen) < limit:
+        fn, chain = queue.pop(0)
+        calls = bodies.get(fn, frozenset())
+        for c in sorted(calls):
+            if c in KNOWN_EXTERNAL and c not in bodies:
+                return chain, c
+        for c in sorted(calls):
+            if c in bodies and c not in seen:
+                seen.add(c)
+                queue.append((c, [*chain, c]))
+    return None

@@ -1,0 +1,79 @@
+"""Render and read md5-dict cache entries (``metadata/md5-cache/CATEGORY/PF``)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from ebprof.metadata.normalize import portage_metadata
+from ebprof.model.eapi import METADATA_KEYS
+from ebprof.model.records import SourceResult
+
+# portage's flat_hash writer: the known keys plus _eclasses_ and _md5_, sorted.
+WRITE_KEYS = tuple(sorted((set(METADATA_KEYS) - {"INHERITED"}) | {"_eclasses_", "_md5_"}))
+
+
+def render(result: SourceResult) -> bytes:
+    """The entry egencache writes for this sourcing result."""
+    meta = portage_metadata(result.metadata, METADATA_KEYS, result.ifs)
+    inherited = set(meta.pop("INHERITED", "").split())
+    meta["_eclasses_"] = "\t".join(
+        f"{name}\t{result.eclasses[name]}" for name in sorted(inherited) if name in result.eclasses
+    )
+    meta["_md5_"] = result.md5
+    text = "".join(f"{k}={meta[k]}\n" for k in WRITE_KEYS if meta.get(k))
+    return text.encode("utf-8", "backslashreplace")
+
+
+def parse(data: bytes) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in data.decode("utf-8", "replace").splitlines():
+        k, sep, v = line.partition("=")
+        if sep:
+            out[k] = v
+    return out
+
+
+def eclass_checksums(entry: dict[str, str]) -> dict[str, str] | None:
+    """``_eclasses_`` as name → md5, or None when malformed."""
+    raw = entry.get("_eclasses_", "")
+    if not raw:
+        return {}
+    parts = raw.split("\t")
+    if len(parts) % 2:
+        return None
+    return dict(zip(parts[::2], parts[1::2], strict=True))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same directory and rename: readers see the old
+    entry or the new one, never a partial one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ebprof-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), 0o644)
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def remove_stale_temporaries(root: Path) -> int:
+    """Delete temporaries left by a killed writer."""
+    n = 0
+    if not root.is_dir():
+        return 0
+    for cat in os.scandir(root):
+        if not cat.is_dir():
+            continue
+        for e in os.scandir(cat.path):
+            if e.name.startswith(".ebprof-"):
+                with contextlib.suppress(OSError):
+                    os.unlink(e.path)
+                    n += 1
+    return n

@@ -1,0 +1,140 @@
+"""Incremental regeneration of a repository's md5-dict cache."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ebprof.daemon.pool import SourceOptions, SourcePool
+from ebprof.metadata import md5dict
+from ebprof.model.records import SourceResult
+from ebprof.repo import EbuildRef, Repository
+
+
+@dataclass
+class RegenSummary:
+    regenerated: int = 0
+    kept: int = 0
+    removed: int = 0
+    failed: list[SourceResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class _Eclasses:
+    """md5 of each visible eclass, computed on first use."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.paths = repo.eclasses()
+        self._md5: dict[str, str | None] = {}
+
+    def md5(self, name: str) -> str | None:
+        if name not in self._md5:
+            p = self.paths.get(name)
+            try:
+                self._md5[name] = hashlib.md5(p.read_bytes()).hexdigest() if p else None
+            except OSError:
+                self._md5[name] = None
+        return self._md5[name]
+
+
+def is_valid(entry_path: Path, ebuild_md5: str, eclasses: _Eclasses) -> bool:
+    """An entry is kept when its _md5_ and every _eclasses_ checksum match what would be
+    used now (overlay overrides included)."""
+    try:
+        entry = md5dict.parse(entry_path.read_bytes())
+    except OSError:
+        return False
+    if entry.get("_md5_") != ebuild_md5 or "EAPI" not in entry:
+        return False
+    sums = md5dict.eclass_checksums(entry)
+    if sums is None:
+        return False
+    if sums and "INHERIT" not in entry:
+        return False  # written before portage recorded INHERIT
+    return all(eclasses.md5(n) == m for n, m in sums.items())
+
+
+def regen(
+    repo: Repository,
+    refs: list[EbuildRef],
+    output: Path,
+    options: SourceOptions,
+    force: bool = False,
+    prune: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    on_result: Callable[[SourceResult], None] | None = None,
+) -> RegenSummary:
+    """Bring ``output`` up to date for ``refs``; ``prune`` removes entries of gone ebuilds."""
+    start = time.monotonic()
+    summary = RegenSummary()
+    md5dict.remove_stale_temporaries(output)
+    eclasses = _Eclasses(repo)
+    todo: list[EbuildRef] = []
+    for ref in refs:
+        entry = output / ref.cpv.category / ref.cpv.pf
+        if not force and entry.is_file():
+            try:
+                md5 = hashlib.md5(ref.path.read_bytes()).hexdigest()
+            except OSError:
+                md5 = ""
+            if md5 and is_valid(entry, md5, eclasses):
+                summary.kept += 1
+                continue
+        todo.append(ref)
+    if todo:
+        with SourcePool(repo, options) as pool:
+            for i, res in enumerate(pool.source(todo), 1):
+                if progress is not None:
+                    progress(i, len(todo))
+                _store(res, output, summary)
+                if on_result is not None:
+                    on_result(res)
+    if prune:
+        summary.removed += _prune(output, refs)
+    summary.seconds = time.monotonic() - start
+    return summary
+
+
+def _store(res: SourceResult, output: Path, summary: RegenSummary) -> None:
+    cat, _, pf = res.cpv.partition("/")
+    entry = output / cat / pf
+    if res.ok:
+        try:
+            data = md5dict.render(res)
+        except ValueError as e:
+            res.status, res.error = "failed", f"{res.path}: cannot write metadata: {e}"
+        else:
+            md5dict.write_atomic(entry, data)
+            summary.regenerated += 1
+            return
+    summary.failed.append(res)
+    with contextlib.suppress(FileNotFoundError):
+        entry.unlink()  # a stale entry must not survive a failed regeneration
+
+
+def _prune(output: Path, refs: list[EbuildRef]) -> int:
+    """Remove entries whose ebuild is gone (``refs`` is the whole repository)."""
+    wanted = {(r.cpv.category, r.cpv.pf) for r in refs}
+    n = 0
+    if not output.is_dir():
+        return 0
+    for cat in os.scandir(output):
+        if not cat.is_dir():
+            continue
+        for e in os.scandir(cat.path):
+            if not e.name.startswith(".") and (cat.name, e.name) not in wanted:
+                with contextlib.suppress(OSError):
+                    os.unlink(e.path)
+                    n += 1
+    return n
+
+
+def entries(output: Path) -> Iterator[Path]:
+    for cat in sorted(output.iterdir()) if output.is_dir() else []:
+        if cat.is_dir():
+            yield from sorted(p for p in cat.iterdir() if not p.name.startswith("."))

@@ -1,0 +1,232 @@
+"""Package names, versions and atoms as PMS defines them.
+
+Only what ebprof needs: parsing ``cat/pkg-ver`` strings, PMS version
+comparison (for ``>=cat/pkg-1`` targets) and simple atoms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import total_ordering
+
+CATEGORY_RE = r"[A-Za-z0-9_][A-Za-z0-9+_.-]*"
+# A package name must not end in a hyphen followed by something that is a valid version.
+PN_RE = r"[A-Za-z0-9_][A-Za-z0-9+_-]*?"
+VERSION_RE = r"(\d+)((?:\.\d+)*)([a-z]?)((?:_(?:alpha|beta|pre|rc|p)\d*)*)(?:-r(\d+))?"
+
+_version = re.compile(rf"^{VERSION_RE}$")
+_category = re.compile(rf"^{CATEGORY_RE}$")
+_pn = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9+_-]*$")
+_cpv = re.compile(rf"^({CATEGORY_RE})/({PN_RE})-({VERSION_RE})$")
+_suffix = re.compile(r"_(alpha|beta|pre|rc|p)(\d*)")
+_SUFFIX_ORDER = {"alpha": 0, "beta": 1, "pre": 2, "rc": 3, "p": 5}
+
+
+def valid_category(name: str) -> bool:
+    return bool(_category.match(name))
+
+
+def valid_package_name(name: str) -> bool:
+    """PMS 3.1.2: no trailing ``-VERSION`` that would make the name ambiguous."""
+    if not _pn.match(name):
+        return False
+    head, sep, tail = name.rpartition("-")
+    return not (sep and _version.match(tail))
+
+
+@total_ordering
+@dataclass(frozen=True, slots=True)
+class Version:
+    """A PMS version; compares with the algorithm of PMS section 3.3."""
+
+    text: str
+
+    def __post_init__(self) -> None:
+        if not _version.match(self.text):
+            raise ValueError(f"invalid version: {self.text!r}")
+
+    @property
+    def revision(self) -> int:
+        m = _version.match(self.text)
+        assert m
+        return int(m.group(5) or 0)
+
+    @property
+    def without_revision(self) -> str:
+        return re.sub(r"-r\d+$", "", self.text)
+
+    def _key(self) -> tuple:
+        m = _version.match(self.text)
+        assert m
+        first, rest, letter, suffixes, rev = m.groups()
+        comps = [c for c in rest.split(".") if c]
+        numeric: list[tuple] = [(0, int(first))]
+        for c in comps:
+            # PMS 3.3: a component with a leading zero compares as a string (decimal fraction).
+            numeric.append((1, c.rstrip("0"), 0) if c.startswith("0") else (0, int(c)))
+        sfx = [(_SUFFIX_ORDER[s], int(n or 0)) for s, n in _suffix.findall(suffixes)]
+        return numeric, letter, sfx, int(rev or 0)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Version):
+            return NotImplemented
+        return _compare(self, other) < 0
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Version):
+            return NotImplemented
+        return _compare(self, other) == 0
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _compare(a: Version, b: Version) -> int:
+    an, al, asx, ar = a._key()
+    bn, bl, bsx, br = b._key()
+    if an[0][1] != bn[0][1]:
+        return -1 if an[0][1] < bn[0][1] else 1
+    for x, y in zip(an[1:], bn[1:], strict=False):
+        if x[0] == 0 and y[0] == 0:
+            if x[1] != y[1]:
+                return -1 if x[1] < y[1] else 1
+        else:
+            xs = x[1] if x[0] == 1 else str(x[1]).rstrip("0")
+            ys = y[1] if y[0] == 1 else str(y[1]).rstrip("0")
+            if xs != ys:
+                return -1 if xs < ys else 1
+    if len(an) != len(bn):
+        return -1 if len(an) < len(bn) else 1
+    if al != bl:
+        return -1 if al < bl else 1
+    for (xs, xn), (ys, yn) in zip(asx, bsx, strict=False):
+        if (xs, xn) != (ys, yn):
+            return -1 if (xs, xn) < (ys, yn) else 1
+    if len(asx) != len(bsx):
+        longer, sign = (asx, 1) if len(asx) > len(bsx) else (bsx, -1)
+        kind = longer[min(len(asx), len(bsx))][0]
+        return sign if kind == _SUFFIX_ORDER["p"] else -sign
+    return (ar > br) - (ar < br)
+
+
+@total_ordering
+@dataclass(frozen=True, slots=True)
+class Cpv:
+    """``category/package-version``: one ebuild."""
+
+    category: str
+    package: str
+    version: Version
+
+    @classmethod
+    def parse(cls, text: str) -> Cpv:
+        m = _cpv.match(text)
+        if not m or not valid_package_name(m.group(2)):
+            raise ValueError(f"invalid cpv: {text!r}")
+        return cls(m.group(1), m.group(2), Version(m.group(3)))
+
+    @classmethod
+    def from_parts(cls, category: str, pf: str) -> Cpv:
+        return cls.parse(f"{category}/{pf}")
+
+    @property
+    def cp(self) -> str:
+        return f"{self.category}/{self.package}"
+
+    @property
+    def pf(self) -> str:
+        return f"{self.package}-{self.version}"
+
+    @property
+    def p(self) -> str:
+        return f"{self.package}-{self.version.without_revision}"
+
+    @property
+    def pv(self) -> str:
+        return self.version.without_revision
+
+    @property
+    def pr(self) -> str:
+        return f"r{self.version.revision}"
+
+    @property
+    def pvr(self) -> str:
+        return self.version.text
+
+    def __str__(self) -> str:
+        return f"{self.category}/{self.pf}"
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Cpv):
+            return NotImplemented
+        return (self.category, self.package, self.version) < (
+            other.category,
+            other.package,
+            other.version,
+        )
+
+
+_atom = re.compile(rf"^(<=|>=|<|>|=|~)?({CATEGORY_RE})/([A-Za-z0-9+_.*-]+?)(\*)?(?::([^\s]+))?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    """A package dependency specification as a target: ``[op]cat/pkg[-ver][*]``."""
+
+    op: str
+    category: str
+    package: str
+    version: Version | None
+    glob: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> Atom:
+        m = _atom.match(text)
+        if not m:
+            raise ValueError(f"invalid atom: {text!r}")
+        op, cat, rest, star, _slot = m.groups()
+        op = op or ""
+        if op:
+            pm = re.match(rf"^({PN_RE})-({VERSION_RE})$", rest)
+            if not pm or not valid_package_name(pm.group(1)):
+                raise ValueError(f"invalid atom: {text!r}: {op!r} needs a version")
+            if star and op != "=":
+                raise ValueError(f"invalid atom: {text!r}: '*' only goes with '='")
+            return cls(op, cat, pm.group(1), Version(pm.group(2)), bool(star))
+        if star:
+            raise ValueError(f"invalid atom: {text!r}: '*' needs '='")
+        if not valid_package_name(rest):
+            raise ValueError(f"invalid atom: {text!r}")
+        return cls("", cat, rest, None)
+
+    def matches(self, cpv: Cpv) -> bool:
+        if (cpv.category, cpv.package) != (self.category, self.package):
+            return False
+        v = self.version
+        if v is None:
+            return True
+        if self.op == "=":
+            if self.glob:
+                return cpv.version.text.startswith(v.text) and _glob_boundary(
+                    cpv.version.text, v.text
+                )
+            return cpv.version == v
+        if self.op == "~":
+            return cpv.version.without_revision == v.without_revision
+        if self.op == ">=":
+            return cpv.version >= v
+        if self.op == ">":
+            return cpv.version > v
+        if self.op == "<=":
+            return cpv.version <= v
+        return cpv.version < v
+
+
+def _glob_boundary(full: str, prefix: str) -> bool:
+    """``=cat/pkg-1*`` matches 1, 1.2 and 1a but not 10 (portage's behaviour)."""
+    rest = full[len(prefix) :]
+    return not rest or not (prefix[-1].isdigit() and rest[0].isdigit())

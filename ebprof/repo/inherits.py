@@ -1,0 +1,70 @@
+"""Static pre-selection of the packages that may inherit an eclass.
+
+``--eclass NAME`` must find every package that inherits NAME directly or
+indirectly. Reading ``inherit`` lines is cheap but not exact (inherits can be
+conditional or computed), so this over-approximates; sourcing then confirms
+with INHERITED.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ebprof.repo.repository import EbuildRef, Repository
+
+_INHERIT = re.compile(rb"(?:^|[;&|{(\s])inherit[ \t]+([^\n;&|)#]*)", re.M)
+
+
+def inherited_names(text: bytes) -> tuple[set[str], bool]:
+    """Eclass names on ``inherit`` lines, and whether any name is computed (``${X}``)."""
+    names: set[str] = set()
+    dynamic = False
+    for m in _INHERIT.finditer(text):
+        for word in m.group(1).split():
+            w = word.decode("utf-8", "replace").strip("\"'")
+            if "$" in w or "`" in w:
+                dynamic = True
+            elif w:
+                names.add(w)
+    return names, dynamic
+
+
+def eclass_users(repo: Repository, eclass: str) -> set[str]:
+    """Eclasses that inherit ``eclass`` directly or indirectly, and ``eclass`` itself."""
+    direct: dict[str, set[str]] = {}
+    dynamic: set[str] = set()
+    for name, path in repo.eclasses().items():
+        try:
+            names, dyn = inherited_names(path.read_bytes())
+        except OSError:
+            continue
+        direct[name] = names
+        if dyn:
+            dynamic.add(name)
+    users = {eclass}
+    changed = True
+    while changed:
+        changed = False
+        for name, deps in direct.items():
+            if name not in users and (deps & users or name in dynamic):
+                users.add(name)
+                changed = True
+    return users
+
+
+def candidates(repo: Repository, refs: Iterable[EbuildRef], eclasses: Iterable[str]) -> list[EbuildRef]:
+    """The ebuilds among ``refs`` that may inherit any of ``eclasses``."""
+    wanted: set[str] = set()
+    for e in eclasses:
+        wanted |= eclass_users(repo, e)
+    out = []
+    for ref in refs:
+        try:
+            names, dyn = inherited_names(ref.path.read_bytes())
+        except OSError:
+            out.append(ref)  # let sourcing report the error
+            continue
+        if dyn or names & wanted:
+            out.append(ref)
+    return out

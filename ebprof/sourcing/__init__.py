@@ -1,0 +1,1 @@
+"""Feature layer: source targets, repeat for benchmarks, aggregate timings."""

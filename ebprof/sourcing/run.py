@@ -1,0 +1,72 @@
+"""Source a set of ebuilds once or repeatedly, optionally only users of some eclasses."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from ebprof.daemon.pool import SourceOptions, SourcePool
+from ebprof.model.records import SourceResult
+from ebprof.repo import EbuildRef, Repository
+from ebprof.repo.inherits import candidates
+
+
+@dataclass(frozen=True)
+class Bench:
+    """Repeat sourcing: a number of runs, or as many runs as fit in ``seconds``."""
+
+    runs: int | None = None
+    seconds: float | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Bench:
+        """``5`` means five runs; ``10s``, ``500ms`` or ``1m`` a duration."""
+        t = text.strip()
+        for suffix, mult in (("ms", 1e-3), ("s", 1.0), ("m", 60.0)):
+            if t.endswith(suffix) and t[: -len(suffix)].replace(".", "", 1).isdigit():
+                return cls(seconds=float(t[: -len(suffix)]) * mult)
+        if t.isdigit() and int(t) > 0:
+            return cls(runs=int(t))
+        raise ValueError(f"invalid --bench value {text!r} (want RUNS or a duration like 10s)")
+
+
+def select(repo: Repository, refs: Sequence[EbuildRef], eclasses: Sequence[str]) -> list[EbuildRef]:
+    """Statically pre-select the possible users of ``eclasses`` (confirmed after sourcing)."""
+    return candidates(repo, refs, eclasses) if eclasses else list(refs)
+
+
+def uses(result: SourceResult, eclasses: Sequence[str]) -> bool:
+    """Whether a sourced package really inherits one of ``eclasses`` (via INHERITED)."""
+    inherited = set(result.metadata.get("INHERITED", "").split())
+    return bool(inherited & set(eclasses))
+
+
+def source(
+    repo: Repository,
+    refs: Sequence[EbuildRef],
+    options: SourceOptions,
+    eclasses: Sequence[str] = (),
+    bench: Bench | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[SourceResult]:
+    """Yield results (one per package per run); with ``eclasses``, only confirmed users."""
+    todo = select(repo, refs, eclasses)
+    with SourcePool(repo, options) as pool:
+        runs = 0
+        start = time.monotonic()
+        while True:
+            done = 0
+            for res in pool.source(todo):
+                done += 1
+                if progress is not None:
+                    progress(done, len(todo))
+                if not eclasses or uses(res, eclasses) or not res.ok:
+                    yield res
+            runs += 1
+            if bench is None:
+                return
+            if bench.runs is not None and runs >= bench.runs:
+                return
+            if bench.seconds is not None and time.monotonic() - start >= bench.seconds:
+                return

@@ -1,0 +1,4 @@
+EAPI=8
+SLOT=0
+/bin/true
+DESCRIPTION="after"

@@ -1,0 +1,2 @@
+EAPI="8" foo
+SLOT=0

@@ -1,0 +1,3 @@
+EAPI=8
+inherit ca
+SLOT=0

@@ -1,0 +1,3 @@
+EAPI=7
+SLOT=0
+EAPI=8

@@ -1,0 +1,3 @@
+EAPI=8
+inherit no-such-eclass
+SLOT=0

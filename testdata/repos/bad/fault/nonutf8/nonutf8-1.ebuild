@@ -1,0 +1,3 @@
+EAPI=8
+DESCRIPTION="café"
+SLOT=0

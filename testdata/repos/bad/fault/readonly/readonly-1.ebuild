@@ -1,0 +1,5 @@
+EAPI=8
+SLOT=0
+readonly RO=1
+RO=2
+DESCRIPTION="after"

@@ -1,0 +1,4 @@
+EAPI=8
+SLOT=0
+echo hi > written-by-ebuild
+DESCRIPTION="after"

@@ -1,0 +1,4 @@
+EAPI=8
+DESCRIPTION="syntax"
+SLOT=0
+x=${bad

@@ -1,0 +1,15 @@
+# Copyright 2025 Gentoo Authors
+# Distributed under the terms of the GNU General Public License v2
+
+EAPI=8
+
+DESCRIPTION="tree-sitter fails on = with a glob before && in [[ ]]; the cd on that line is not reported"
+HOMEPAGE="https://example.org"
+SRC_URI=""
+LICENSE="MIT"
+SLOT="0"
+KEYWORDS="~amd64"
+MY_S="doc/${PN}"
+if [[ ${PV} == 1 ]]; then
+	[[ ${MY_S} = doc/* && ! -e "${MY_W}" ]] && cd /
+fi

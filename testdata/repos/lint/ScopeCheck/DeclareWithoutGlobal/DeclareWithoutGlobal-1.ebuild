@@ -1,0 +1,15 @@
+# Copyright 2025 Gentoo Authors
+# Distributed under the terms of the GNU General Public License v2
+
+EAPI=8
+
+DESCRIPTION="declare -g"
+HOMEPAGE="https://example.org"
+SRC_URI=""
+LICENSE="MIT"
+SLOT="0"
+KEYWORDS="~amd64"
+declare -g -A MY_MAP=(
+	[foo]=1
+)
+declare -gr MY_CONST=1

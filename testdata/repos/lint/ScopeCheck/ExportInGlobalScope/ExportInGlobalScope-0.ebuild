@@ -1,0 +1,12 @@
+# Copyright 2025 Gentoo Authors
+# Distributed under the terms of the GNU General Public License v2
+
+EAPI=8
+
+DESCRIPTION="export at global scope"
+HOMEPAGE="https://example.org"
+SRC_URI=""
+LICENSE="MIT"
+SLOT="0"
+KEYWORDS="~amd64"
+export MY_BUILD_FLAG=1

@@ -1,0 +1,52 @@
+"""``ebprof source`` and ``ebprof metadata`` from the command line: output and exit codes."""
+
+import json
+
+from ebprof.cli import main
+from tests.conftest import REPOS
+
+DEMO = str(REPOS / "demo")
+
+
+def test_source_plain(capsys):
+    assert main(["source", "-r", DEMO, "-j", "2", "--sort"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 7 and all(": " in line for line in lines)
+
+
+def test_source_eclass_selection_json(capsys):
+    assert main(["source", "-r", DEMO, "--eclass", "cmake", "--format", "json",
+                 "--eclasses"]) == 0  # fmt: skip
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert {r["cpv"] for r in rows} == {"app-misc/hello-1.0", "app-misc/hello-2.0",
+                                         "dev-libs/libfoo-1.2.3"}  # fmt: skip
+    assert all(r["inherits"] for r in rows)
+
+
+def test_source_by_eclass_and_bench(capsys):
+    assert main(["source", "-r", DEMO, "--by-eclass", "--format", "csv"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("eclass,packages") and any(x.startswith("slow,1,") for x in out)
+    assert main(["source", "-r", DEMO, "app-misc/hello", "--bench", "3"]) == 0
+    assert "N=3" in capsys.readouterr().out
+
+
+def test_source_failures_exit_1(capsys):
+    assert main(["source", "-r", str(REPOS / "bad"), "fault/die", "fault/local"]) == 1
+    err = capsys.readouterr().err
+    assert "fault/die-1: failed:" in err and "local-1" not in err
+
+
+def test_usage_errors_exit_2(capsys):
+    assert main(["source", "-r", DEMO, ">=app-misc/hello"]) == 2
+    assert main(["source", "-r", DEMO, "--bench", "zero"]) == 2
+    assert main(["source", "-r", "/nonexistent"]) == 2
+    assert main(["source", "-r", DEMO, "--eclass", "nope"]) == 2
+
+
+def test_metadata_cli(tmp_path, capsys):
+    out = tmp_path / "c"
+    assert main(["metadata", DEMO, "-o", str(out), "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert summary["regenerated"] == 7 and summary["failed"] == 0
+    assert main(["metadata", str(REPOS / "bad"), "-o", str(tmp_path / "b"), "--timeout", "2"]) == 1

@@ -1,0 +1,56 @@
+"""Check behaviour beyond the testdata cases: EAPI rules and false-positive guards."""
+
+from __future__ import annotations
+
+from ebprof.lint.results import Result
+
+
+def keywords_of(results: list[Result]) -> list[str]:
+    return [r.keyword for r in results]
+
+
+def test_get_libdir_before_eapi_6_is_an_eclass_function(lint_text) -> None:
+    ecl = {"multilib": "get_libdir() { echo lib; }\n"}
+    old = lint_text("inherit multilib\nX=/usr/$(get_libdir)\n", eapi="5", eclasses=ecl)
+    assert "PhaseHelperInGlobalScope" not in keywords_of(old)
+    new = lint_text("X=/usr/$(get_libdir)\n", eapi="8")
+    assert "PhaseHelperInGlobalScope" in keywords_of(new)
+
+
+def test_ver_functions_need_eapi_7(lint_text) -> None:
+    assert keywords_of(lint_text("X=$(ver_cut 1)\n", eapi="7")) == ["GlobalCommandSubstitution"]
+    assert "ExternalCommandInGlobalScope" in keywords_of(lint_text("X=$(ver_cut 1)\n", eapi="6"))
+
+
+def test_echo_captured_or_silenced_is_not_output(lint_text) -> None:
+    body = "X=$(echo a)\necho b | read -r Y\necho c >/dev/null\necho d | cat >&2\n"
+    only = frozenset({"OutputInGlobalScope"})
+    got = [(r.keyword, r.line) for r in lint_text(body, keywords=only)]
+    assert got == []
+
+
+def test_own_function_running_a_program_is_external(lint_text) -> None:
+    body = "_helper() { uname -m; }\nMY_ARCH=$(_helper)\n"
+    got = lint_text(body, keywords=frozenset({"ExternalCommandInGlobalScope"}))
+    assert [(r.command, r.via) for r in got] == [("uname", "_helper -> uname")]
+
+
+def test_eclass_inherit_conditions_on_control_variables_are_fine(tmp_path, repo_factory) -> None:
+    from ebprof.lint.scan import file_target, scan
+    from ebprof.repo import open_repository
+
+    root = repo_factory(tmp_path / "r", eclasses={
+        "ctl": "[[ ${CTL_LIVE} ]] && inherit git-r3\n[[ ${FEATURES} ]] && inherit x\n",
+    })  # fmt: skip
+    repo = open_repository(root)
+    got = [r for r in scan(repo, [file_target(repo, root / "eclass/ctl.eclass")])
+           if isinstance(r, Result) and r.keyword == "InheritDependsOnEnvironment"]  # fmt: skip
+    assert [r.variables for r in got] == ["FEATURES"]
+
+
+def test_results_on_error_lines_are_dropped(lint_text) -> None:
+    body = 'if true; then\n\t[[ $s = doc/* && ! -e "$w" ]] && cd / && local x\nfi\ncd /\n'
+    got = [(r.keyword, r.line) for r in lint_text(body)]
+    assert ("ParseError", 3) in got
+    assert ("ShellStateChange", 5) in got
+    assert not [k for k, line in got if line == 3 and k != "ParseError"]

@@ -1,0 +1,163 @@
+"""md5-dict entries: portage's rules, written out by hand, and incremental regeneration."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ebprof.daemon.pool import SourceOptions
+from ebprof.metadata import md5dict
+from ebprof.metadata.normalize import portage_value, split_ifs
+from ebprof.metadata.regen import regen
+from ebprof.repo import open_repository
+
+
+def md5(p: Path) -> str:
+    return hashlib.md5(p.read_bytes()).hexdigest()
+
+
+def run(repo_path: Path, out: Path, force=False, masters=()):
+    repo = open_repository(repo_path, master_paths=masters)
+    return regen(repo, list(repo.ebuilds()), out, SourceOptions(jobs=2), force=force)
+
+
+@pytest.mark.parametrize(
+    ("raw", "ifs", "want"),
+    [
+        ("-n leading dash", None, "leading dash"),  # echo eats -n
+        ("-e a\\tb", None, "a\tb"),  # -e expands escapes
+        ("-nE x", None, "x"),
+        ("--n x", None, "--n x"),
+        ("  a \n\t b  ", None, "a b"),
+        ("a:b", ":", "a b"),
+        ("", None, ""),
+    ],
+)
+def test_portage_echo_normalisation(raw, ifs, want):
+    assert portage_value(raw, ifs) == want
+
+
+def test_ifs_splitting():
+    assert split_ifs("a::b", ":") == ["a", "", "b"]
+    assert split_ifs(" a b ", "") == [" a b "]
+
+
+def test_entries_match_portage_rules(demo_copy, tmp_path):
+    out = tmp_path / "cache"
+    s = run(demo_copy, out)
+    assert s.regenerated == 7 and not s.failed
+    ec = demo_copy / "eclass"
+    viewer = (out / "app-misc/viewer-3.1-r2").read_text()
+    assert viewer == (
+        "BDEPEND=virtual/pkgconfig\n"
+        "DEFINED_PHASES=postinst\n"  # from EXPORT_FUNCTIONS
+        "DEPEND=dev-util/desktop-file-utils\n"
+        "DESCRIPTION=An image viewer\n"  # echo ate the leading -n
+        "EAPI=7\n"
+        "HOMEPAGE=https://example.org/viewer\n"
+        "INHERIT=xdg toolchain-funcs\n"  # direct inherits in call order
+        "IUSE=gtk qt5\n"
+        "KEYWORDS=~amd64\n"
+        "LICENSE=GPL-2\n"
+        "RDEPEND=x11-misc/shared-mime-info\n"
+        "REQUIRED_USE=|| ( gtk qt5 )\n"
+        "SLOT=0/3\n"
+        f"_eclasses_=multilib\t{md5(ec / 'multilib.eclass')}\ttoolchain-funcs\t"
+        f"{md5(ec / 'toolchain-funcs.eclass')}\txdg\t{md5(ec / 'xdg.eclass')}\n"
+        f"_md5_={md5(demo_copy / 'app-misc/viewer/viewer-3.1-r2.ebuild')}\n"
+    )
+    old = (out / "dev-libs/old-0.9").read_text()
+    assert old == (
+        "DEFINED_PHASES=compile\n"
+        "DEPEND=sys-libs/zlib\n"
+        "DESCRIPTION=An old library\n"
+        "EAPI=3\n"
+        "HOMEPAGE=https://example.org/old\n"
+        "KEYWORDS=x86\n"
+        "LICENSE=GPL-2\n"
+        "RDEPEND=sys-libs/zlib\n"  # EAPI 0-3: RDEPEND falls back to DEPEND
+        "SLOT=0\n"
+        f"_md5_={md5(demo_copy / 'dev-libs/old/old-0.9.ebuild')}\n"
+    )
+    bt = md5dict.parse((out / "dev-util/buildtool-9999").read_bytes())
+    assert bt["DESCRIPTION"] == "A build tool with a spaced description"
+    assert "BDEPEND" not in bt  # EAPI 6 has no BDEPEND
+    assert bt["DEFINED_PHASES"] == "setup"
+    hello = md5dict.parse((out / "app-misc/hello-1.0").read_bytes())
+    assert hello["IUSE"] == "+nls test"  # ebuild value first, then the eclass's
+    assert hello["BDEPEND"] == ">=dev-util/cmake-3.20 dev-util/ninja"
+    assert hello["DEFINED_PHASES"] == "compile configure install"
+    h2 = md5dict.parse((out / "app-misc/hello-2.0").read_bytes())
+    assert h2["INHERIT"] == "cmake-multilib xdg"
+    assert h2["DEFINED_PHASES"] == "compile configure install postinst prepare"
+
+
+def test_incremental(demo_copy, tmp_path):
+    out = tmp_path / "cache"
+    run(demo_copy, out)
+    s = run(demo_copy, out)
+    assert (s.regenerated, s.kept) == (0, 7)
+    eb = demo_copy / "dev-libs/old/old-0.9.ebuild"
+    eb.write_text(eb.read_text() + 'IUSE="new"\n')
+    s = run(demo_copy, out)
+    assert (s.regenerated, s.kept) == (1, 6)
+    assert md5dict.parse((out / "dev-libs/old-0.9").read_bytes())["IUSE"] == "new"
+    ec = demo_copy / "eclass/xdg.eclass"  # used by viewer and hello-2.0
+    ec.write_text(ec.read_text() + "# edited\n")
+    s = run(demo_copy, out)
+    assert (s.regenerated, s.kept) == (2, 5)
+    (demo_copy / "dev-libs/old/old-0.9.ebuild").unlink()
+    s = run(demo_copy, out)
+    assert s.removed == 1 and not (out / "dev-libs/old-0.9").exists()
+    s = run(demo_copy, out, force=True)
+    assert s.regenerated == 6
+
+
+def test_overlay_records_the_eclass_used(overlay_copy, tmp_path):
+    overlay, demo = overlay_copy
+    out = tmp_path / "cache"
+    s = run(overlay, out, masters=[demo])
+    assert s.regenerated == 1
+    e = md5dict.parse((out / "app-misc/extra-1").read_bytes())
+    sums = md5dict.eclass_checksums(e)
+    assert sums["xdg"] == md5(overlay / "eclass/xdg.eclass")
+    assert sums["cmake"] == md5(demo / "eclass/cmake.eclass")
+    assert e["RDEPEND"] == "x11-misc/overlay-mime"
+    # An override of a master eclass added later invalidates the entry.
+    shutil.copy(demo / "eclass/cmake.eclass", overlay / "eclass/cmake.eclass")
+    with (overlay / "eclass/cmake.eclass").open("a") as f:
+        f.write("# overlay copy\n")
+    s = run(overlay, out, masters=[demo])
+    assert s.regenerated == 1
+    sums = md5dict.eclass_checksums(md5dict.parse((out / "app-misc/extra-1").read_bytes()))
+    assert sums["cmake"] == md5(overlay / "eclass/cmake.eclass")
+
+
+def test_failed_package_leaves_no_entry(demo_copy, tmp_path):
+    out = tmp_path / "cache"
+    run(demo_copy, out)
+    eb = demo_copy / "dev-libs/old/old-0.9.ebuild"
+    eb.write_text(eb.read_text() + 'die "broken now"\n')
+    s = run(demo_copy, out)
+    assert len(s.failed) == 1 and "broken now" in s.failed[0].error
+    assert not (out / "dev-libs/old-0.9").exists()
+
+
+def test_atomic_write_leaves_old_entry_or_new(tmp_path, monkeypatch):
+    target = tmp_path / "cat/pkg-1"
+    md5dict.write_atomic(target, b"OLD=1\n")
+
+    def boom(*a):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(KeyboardInterrupt):
+        md5dict.write_atomic(target, b"NEW=1\n")
+    assert target.read_bytes() == b"OLD=1\n"
+    assert [p.name for p in target.parent.iterdir()] == ["pkg-1"]
+    (tmp_path / "cat/.ebprof-left").write_text("partial")  # a killed writer's temporary
+    assert md5dict.remove_stale_temporaries(tmp_path) == 1
