@@ -76,16 +76,22 @@ class Repository:
         return self.eclasses().get(name)
 
     def categories(self) -> list[str]:
+        """Listed categories plus category-like directories: an overlay's
+        profiles/categories often names only what its masters lack."""
+        cats: set[str] = set()
         listed = self.path / "profiles/categories"
         if listed.is_file():
-            cats = [c.strip() for c in listed.read_text(errors="replace").splitlines()]
-            return sorted(c for c in cats if c and not c.startswith("#") and valid_category(c))
-        return sorted(
+            for c in listed.read_text(errors="replace").splitlines():
+                c = c.strip()
+                if c and not c.startswith("#") and valid_category(c):
+                    cats.add(c)
+        cats.update(
             e.name
             for e in os.scandir(self.path)
             if e.is_dir() and e.name not in _NOT_CATEGORIES and not e.name.startswith(".")
             and valid_category(e.name)
         )
+        return sorted(c for c in cats if (self.path / c).is_dir())
 
     def packages(self, category: str) -> list[str]:
         try:
