@@ -76,22 +76,14 @@ class Repository:
         return self.eclasses().get(name)
 
     def categories(self) -> list[str]:
-        """Listed categories plus category-like directories: an overlay's
-        profiles/categories often names only what its masters lack."""
-        cats: set[str] = set()
-        listed = self.path / "profiles/categories"
-        if listed.is_file():
-            for c in listed.read_text(errors="replace").splitlines():
-                c = c.strip()
-                if c and not c.startswith("#") and valid_category(c):
-                    cats.add(c)
-        cats.update(
+        """Category directories. profiles/categories is not trusted: an overlay's often
+        names only what its masters lack (guru lists 9 of its categories)."""
+        return sorted(
             e.name
             for e in os.scandir(self.path)
             if e.is_dir() and e.name not in _NOT_CATEGORIES and not e.name.startswith(".")
             and valid_category(e.name)
         )
-        return sorted(c for c in cats if (self.path / c).is_dir())
 
     def packages(self, category: str) -> list[str]:
         try:
