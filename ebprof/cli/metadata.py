@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
-import msgspec
-
 from ebprof.cli.common import add_format_option, add_jobs_option, config_root
 from ebprof.cli.output import progress_bar
-from ebprof.daemon.pool import SourceOptions
+from ebprof.daemon.options import SourceOptions
 from ebprof.errors import RepoError, UserError
 from ebprof.metadata.regen import regen
 from ebprof.repo import load_repos_conf, open_repository
@@ -57,15 +56,15 @@ def run(args: argparse.Namespace) -> int:
             summary = regen(repo, refs, out, options, force=args.force, progress=update)
         for r in summary.failed:
             if args.format == "json":
-                sys.stdout.write(msgspec.json.encode(
-                    {"cpv": r.cpv, "status": r.status, "error": r.error}).decode() + "\n")
+                sys.stdout.write(json.dumps(
+                    {"cpv": r.cpv, "status": r.status, "error": r.error}) + "\n")
             else:
                 print(f"{r.cpv}: {r.error}", file=sys.stderr)
         line = {"repo": repo.name, "regenerated": summary.regenerated, "kept": summary.kept,
                 "removed": summary.removed, "failed": len(summary.failed),
                 "seconds": round(summary.seconds, 3)}  # fmt: skip
         if args.format == "json":
-            sys.stdout.write(msgspec.json.encode(line).decode() + "\n")
+            sys.stdout.write(json.dumps(line) + "\n")
         else:
             print(f"{repo.name}: regenerated {summary.regenerated}, kept {summary.kept}, "
                   f"removed {summary.removed}, failed {len(summary.failed)} "

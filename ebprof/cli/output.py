@@ -5,8 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from ebprof.model.records import SourceResult
+if TYPE_CHECKING:
+    from ebprof.model.records import SourceResult
+
 
 
 def ms(us: float) -> str:

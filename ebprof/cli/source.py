@@ -5,17 +5,16 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-
-import msgspec
+from typing import TYPE_CHECKING
 
 from ebprof.cli.common import add_format_option, add_jobs_option, add_repo_options, open_repo
 from ebprof.cli.output import ms, print_failures, progress_bar
-from ebprof.daemon.pool import SourceOptions
+from ebprof.daemon.options import SourceOptions
 from ebprof.errors import UserError
-from ebprof.model.records import SourceResult
 from ebprof.repo.targets import resolve
-from ebprof.sourcing import report
-from ebprof.sourcing.run import Bench, source
+
+if TYPE_CHECKING:
+    from ebprof.model.records import SourceResult
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -50,6 +49,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ebprof.sourcing import report
+    from ebprof.sourcing.run import Bench, source
+
     try:
         bench = Bench.parse(args.bench) if args.bench else None
         bound = report.parse_bound(args.bound) if args.bound else None
@@ -81,6 +83,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out) -> None:
+    import msgspec
+
+    from ebprof.sourcing import report
+
     stats = report.per_package(results)
     stats = [s for s in stats if s.n and (bound is None or bound(s.mean))]
     if args.sort:
@@ -115,6 +121,10 @@ def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out)
 
 
 def _by_eclass(results: list[SourceResult], fmt: str, out) -> None:
+    import msgspec
+
+    from ebprof.sourcing import report
+
     rows, total = report.by_eclass(results)
     if fmt == "json":
         for r in rows:

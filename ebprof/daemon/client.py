@@ -135,10 +135,8 @@ class Daemon:
             return
         with contextlib.suppress(DaemonError):
             self.send("quit")
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(2)
-        except subprocess.TimeoutExpired:
-            pass
         self.kill()
 
     def _close_fds(self) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ebprof.daemon.client import Daemon, DaemonDied
+from ebprof.daemon.options import SourceOptions
 from ebprof.daemon.outcome import Collected, build, fields
 from ebprof.daemon.protocol import Fields, Frame, Text
 from ebprof.daemon.workspace import Workspace
@@ -19,18 +20,6 @@ from ebprof.model.records import SourceResult
 from ebprof.repo import EbuildRef, Repository
 
 _BASH_VERSION: tuple[int, int] | None = None
-
-
-@dataclass(frozen=True)
-class SourceOptions:
-    """How to source: what to record and how strict to be."""
-
-    jobs: int = 1
-    timeout: float = 30.0
-    strict: bool = False
-    timing: bool = True  # per-inherit timestamps
-    env: bool = False  # dump the environment after sourcing
-    cache_eclasses: bool = True  # keep used eclasses as functions in the daemon
 
 
 @dataclass
@@ -64,6 +53,7 @@ class SourcePool:
         for name, ec in ws.eclasses.items():
             self._names[f"{name}.eclass".encode()] = str(ec.path)
             self._names[f"fn/{name}.eclass".encode()] = str(ec.path)
+            self._names[f"fn/{name}.skip".encode()] = str(ec.path)
         try:
             for slot in range(self.options.jobs):
                 d = Daemon(ws.dir, slot)
@@ -302,8 +292,12 @@ class SourcePool:
             if name in cached or str(ec.path) in broken:
                 continue
             cached.add(name)
+            words = [name, ws.wrap(name)]
+            skip = ws.skip_form(name)
+            if skip is not None:
+                words += skip
             try:
-                d.send("cache", name, ws.wrap(name))
+                d.send("cache", *words)
             except DaemonDied:
                 self._restart(slot)
                 return

@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ebprof.daemon.guard import find_guard
 from ebprof.repo import Repository
 
 SENTINEL = b"\n__ebprof_end_of_ebuild\n"
@@ -60,6 +61,8 @@ class Workspace:
         self.eclasses: dict[str, EclassFile] = {}
         self.unreadable: dict[str, str] = {}
         self._wrapped: set[str] = set()
+        self._guards: dict[str, str | None] = {}
+        self._empty: dict[str, bool] = {}
         for i, (name, path) in enumerate(sorted(repo.eclasses().items())):
             try:
                 data = path.read_bytes()
@@ -78,6 +81,29 @@ class Workspace:
             (self.dir / "fn" / f"{name}.eclass").write_bytes(body)
             self._wrapped.add(name)
         return ec.function
+
+    def skip_form(self, name: str) -> tuple[str, str] | None:
+        """Write the eclass's re-inherit form (see guard.py): (guard variable, function), the
+        function being "-" when nothing is left outside the guarded block."""
+        ec = self.eclasses[name]
+        if name not in self._guards:
+            guard = find_guard(ec.data)
+            self._guards[name] = guard.variable if guard else None
+            self._empty[name] = guard is not None and guard.empty
+            if guard is not None and not guard.empty:
+                body = b"%s() { :; %s\n}\n" % (
+                    self._skip_function(ec).encode(),
+                    private_copy(guard.skip_text),
+                )
+                (self.dir / "fn" / f"{name}.skip").write_bytes(body)
+        var = self._guards[name]
+        if var is None:
+            return None
+        return var, "-" if self._empty[name] else self._skip_function(ec)
+
+    @staticmethod
+    def _skip_function(ec: EclassFile) -> str:
+        return ec.function.replace("__ebprof_ec_", "__ebprof_sk_")
 
     def ebuild_name(self, slot: int) -> str:
         return f"e{slot}.ebuild"

@@ -6,10 +6,13 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ebprof.metadata.normalize import portage_metadata
 from ebprof.model.eapi import METADATA_KEYS
-from ebprof.model.records import SourceResult
+
+if TYPE_CHECKING:
+    from ebprof.model.records import SourceResult
 
 # portage's flat_hash writer: the known keys plus _eclasses_ and _md5_, sorted.
 WRITE_KEYS = tuple(sorted((set(METADATA_KEYS) - {"INHERITED"}) | {"_eclasses_", "_md5_"}))

@@ -9,11 +9,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ebprof.daemon.pool import SourceOptions, SourcePool
+from ebprof.daemon.options import SourceOptions
 from ebprof.metadata import md5dict
-from ebprof.model.records import SourceResult
 from ebprof.repo import EbuildRef, Repository
+
+if TYPE_CHECKING:
+    from ebprof.model.records import SourceResult
 
 
 @dataclass
@@ -87,6 +90,8 @@ def regen(
                 continue
         todo.append(ref)
     if todo:
+        from ebprof.daemon.pool import SourcePool  # a no-op run never starts bash
+
         with SourcePool(repo, options) as pool:
             for i, res in enumerate(pool.source(todo), 1):
                 if progress is not None:

@@ -40,8 +40,9 @@ while IFS=$'\t' read -r -u "${__ebprof_in}" -a __ebprof_cmd; do
 		__ebprof_frame D "${__ebprof_cmd[1]}" "${__ebprof_rc}"
 		;;
 	cache)
-		# cache NAME FUNCTION: define FUNCTION from fn/NAME.eclass (eclass text as a body)
-		__ebprof_cache "${__ebprof_cmd[1]}" "${__ebprof_cmd[2]}"
+		# cache NAME FUNCTION [GUARD SKIPFUNCTION]: define FUNCTION from fn/NAME.eclass
+		# (eclass text as a body), and SKIPFUNCTION from fn/NAME.skip
+		__ebprof_cache "${__ebprof_cmd[@]:1}"
 		;;
 	ping)
 		__ebprof_frame P "${__ebprof_cmd[1]}"

@@ -15,7 +15,7 @@ __ebprof_stubs=(diropts docompress dostrip exeopts get_KV insopts KV_major KV_mi
 __ebprof_keys=(DEPEND RDEPEND SLOT SRC_URI RESTRICT HOMEPAGE LICENSE DESCRIPTION
 	KEYWORDS INHERITED IUSE REQUIRED_USE PDEPEND BDEPEND EAPI PROPERTIES
 	DEFINED_PHASES IDEPEND INHERIT)
-declare -A __ebprof_cached=()
+declare -A __ebprof_cached=() __ebprof_guards=() __ebprof_skips=()
 declare -a __ebprof_events=()
 
 # ---------------------------------------------------------------- framing
@@ -52,8 +52,15 @@ __ebprof_note() {
 }
 
 # ---------------------------------------------------------------- caching
+# __ebprof_cache NAME FUNCTION [GUARD SKIPFUNCTION]: with a guard, SKIPFUNCTION is the
+# eclass without its include-guarded block, run instead while GUARD is non-empty;
+# SKIPFUNCTION "-" says nothing is left outside the block.
 __ebprof_cache() {
 	builtin source "fn/$1.eclass"
+	if [[ -n $3 ]]; then
+		[[ $4 == - ]] || builtin source "fn/$1.skip"
+		[[ $4 == - ]] || declare -F "$4" >/dev/null && __ebprof_guards[$1]=$3 __ebprof_skips[$1]=$4
+	fi
 	if declare -F "$2" >/dev/null; then
 		__ebprof_cached[$1]=$2
 		__ebprof_frame C "$1" ok
@@ -189,7 +196,7 @@ inherit() {
 		__ebprof_note qa "EXPORT_FUNCTIONS is called before inherit in ${ECLASS}.eclass"
 	fi
 	local -x ECLASS
-	local __export_funcs_var x __ebprof_fn
+	local __export_funcs_var x __ebprof_fn __ebprof_guard
 	local B_IUSE B_REQUIRED_USE B_DEPEND B_RDEPEND B_PDEPEND B_BDEPEND B_IDEPEND
 	local B_PROPERTIES B_RESTRICT
 	while [[ $1 ]]; do
@@ -197,7 +204,23 @@ inherit() {
 		__export_funcs_var=__export_functions_${ECLASS_DEPTH}
 		unset -v "${__export_funcs_var}"
 		__ebprof_fn=${__ebprof_cached[${ECLASS}]}
-		if [[ -z ${__ebprof_fn} && ! -f ${ECLASS}.eclass ]]; then
+		if [[ -n ${__ebprof_fn} ]]; then
+			__ebprof_guard=${__ebprof_guards[${ECLASS}]}
+			if [[ -n ${__ebprof_guard} && -n ${!__ebprof_guard} ]]; then
+				__ebprof_fn=${__ebprof_skips[${ECLASS}]}
+				if [[ ${__ebprof_fn} == - ]]; then
+					# Nothing outside the guarded block: the full dance below would leave
+					# every variable as it was, so only do what it does to the rest.
+					[[ ${__ebprof_flags} == *t* ]] &&
+						__ebprof_events+=("+${ECLASS}:${EPOCHREALTIME}" "-${EPOCHREALTIME}")
+					set +f
+					[[ " ${INHERITED} " == *" $1 "* ]] || export INHERITED+=" $1"
+					((ECLASS_DEPTH == 1)) && export PORTAGE_EXPLICIT_INHERIT+=" $1"
+					shift
+					continue
+				fi
+			fi
+		elif [[ ! -f ${ECLASS}.eclass ]]; then
 			die "$1.eclass could not be found by inherit()"
 		fi
 		set -f

@@ -1,0 +1,94 @@
+"""Include guards: the cheap form of an eclass for its re-inherits within one package.
+
+Most eclasses wrap their whole body in ``if [[ -z ${_FOO_ECLASS} ]]; then ... fi``, and
+every package re-inherits the popular ones several times (toolchain-funcs about 3.6 times
+per user in core-kit). Re-running a cached eclass still makes bash copy its whole function
+body, which costs as much as a small ebuild, only to skip the guarded block. When the
+guard variable is set, running the file with the guarded block removed is equivalent, so
+the daemon keeps that short form as a second function and calls it instead.
+
+The split is only made when tree-sitter-bash parses the file without error and the guard
+is a lone ``if`` (no elif/else) on lines of its own; anything else keeps the full form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Parser
+
+_CONDITION = re.compile(
+    rb'\[\[\s+(?:-z|!)\s+"?\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))"?\s+\]\]'
+)
+
+
+@dataclass(frozen=True)
+class Guard:
+    """The guard variable and the file's text with the guarded block replaced by ``:``."""
+
+    variable: str
+    skip_text: bytes
+
+    @property
+    def empty(self) -> bool:
+        """Nothing but comments outside the guarded block: a re-inherit changes nothing."""
+        return all(
+            not ln or ln.startswith(b"#") or ln == b":"
+            for ln in (x.strip() for x in self.skip_text.splitlines())
+        )
+
+
+@cache
+def _parser() -> Parser:
+    import tree_sitter_bash
+    from tree_sitter import Language, Parser
+
+    return Parser(Language(tree_sitter_bash.language()))
+
+
+def find_guard(data: bytes) -> Guard | None:
+    """The include guard of an eclass, or None when it has no provably skippable one."""
+    if b"if" not in data:
+        return None
+    tree = _parser().parse(data)
+    root = tree.root_node
+    if root.has_error:
+        return None
+    guards = [n for n in root.children if n.type == "if_statement" and _guard_var(n)]
+    if len(guards) != 1:
+        return None
+    node = guards[0]
+    var = _guard_var(node)
+    assert var is not None
+    start, end = node.start_byte, node.end_byte
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line_end = data.find(b"\n", end)
+    line_end = len(data) if line_end < 0 else line_end
+    if data[line_start:start].strip() or not _only_comment(data[end:line_end]):
+        return None
+    block = data[line_start:line_end]
+    # Same line count, so findings in the rest of the file keep their line numbers; ``:``
+    # leaves the status a skipped ``if`` leaves (0).
+    blank = b":" + b"\n" * block.count(b"\n")
+    return Guard(var, data[:line_start] + blank + data[line_end:])
+
+
+def _guard_var(node: Node) -> str | None:
+    if any(c.type in ("elif_clause", "else_clause") for c in node.children):
+        return None
+    cond = node.child_by_field_name("condition")
+    if cond is None or cond.type != "test_command":
+        return None
+    m = _CONDITION.fullmatch(cond.text or b"")
+    if m is None:
+        return None
+    return (m.group(1) or m.group(2)).decode()
+
+
+def _only_comment(rest: bytes) -> bool:
+    rest = rest.strip()
+    return not rest or rest.startswith(b"#")

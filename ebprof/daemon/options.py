@@ -1,0 +1,17 @@
+"""How to source; a module of its own so the CLI can build options without the daemon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """How to source: what to record and how strict to be."""
+
+    jobs: int = 1
+    timeout: float = 30.0
+    strict: bool = False
+    timing: bool = True  # per-inherit timestamps
+    env: bool = False  # dump the environment after sourcing
+    cache_eclasses: bool = True  # keep used eclasses as functions in the daemon
