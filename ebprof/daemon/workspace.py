@@ -9,6 +9,7 @@ disagree with what was sourced.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import tempfile
@@ -63,6 +64,7 @@ class Workspace:
         self._wrapped: set[str] = set()
         self._guards: dict[str, str | None] = {}
         self._empty: dict[str, bool] = {}
+        self._fds: dict[int, int] = {}
         for i, (name, path) in enumerate(sorted(repo.eclasses().items())):
             try:
                 data = path.read_bytes()
@@ -109,9 +111,19 @@ class Workspace:
         return f"e{slot}.ebuild"
 
     def write_ebuild(self, slot: int, data: bytes) -> str:
+        """Overwrite the slot's private copy in place: its daemon is idle, and keeping the
+        file open saves an open/close per package."""
         name = self.ebuild_name(slot)
-        (self.dir / name).write_bytes(private_copy(data) + SENTINEL)
+        fd = self._fds.get(slot)
+        if fd is None:
+            fd = self._fds[slot] = os.open(self.dir / name, os.O_RDWR | os.O_CREAT, 0o644)
+        text = private_copy(data) + SENTINEL
+        os.pwrite(fd, text, 0)
+        os.ftruncate(fd, len(text))
         return name
 
     def close(self) -> None:
+        for fd in self._fds.values():
+            os.close(fd)
+        self._fds.clear()
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -36,7 +36,7 @@ while IFS=$'\t' read -r -u "${__ebprof_in}" -a __ebprof_cmd; do
 		wait "${__ebprof_pid}"
 		__ebprof_rc=$?
 		# Nothing an ebuild started may outlive its package.
-		kill -KILL -- "-${__ebprof_pid}" 2>/dev/null
+		kill -KILL -- "-${__ebprof_pid}" 2>&99
 		__ebprof_frame D "${__ebprof_cmd[1]}" "${__ebprof_rc}"
 		;;
 	cache)

@@ -94,7 +94,7 @@ __ebprof_enter() {
 	[67]) BASH_COMPAT=4.2 ;;
 	8) BASH_COMPAT=5.0 ;;
 	esac
-	shopt -u patsub_replacement globskipdots 2>/dev/null
+	shopt -u patsub_replacement globskipdots 2>&99
 	shopt -s expand_aliases
 	((n >= 6)) && shopt -s failglob
 	unset -v EAPI DEPEND RDEPEND PDEPEND BDEPEND IDEPEND PROPERTIES RESTRICT INHERITED \
