@@ -18,6 +18,7 @@ from ebprof.cli.common import add_jobs_option, add_repo_options, config_root, op
 from ebprof.errors import RepoError, UserError
 
 if TYPE_CHECKING:
+    from ebprof.lint.results import Result
     from ebprof.lint.scan import LintFailure, LintTarget
     from ebprof.repo import Repository
 
@@ -53,6 +54,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="exit 1 when a result at or above this level is found (default: error)",
     )
     parser.add_argument(
+        "--source",
+        action="store_true",
+        help="also source the ebuilds through the daemon and report bash errors, "
+        "restricted-mode refusals and failures (keywords of SourcingCheck)",
+    )
+    parser.add_argument(
         "--list-keywords", action="store_true", help="describe every keyword and exit"
     )
     parser.set_defaults(func=run)
@@ -76,11 +83,9 @@ def run(args: argparse.Namespace) -> int:
             msg = f"unknown keyword or check: {e.args[0]} (see --list-keywords)"
             raise UserError(msg) from None
 
-    # --source hook: confirming findings by sourcing through the daemon goes here, once
-    # the sourcing core exists (bash errors and restricted-mode refusals as results).
-
     results = []
     failed = False
+    kinds: set[bool] = set()  # is_eclass of every target, for the --source note
     for repo, targets, failures in _plan(args):
         for failure in failures:
             _fail(failure)
@@ -89,7 +94,9 @@ def run(args: argparse.Namespace) -> int:
             missing = ", ".join(repo.missing_masters)
             print(
                 f"ebprof lint: note: {repo.name}: master repository {missing} not found; "
-                "unknown commands are not reported as external (pass --master PATH)",
+                "unknown commands are not reported as external"
+                + (", and ebuilds inheriting its eclasses fail to source" if args.source else "")
+                + " (pass --master PATH)",
                 file=sys.stderr,
             )
         for item in scan(repo, targets, keywords, args.jobs):
@@ -98,6 +105,15 @@ def run(args: argparse.Namespace) -> int:
                 failed = True
             else:
                 results.append(item)
+        if args.source:
+            results.extend(_sourced(repo, targets, keywords, args.jobs))
+            kinds.update(t.location.is_eclass for t in targets)
+    if kinds == {True}:
+        print(
+            "ebprof lint: note: --source sources ebuilds only; an eclass is checked "
+            "through the ebuilds that inherit it",
+            file=sys.stderr,
+        )
     results.sort()
     cls = REPORTERS[args.format]
     reporter = (
@@ -109,6 +125,16 @@ def run(args: argparse.Namespace) -> int:
     if failed or any(level_rank(r.level) >= threshold for r in results):
         return 1
     return 0
+
+
+def _sourced(
+    repo: Repository, targets: list[LintTarget], keywords: frozenset[str] | None, jobs: int
+) -> list[Result]:
+    """--source: what sourcing the ebuilds among ``targets`` through the daemon found."""
+    from ebprof.daemon.pool import SourceOptions
+    from ebprof.lint.sourced import lint_by_sourcing
+
+    return lint_by_sourcing(repo, targets, SourceOptions(jobs=jobs, timing=False), keywords)
 
 
 def _fail(failure: LintFailure) -> None:

@@ -159,3 +159,9 @@ def test_unreadable_and_binary(tmp_path):
     assert "binary file" in res["cat/bin-1"].error
     if os.geteuid() != 0:  # root reads anything
         assert "cannot read" in res["cat/unread-1"].error
+
+
+def test_no_finding_points_into_the_daemon(bad_results):
+    # e.g. bash's "Killed" job notice when a timed-out or self-killed child is reaped
+    for r in bad_results.values():
+        assert not [f for f in r.findings if "/ebprof/daemon/bash/" in f.file], r.cpv

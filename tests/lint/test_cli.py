@@ -100,7 +100,14 @@ def test_whole_repo_and_package_targets(capsys) -> None:
     assert code == 1
     assert {r["eclass"] for r in rows if r["eclass"]} == {"lint-bad"}
     from ebprof.lint.results import KEYWORDS
+    from ebprof.lint.sourced import KEYWORDS as SOURCING
 
+    static = {r["package"] for r in rows if r["category"] and r["category"] != "SourcingCheck"}
+    assert static == set(KEYWORDS) - SOURCING
+    assert not {r["__class__"] for r in rows} & SOURCING  # only with --source
+    code, out, _ = run(["-r", str(LINT_REPO), "--format", "json", "-j", "2", "--source"], capsys)
+    rows = [json.loads(line) for line in out.splitlines()]
     assert {r["package"] for r in rows if r["category"]} == set(KEYWORDS)
+    assert {r["eclass"] for r in rows if r["eclass"]} == {"lint-bad", "lint-octal"}
     code, out, _ = run(["-r", str(LINT_REPO), "CommandCheck/ReturnInGlobalScope"], capsys)
     assert code == 1 and out.startswith("CommandCheck/ReturnInGlobalScope\n")

@@ -1,8 +1,10 @@
 """The pre-commit hook in a real ``pre-commit run --files`` against a git repository.
 
-The hook definition comes from the project's ``.pre-commit-hooks.yaml``; only its
-``language`` is switched to ``system`` (with the installed ``ebprof`` as entry), so the
-run needs no network to build a hook environment.
+The hook definition comes from the project's ``.pre-commit-hooks.yaml`` in a
+``repo: local`` entry; only its ``language`` is switched to ``system`` (with the
+installed ``ebprof`` as entry), so the run needs no network to build a hook
+environment. pre-commit comes with the ``[test]`` extra, so nothing here is skipped:
+a missing ``pre-commit`` is an installation error and fails.
 """
 
 from __future__ import annotations
@@ -18,58 +20,81 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LINT_REPO = ROOT / "testdata/repos/lint"
 BIN = Path(sys.executable).parent
-PRE_COMMIT = shutil.which("pre-commit", path=str(BIN)) or shutil.which("pre-commit")
-EBPROF = shutil.which("ebprof", path=str(BIN)) or shutil.which("ebprof")
+PACKAGES = ("CommandCheck/ShellStateChange", "SourcingCheck/ReturnStoppedSourcing")
 
-pytestmark = pytest.mark.skipif(
-    PRE_COMMIT is None or EBPROF is None or shutil.which("git") is None,
-    reason="needs pre-commit, git and an installed ebprof (pip install pre-commit)",
-)
+
+def _tool(name: str) -> str:
+    found = shutil.which(name, path=str(BIN)) or shutil.which(name)
+    assert found, f"{name} not found: install the test extra (pip install -e '.[test]')"
+    return found
 
 
 @pytest.fixture
 def overlay(tmp_path: Path) -> Path:
-    """A git repository holding an overlay with one demo package and its eclasses."""
+    """A git repository holding an overlay with two demo packages and the eclasses."""
     import yaml
 
     repo = tmp_path / "overlay"
     for part in ("profiles", "metadata", "eclass"):
         shutil.copytree(LINT_REPO / part, repo / part)
-    shutil.copytree(
-        LINT_REPO / "CommandCheck/ShellStateChange", repo / "CommandCheck/ShellStateChange"
-    )
+    for pkg in PACKAGES:
+        shutil.copytree(LINT_REPO / pkg, repo / pkg)
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     hook["language"] = "system"
-    hook["entry"] = hook["entry"].replace("ebprof", str(EBPROF), 1)
-    config = {"repos": [{"repo": "local", "hooks": [hook]}]}
+    hook["entry"] = hook["entry"].replace("ebprof", _tool("ebprof"), 1)
+    sourcing = {**hook, "id": "ebprof-lint-source", "args": ["--source"], "stages": ["manual"]}
+    config = {"repos": [{"repo": "local", "hooks": [hook, sourcing]}]}
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
-    _run(["git", "init", "-q"], repo)
-    _run(["git", "add", "-A"], repo)
+    for argv in (["git", "init", "-q"], ["git", "add", "-A"]):
+        proc = _run(argv, repo)
+        assert proc.returncode == 0, proc.stderr
     return repo
 
 
-def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PRE_COMMIT_HOME": str(cwd.parent / "pre-commit-home")}
+def _run(argv: list[str], cwd: Path, home: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run with pre-commit's cache in the test's temporary directory, never in ~."""
+    home = home or cwd.parent / "pre-commit-home"
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home)}
     env.pop("NO_COLOR", None)
     return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_manifest_is_valid() -> None:
-    proc = _run([str(PRE_COMMIT), "validate-manifest", ".pre-commit-hooks.yaml"], ROOT)
+def test_manifest_is_valid(tmp_path: Path) -> None:
+    argv = [_tool("pre-commit"), "validate-manifest", ".pre-commit-hooks.yaml"]
+    proc = _run(argv, ROOT, tmp_path / "pre-commit-home")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _pre_commit(overlay: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    return _run([_tool("pre-commit"), "run", *argv], overlay)
 
 
 def test_hook_fails_on_findings_and_passes_clean_files(overlay: Path) -> None:
     pkg = "CommandCheck/ShellStateChange"
-    bad = _run([str(PRE_COMMIT), "run", "--files", f"{pkg}/ShellStateChange-0.ebuild"], overlay)
+    bad = _pre_commit(overlay, "--files", f"{pkg}/ShellStateChange-0.ebuild")
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "ebprof lint" in bad.stdout and "Failed" in bad.stdout
     assert "ShellStateChange: version 0: line 12: shopt" in bad.stdout
 
-    good = _run([str(PRE_COMMIT), "run", "--files", f"{pkg}/ShellStateChange-1.ebuild"], overlay)
+    good = _pre_commit(overlay, "--files", f"{pkg}/ShellStateChange-1.ebuild")
     assert good.returncode == 0, good.stdout + good.stderr
     assert "Passed" in good.stdout
 
     # a non-ebuild file is not passed to the hook at all
-    skipped = _run([str(PRE_COMMIT), "run", "--files", "profiles/repo_name"], overlay)
+    skipped = _pre_commit(overlay, "--files", "profiles/repo_name")
     assert skipped.returncode == 0 and "no files to check" in skipped.stdout
+
+
+def test_hook_with_source_finds_what_only_sourcing_sees(overlay: Path) -> None:
+    """tree-sitter cannot parse the line with the ``return`` (ParseError, info), so only
+    ``--source`` fails the commit."""
+    pkg = "SourcingCheck/ReturnStoppedSourcing"
+    bad = f"{pkg}/ReturnStoppedSourcing-0.ebuild"
+    plain = _pre_commit(overlay, "ebprof-lint", "--files", bad)
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+    sourced = _pre_commit(overlay, "ebprof-lint-source", "--hook-stage", "manual", "--files", bad)
+    assert sourced.returncode == 1, sourced.stdout + sourced.stderr
+    assert "ReturnStoppedSourcing: version 0: line 13: return at global scope" in sourced.stdout
+    good = f"{pkg}/ReturnStoppedSourcing-1.ebuild"
+    clean = _pre_commit(overlay, "ebprof-lint-source", "--hook-stage", "manual", "--files", good)
+    assert clean.returncode == 0, clean.stdout + clean.stderr

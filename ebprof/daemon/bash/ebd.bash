@@ -33,7 +33,8 @@ while IFS=$'\t' read -r -u "${__ebprof_in}" -a __ebprof_cmd; do
 			__ebprof_leave
 		) &
 		__ebprof_pid=$!
-		wait "${__ebprof_pid}"
+		# A job killed by a signal gets a "Killed" notice from bash; it is not a finding.
+		wait "${__ebprof_pid}" 2>&99
 		__ebprof_rc=$?
 		# Nothing an ebuild started may outlive its package.
 		kill -KILL -- "-${__ebprof_pid}" 2>&99

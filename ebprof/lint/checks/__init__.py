@@ -17,13 +17,15 @@ if TYPE_CHECKING:
     from ebprof.lint.results import Result
 
 CHECKS: dict[str, type[Check]] = {}
-TOPICS = ("parsing", "commands", "scope", "inherit", "assignments", "forks")
+TOPICS = ("parsing", "commands", "scope", "inherit", "assignments", "forks", "sourcing")
 
 
 class Check:
     """Base of every check: ``run`` yields results for one file."""
 
     known_results: ClassVar[tuple[type[Result], ...]] = ()
+    # True when the results come from sourcing (``ebprof lint --source``), not the parse.
+    needs_sourcing: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

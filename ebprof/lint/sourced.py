@@ -1,0 +1,215 @@
+"""Lint results from sourcing ebuilds through the daemon (``ebprof lint --source``).
+
+The parse cannot see everything: computed command names, code tree-sitter cannot
+parse, bash's own runtime errors. Sourcing each linted ebuild in the restricted daemon
+confirms findings and adds those. Only ebuilds are sourced; eclasses are sourced through
+the ebuilds that inherit them, and a finding located in an eclass is reported on that
+eclass (once, however many ebuilds ran into it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import ebprof.daemon
+from ebprof.daemon.pool import SourceOptions, SourcePool
+from ebprof.lint.checks.sourcing import (
+    BashError,
+    ExternalCommandRefused,
+    OutputWhileSourcing,
+    RestrictedRefusal,
+    ReturnStoppedSourcing,
+    SourcingCheck,
+    SourcingFailed,
+)
+from ebprof.lint.context import Location
+from ebprof.lint.results import Result
+from ebprof.model.cpv import Cpv
+from ebprof.model.records import FATAL_KINDS, Finding, SourceResult
+from ebprof.repo import EbuildRef
+
+if TYPE_CHECKING:
+    from ebprof.lint.scan import LintTarget
+    from ebprof.repo import Repository
+
+KEYWORDS = frozenset(r.__name__ for r in SourcingCheck.known_results)
+
+# Bash's restricted-mode messages: "cd: restricted", "x: restricted: cannot redirect output".
+_RESTRICTED = re.compile(r"(?:^|: )restricted(?::|$)")
+# Finding kinds of the daemon's output functions, as the function names users know.
+_OUTPUT = {"output": "output", "info": "einfo", "warn": "ewarn", "error": "eerror", "qa": "eqawarn"}
+# The daemon's own scripts: a message located there (the job-control notice bash prints
+# when a dying child is killed) says nothing about the package.
+_DAEMON_DIR = str(Path(ebprof.daemon.__file__).resolve().parent) + "/"
+# Subdirectories of the daemon's run directory, by the variable that points there.
+_RUN_DIRS = (("temp", "T"), ("work", "WORKDIR"), ("distdir", "DISTDIR"), ("home", "HOME"))
+# The daemon's wording around what it refused: keep only the command.
+_REFUSED = re.compile(r": refused while sourcing$")
+_EXTERNAL = re.compile(
+    r"(\S+): external command disallowed while sourcing|'(.+)' called in global scope"
+)
+_INHERIT = re.compile(r"(?:^|[;&|{(\s])inherit[ \t]+([^\n;&|)#]*)")
+_AT = re.compile(r"(?::(\d+))?: (.*)", re.S)
+
+
+def lint_by_sourcing(
+    repo: Repository,
+    targets: Sequence[LintTarget],
+    options: SourceOptions,
+    keywords: frozenset[str] | None = None,
+) -> list[Result]:
+    """Source the ebuilds among ``targets`` and return what the daemon found, sorted.
+
+    ``keywords`` limits the results; when it names no sourcing keyword nothing is
+    sourced. Raises DaemonError when the daemon cannot run at all.
+    """
+    if keywords is not None and not keywords & KEYWORDS:
+        return []
+    refs = [_ref(repo, t) for t in targets if not t.location.is_eclass]
+    if not refs:
+        return []
+    options = dataclasses.replace(options, jobs=max(1, min(options.jobs, len(refs))))
+    with SourcePool(repo, options) as pool:
+        assert pool.workspace is not None
+        run_dir = pool.workspace.dir
+        sourced = list(pool.source(refs))
+    return [r for r in results_from(sourced, run_dir) if keywords is None or r.keyword in keywords]
+
+
+def _ref(repo: Repository, target: LintTarget) -> EbuildRef:
+    loc = target.location
+    return EbuildRef(
+        Cpv.from_parts(loc.category, f"{loc.package}-{loc.version}"), target.path, repo
+    )
+
+
+def results_from(sourced: Iterable[SourceResult], run_dir: Path | None = None) -> list[Result]:
+    """Lint results for sourcing results, sorted and without duplicates.
+
+    ``run_dir`` is the pool's run directory; paths inside it (``T``, ``WORKDIR``...)
+    and each ebuild's ``FILESDIR`` are written as those variables in messages, so the
+    same problem reads the same on every run and machine.
+    """
+    out: set[Result] = set()
+    for res in sourced:
+        out.update(_convert(res, run_dir))
+    return sorted(out)
+
+
+def _convert(res: SourceResult, run_dir: Path | None) -> Iterator[Result]:
+    ebuild = _ebuild_location(res)
+    clean = _cleaner(res, run_dir)
+    for f in res.findings:
+        if f.kind in FATAL_KINDS:  # the package failed: SourcingFailed says why, once
+            continue
+        where = _where(f, res.path, ebuild)
+        if where is not None:
+            yield _result(f, clean(f.message), *where)
+    if not res.ok:
+        yield _failure(res, ebuild, clean)
+
+
+def _ebuild_location(res: SourceResult) -> Location:
+    cpv = Cpv.parse(res.cpv)
+    return Location(cpv.category, cpv.package, cpv.pvr)
+
+
+def _where(f: Finding, ebuild_path: str, ebuild: Location) -> tuple[Location, int] | None:
+    """Where a finding belongs: its ebuild, its eclass, or nowhere (daemon messages)."""
+    if f.file == ebuild_path:
+        return ebuild, f.line or 0
+    if f.file.endswith(".eclass"):
+        return Location(eclass=Path(f.file).stem), f.line or 0
+    if f.file.startswith(_DAEMON_DIR):
+        return None
+    return ebuild, 0  # a source bash named but ebprof cannot place: not an ebuild line
+
+
+def _result(f: Finding, message: str, loc: Location, line: int) -> Result:
+    at = {"category": loc.category, "package": loc.package, "version": loc.version,
+          "eclass": loc.eclass, "line": line}  # fmt: skip
+    if f.kind == "bash":
+        cls = RestrictedRefusal if _RESTRICTED.search(message) else BashError
+        return cls(**at, message=message)
+    if f.kind == "refused":
+        return RestrictedRefusal(**at, message=_REFUSED.sub("", message))
+    if f.kind == "external":
+        m = _EXTERNAL.fullmatch(message)
+        return ExternalCommandRefused(
+            **at, command=next(filter(None, m.groups())) if m else message
+        )
+    if f.kind == "return":
+        return ReturnStoppedSourcing(**at, message=message)
+    # output functions, and any kind a newer daemon adds: reported, never dropped
+    return OutputWhileSourcing(**at, kind=_OUTPUT.get(f.kind, f.kind), message=message)
+
+
+def _failure(res: SourceResult, ebuild: Location, clean: Callable[[str], str]) -> SourcingFailed:
+    """The package's one-line error on the ebuild, at the failing line when it is there
+    and at the ``inherit`` when the failure is in an eclass."""
+    error = res.error or f"sourcing ended with status {res.status}"
+    file, line, rest = _split_location(error, res)
+    if file == res.path:
+        at, reason = line or 0, rest
+    elif file is not None and file.endswith(".eclass"):
+        name = Path(file).name
+        at = _inherit_line(res.path, Path(file).stem)
+        reason = f"{name}:{line}: {rest}" if line else f"{name}: {rest}"
+    else:
+        at, reason = 0, error
+    return SourcingFailed(
+        category=ebuild.category,
+        package=ebuild.package,
+        version=ebuild.version,
+        line=at,
+        reason=clean(reason),
+    )
+
+
+def _split_location(error: str, res: SourceResult) -> tuple[str | None, int | None, str]:
+    """``(file, line, rest)`` of an error that starts with ``file[:line]: ``."""
+    known = {res.path, *(f.file for f in res.findings), *res.eclass_paths.values()}
+    for file in sorted(known, key=len, reverse=True):
+        if file and error.startswith(file):
+            m = _AT.fullmatch(error[len(file) :])
+            if m:
+                return file, int(m.group(1)) if m.group(1) else None, m.group(2)
+    return None, None, error
+
+
+def _inherit_line(path: str, eclass: str) -> int:
+    """The ebuild line inheriting ``eclass``, else its first ``inherit`` (the eclass
+    was inherited through another one), else 0."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 0
+    first = 0
+    for n, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("#"):
+            continue
+        for m in _INHERIT.finditer(line):
+            if eclass in m.group(1).split():
+                return n
+            first = first or n
+    return first
+
+
+def _cleaner(res: SourceResult, run_dir: Path | None) -> Callable[[str], str]:
+    """A function writing machine-specific paths in a message as their variables."""
+    pairs = [(str(Path(res.path).parent / "files"), "${FILESDIR}")]
+    if run_dir is not None:
+        pairs += [(str(run_dir / sub), f"${{{var}}}") for sub, var in _RUN_DIRS]
+        pairs.append((str(run_dir), "${ECLASSDIR}"))
+    pairs.sort(key=lambda p: len(p[0]), reverse=True)
+
+    def clean(message: str) -> str:
+        for path, var in pairs:
+            message = message.replace(path, var)
+        return message
+
+    return clean

@@ -1,0 +1,12 @@
+# Copyright 2025 Gentoo Authors
+# Distributed under the terms of the GNU General Public License v2
+
+EAPI=8
+
+DESCRIPTION="a warning printed at every sourcing"
+HOMEPAGE="https://example.org"
+SRC_URI=""
+LICENSE="MIT"
+SLOT="0"
+KEYWORDS="~amd64"
+ewarn "this package is deprecated"
