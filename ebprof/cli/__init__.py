@@ -11,7 +11,7 @@ from ebprof import __version__
 from ebprof.errors import EbprofError, UserError
 
 # One module per subcommand, each with add_parser(subparsers) and run(args) -> int.
-SUBCOMMANDS = ("source", "metadata", "lint")
+SUBCOMMANDS = ("source", "metadata", "env", "profile", "diff", "lint", "cache", "tui")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -22,6 +22,10 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ebprof", description="Profile and QA Gentoo ebuild sourcing.")
     parser.add_argument("--version", action="version", version=f"ebprof {__version__}")
+    parser.add_argument("--profile-self", action="store_true",
+                        help="profile ebprof's own Python with pyinstrument (report on stderr)")
+    parser.add_argument("--profile-self-to", metavar="FILE", default=None,
+                        help="write that report to FILE instead (.html: pyinstrument's viewer)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in SUBCOMMANDS:
@@ -32,6 +36,27 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not args.profile_self and args.profile_self_to is None:
+        return _run(args)
+    from pyinstrument import Profiler
+
+    profiler = Profiler()
+    profiler.start()
+    try:
+        return _run(args)
+    finally:
+        profiler.stop()
+        to = args.profile_self_to
+        if to is None:
+            sys.stderr.write(profiler.output_text(unicode=True, color=sys.stderr.isatty()))
+        elif to.endswith(".html"):
+            profiler.write_html(to)
+        else:
+            with open(to, "w", encoding="utf-8") as f:
+                f.write(profiler.output_text(unicode=True))
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args))
     except UserError as e:

@@ -7,7 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from ebprof.cli.common import add_format_option, add_jobs_option, config_root
+from ebprof.cli.common import (
+    add_cache_option,
+    add_format_option,
+    add_jobs_option,
+    config_root,
+    open_store_or_warn,
+)
 from ebprof.cli.output import progress_bar
 from ebprof.daemon.options import SourceOptions
 from ebprof.errors import RepoError, UserError
@@ -35,6 +41,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--master", metavar="PATH", action="append", default=[], type=Path,
                    help="path of a master repository not in repos.conf (repeatable)")
     p.add_argument("--config-root", metavar="DIR", type=Path, default=None)
+    add_cache_option(p)
+    p.add_argument("--no-store", action="store_true",
+                   help="do not record the sourcing results in the results store")
     p.set_defaults(func=run)  # fmt: skip
 
 
@@ -52,8 +61,22 @@ def run(args: argparse.Namespace) -> int:
         out = args.output or repo.path / "metadata/md5-cache"
         options = SourceOptions(jobs=args.jobs, timeout=args.timeout, strict=args.strict)
         refs = list(repo.ebuilds())
-        with progress_bar(f"metadata {repo.name}", True) as update:
-            summary = regen(repo, refs, out, options, force=args.force, progress=update)
+        recorder = None
+        if not args.no_store:
+            from ebprof.cli.source import command_line
+            from ebprof.features.record import Recorder
+
+            recorder = Recorder(lambda r=repo: open_store_or_warn(args, r), repo,
+                                command_line(args), args.jobs)  # fmt: skip
+        completed = False
+        try:
+            with progress_bar(f"metadata {repo.name}", True) as update:
+                summary = regen(repo, refs, out, options, force=args.force, progress=update,
+                                on_result=recorder.add if recorder else None)  # fmt: skip
+            completed = True
+        finally:
+            if recorder is not None:
+                recorder.close(completed)
         for r in summary.failed:
             if args.format == "json":
                 sys.stdout.write(json.dumps(

@@ -7,7 +7,14 @@ import csv
 import sys
 from typing import TYPE_CHECKING
 
-from ebprof.cli.common import add_format_option, add_jobs_option, add_repo_options, open_repo
+from ebprof.cli.common import (
+    add_cache_option,
+    add_format_option,
+    add_jobs_option,
+    add_repo_options,
+    open_repo,
+    open_store_or_warn,
+)
 from ebprof.cli.output import ms, print_failures, progress_bar
 from ebprof.daemon.options import SourceOptions
 from ebprof.errors import UserError
@@ -45,12 +52,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-timing", action="store_true",
                    help="do not time eclass inherits (to measure the instrumentation)")
     p.add_argument("--no-eclass-cache", action="store_true", help=argparse.SUPPRESS)
+    add_store_options(p)
     p.set_defaults(func=run)  # fmt: skip
 
 
+def add_store_options(p: argparse.ArgumentParser) -> None:
+    """Options of every command that keeps its results in the store."""
+    add_cache_option(p)
+    p.add_argument("--force", action="store_true",
+                   help="source again even where a stored result is still valid")
+    p.add_argument("--no-store", action="store_true",
+                   help="neither reuse nor record results in the results store")  # fmt: skip
+
+
 def run(args: argparse.Namespace) -> int:
+    from ebprof.features.record import RunTally, source_recorded
     from ebprof.sourcing import report
-    from ebprof.sourcing.run import Bench, source
+    from ebprof.sourcing.run import Bench
 
     try:
         bench = Bench.parse(args.bench) if args.bench else None
@@ -71,8 +89,17 @@ def run(args: argparse.Namespace) -> int:
         timing=not args.no_timing,
         cache_eclasses=not args.no_eclass_cache,
     )
-    with progress_bar("sourcing", True) as update:
-        results = list(source(repo, refs, options, args.eclass, bench, update))
+    store = None if args.no_store else open_store_or_warn(args, repo)
+    tally = RunTally()
+    try:
+        with progress_bar("sourcing", True) as update:
+            results = list(source_recorded(
+                repo, refs, options, store, command_line(args), tally, args.eclass, bench,
+                args.force, update))  # fmt: skip
+    finally:
+        if store is not None:
+            store.close()
+    report_tally(tally)
     out = sys.stdout
     if args.by_eclass:
         _by_eclass(results, args.format, out)
@@ -80,6 +107,17 @@ def run(args: argparse.Namespace) -> int:
         _packages(results, args, bound, out)
     print_failures(results)
     return 1 if any(not r.ok for r in results) else 0
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """What a stored run says was run."""
+    return " ".join(["ebprof", *sys.argv[1:]]) if sys.argv[1:] else f"ebprof {args.command}"
+
+
+def report_tally(tally) -> None:
+    if tally.reused:
+        print(f"reused {tally.reused} stored result(s), sourced {tally.sourced} "
+              "(--force to source everything again)", file=sys.stderr)  # fmt: skip
 
 
 def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out) -> None:

@@ -96,3 +96,22 @@ def parse_head(data: bytes) -> tuple[str | None, int | None]:
             return m.group(2).decode("ascii"), lineno
         return None, None
     return None, None
+
+
+# PMS "Defined variables" that exist while an ebuild's global scope is sourced, with the
+# EAPIs that have them ((first, last) inclusive); phase-only ones (A, D, ROOT, USE, ...)
+# are not set in global scope, so they are not listed.
+_PMS_VARIABLES = {
+    "P": (0, 99), "PF": (0, 99), "PN": (0, 99), "CATEGORY": (0, 99), "PV": (0, 99),
+    "PR": (0, 99), "PVR": (0, 99), "FILESDIR": (0, 99), "DISTDIR": (0, 99),
+    "WORKDIR": (0, 99), "S": (0, 99), "PORTDIR": (0, 6), "ECLASSDIR": (0, 6),
+    "T": (0, 99), "TMPDIR": (0, 99), "HOME": (0, 99), "EPREFIX": (3, 99),
+    "EBUILD_PHASE": (0, 99), "ECLASS": (0, 99), "INHERITED": (0, 99), "EAPI": (0, 99),
+    "DEFINED_PHASES": (0, 99),
+}  # fmt: skip
+
+
+def pms_variables(eapi: str | None) -> frozenset[str]:
+    """The variables PMS defines in global scope for ``eapi`` (the ``@EAPI`` env filter)."""
+    n = int(eapi) if eapi and eapi.isdigit() else 0
+    return frozenset(k for k, (lo, hi) in _PMS_VARIABLES.items() if lo <= n <= hi)

@@ -1,0 +1,89 @@
+"""``ebprof env``: the variables each package's global scope leaves set (like ``pk pkg env``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ebprof.cli.common import add_jobs_option, add_repo_options, open_repo, open_store_or_warn
+from ebprof.cli.output import ms, print_failures, progress_bar
+from ebprof.daemon.options import SourceOptions
+from ebprof.errors import UserError
+from ebprof.repo.targets import resolve
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    from ebprof.cli.source import add_store_options
+
+    p = sub.add_parser(
+        "env",
+        help="print the variables a package's global scope leaves set",
+        description="Source packages and print NAME=value for what their global scope "
+        "leaves set. Results come from the results store when still valid.",
+    )
+    p.add_argument("targets", nargs="*", metavar="TARGET",
+                   help="cat/pkg, atom, glob or path; default: whole repository")
+    add_repo_options(p)
+    add_jobs_option(p)
+    p.add_argument("--eclass", action="append", default=[], metavar="NAME",
+                   help="only packages inheriting NAME, directly or not (repeatable)")
+    p.add_argument("-f", "--filter", action="append", default=[], metavar="FILTER,...",
+                   help="globs to show (CMAKE_*), -NAME to hide, @META metadata keys, "
+                   "@EAPI the variables PMS defines")
+    p.add_argument("--functions", action="store_true", help="also list the functions defined")
+    p.add_argument("--format", choices=["plain", "json"], default="plain")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
+    add_store_options(p)
+    p.set_defaults(func=run)  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> int:
+    from ebprof.cli.source import command_line, report_tally
+    from ebprof.features.envdump import parse_env
+    from ebprof.features.envview import EnvFilter, visible, visible_functions
+    from ebprof.features.record import RunTally, source_recorded
+
+    try:
+        flt = EnvFilter.parse(args.filter)
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    repo = open_repo(args, args.targets)
+    refs = resolve(repo, args.targets)
+    for name in args.eclass:
+        if repo.eclass_path(name) is None:
+            raise UserError(f"--eclass {name}: no such eclass in {repo.name} or its masters")
+    options = SourceOptions(jobs=args.jobs, timeout=args.timeout, env=True)
+    store = None if args.no_store else open_store_or_warn(args, repo)
+    tally = RunTally()
+    try:
+        with progress_bar("sourcing", True) as update:
+            results = list(source_recorded(repo, refs, options, store, command_line(args),
+                                           tally, args.eclass, None, args.force, update))
+    finally:
+        if store is not None:
+            store.close()
+    results.sort(key=lambda r: r.cpv)
+    ok = [r for r in results if r.ok]
+    out = sys.stdout
+    for r in ok:
+        dump = parse_env(r.env or "")
+        shown = visible(dump, flt, r.eapi)
+        if args.format == "json":
+            row: dict = {"cpv": r.cpv, "source_us": r.source_us,
+                         "variables": {v.name: v.value for v in shown}}
+            if args.functions:
+                row["functions"] = visible_functions(dump)
+            out.write(json.dumps(row) + "\n")
+            continue
+        if len(results) > 1:
+            out.write(f"{r.cpv} ({ms(r.source_us)})\n")
+        for v in shown:
+            out.write(f"{v.name}={v.value if v.value is not None else ''}\n")
+        if args.functions:
+            out.write("".join(f"{f}()\n" for f in visible_functions(dump)))
+        if len(results) > 1:
+            out.write("\n")
+    report_tally(tally)
+    print_failures(results)
+    return 1 if len(ok) < len(results) else 0

@@ -1,0 +1,225 @@
+"""Sourcing that goes through the results store: reuse what is still valid, record the run.
+
+A stored result is reused when the package's content identity still matches: the ebuild's
+md5, and the md5 of every eclass it inherited as resolved now (so an overlay override
+or an edited eclass invalidates it). Timeouts and daemon crashes are never reused: they
+say more about the machine than the package. ``--strict`` is applied to a reused result
+the way the daemon would have: a package with a bash-internal finding fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ebprof import __version__
+from ebprof.daemon.options import SourceOptions
+from ebprof.model.records import STRICT_KINDS, SourceResult
+from ebprof.repo import EbuildRef, Repository
+
+if TYPE_CHECKING:
+    from ebprof.sourcing.run import Bench
+    from ebprof.store import RunInfo, Store
+
+REUSABLE = frozenset({"ok", "failed"})
+
+
+class EclassSums:
+    """md5 of each eclass visible from a repository, computed on first use."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.paths = repo.eclasses()
+        self._md5: dict[str, str | None] = {}
+
+    def md5(self, name: str) -> str | None:
+        if name not in self._md5:
+            p = self.paths.get(name)
+            try:
+                self._md5[name] = hashlib.md5(p.read_bytes()).hexdigest() if p else None
+            except OSError:
+                self._md5[name] = None
+        return self._md5[name]
+
+
+def still_valid(stored: SourceResult, ebuild_md5: str, sums: EclassSums) -> bool:
+    """Whether ``stored`` is what sourcing the ebuild now would give."""
+    if stored.status not in REUSABLE or stored.md5 != ebuild_md5:
+        return False
+    return all(sums.md5(name) == md5 for name, md5 in stored.eclasses.items())
+
+
+@dataclass
+class RunTally:
+    """What a recorded run did, for the summary line."""
+
+    sourced: int = 0
+    reused: int = 0
+    run: RunInfo | None = None
+    reused_cpvs: set[str] = field(default_factory=set)
+
+
+def _strict(res: SourceResult) -> SourceResult:
+    bad = next((f for f in res.findings if f.kind in STRICT_KINDS), None)
+    if res.ok and bad is not None:
+        res.status = "failed"
+        res.error = f"{bad.location()}: {bad.message} (strict)"
+    return res
+
+
+def split_reusable(
+    store: Store,
+    refs: Sequence[EbuildRef],
+    sums: EclassSums,
+    need_env: bool,
+    strict: bool,
+) -> tuple[list[SourceResult], list[EbuildRef]]:
+    """Stored results still valid for ``refs``, and the refs that must be sourced."""
+    reused: list[SourceResult] = []
+    todo: list[EbuildRef] = []
+    for ref in refs:
+        stored = store.latest(str(ref.cpv))
+        if stored is None or (need_env and stored.env is None):
+            todo.append(ref)
+            continue
+        try:
+            md5 = hashlib.md5(ref.path.read_bytes()).hexdigest()
+        except OSError:
+            todo.append(ref)  # sourcing reports why it cannot be read
+            continue
+        if still_valid(stored, md5, sums):
+            stored.path = str(ref.path)
+            reused.append(_strict(stored) if strict else stored)
+        else:
+            todo.append(ref)
+    return reused, todo
+
+
+def run_info(repo: Repository, command: str, jobs: int) -> RunInfo:
+    from ebprof.store import RunInfo
+
+    return RunInfo(
+        id=0,
+        command=command,
+        started=time.time(),
+        ebprof_version=__version__,
+        jobs=jobs,
+        host=platform.node(),
+        repo_name=repo.name,
+        repo_path=str(repo.path),
+    )
+
+
+def source_recorded(
+    repo: Repository,
+    refs: Sequence[EbuildRef],
+    options: SourceOptions,
+    store: Store | None,
+    command: str,
+    tally: RunTally,
+    eclasses: Sequence[str] = (),
+    bench: Bench | None = None,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[SourceResult]:
+    """Like ``sourcing.run.source``, reusing valid stored results (not with ``force`` or
+    ``bench``) and writing every result of the run to ``store`` as one new run.
+
+    The run becomes visible only when it completes; an interrupted run leaves the store
+    as it was for readers.
+    """
+    from ebprof.sourcing.run import select, source, uses
+
+    candidates = select(repo, refs, eclasses)
+    reused: list[SourceResult] = []
+    todo = candidates
+    if store is not None and not force and bench is None:
+        reused, todo = split_reusable(store, candidates, EclassSums(repo), options.env,
+                                      options.strict)  # fmt: skip
+        reused = [r for r in reused if not eclasses or uses(r, eclasses) or not r.ok]
+    writer = store.begin_run(run_info(repo, command, options.jobs)) if store else None
+    try:
+        total = len(candidates)
+        done = 0
+        for res in reused:
+            done += 1
+            tally.reused += 1
+            tally.reused_cpvs.add(res.cpv)
+            if writer is not None:
+                writer.add(res)
+            if progress is not None:
+                progress(done, total)
+            yield res
+        offset = done
+
+        def _progress(i: int, _n: int) -> None:
+            if progress is not None:
+                progress(offset + i, total)
+
+        seen: set[str] = set()
+        for res in source(repo, todo, options, eclasses, bench, _progress):
+            tally.sourced += 1
+            if writer is not None and res.cpv not in seen:  # --bench: the first run's
+                seen.add(res.cpv)
+                writer.add(res)
+            yield res
+    except BaseException:
+        if writer is not None:
+            writer.abandon()
+        raise
+    if writer is not None:
+        tally.run = writer.finish(reused=tally.reused, bash_version=bash_version())
+
+
+def bash_version() -> str:
+    """The version of the bash the daemons run (recorded with each run)."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["bash", "-c", 'printf %s "$BASH_VERSION"'], capture_output=True,
+                             text=True, timeout=10, env={}).stdout  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.strip()
+
+
+class Recorder:
+    """Writes results as one run, opening the store only when the first result arrives,
+    so a run with nothing to source (a no-op ``metadata``) costs no store at all."""
+
+    def __init__(
+        self, open_store: Callable[[], Store | None], repo: Repository, command: str, jobs: int
+    ) -> None:
+        self._open = open_store
+        self._info = run_info(repo, command, jobs)
+        self._store: Store | None = None
+        self._writer = None
+        self._unavailable = False
+
+    def add(self, res: SourceResult) -> None:
+        if self._writer is None:
+            if self._unavailable:
+                return
+            self._store = self._open()
+            if self._store is None:
+                self._unavailable = True
+                return
+            self._writer = self._store.begin_run(self._info)
+        self._writer.add(res)
+
+    def close(self, completed: bool) -> RunInfo | None:
+        """Finish the run (``completed``) or leave it incomplete, and close the store."""
+        run = None
+        try:
+            if self._writer is not None:
+                if completed:
+                    run = self._writer.finish(bash_version=bash_version())
+                else:
+                    self._writer.abandon()
+        finally:
+            if self._store is not None:
+                self._store.close()
+        return run
