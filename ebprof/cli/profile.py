@@ -34,6 +34,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", type=Path, metavar="FILE",
                    help="write to FILE instead of standard output")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
+    p.add_argument("--lines", action="store_true",
+                   help="time every line (bash xtrace; slower, always sources, not stored)")
     add_store_options(p)
     p.set_defaults(func=run)  # fmt: skip
 
@@ -48,8 +50,9 @@ def run(args: argparse.Namespace) -> int:
     for name in args.eclass:
         if repo.eclass_path(name) is None:
             raise UserError(f"--eclass {name}: no such eclass in {repo.name} or its masters")
-    options = SourceOptions(jobs=args.jobs, timeout=args.timeout)
-    store = None if args.no_store else open_store_or_warn(args, repo)
+    options = SourceOptions(jobs=args.jobs, timeout=args.timeout, lines=args.lines)
+    # Traced times are inflated: never reuse or keep them as the package's timing.
+    store = None if args.no_store or args.lines else open_store_or_warn(args, repo)
     tally = RunTally()
     try:
         with progress_bar("sourcing", True) as update:
@@ -60,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             store.close()
     results.sort(key=lambda r: r.cpv)
     what = " ".join(args.targets) if args.targets else repo.name
-    session = build_session(results, f"sourcing {what}")
+    session = build_session(results, f"sourcing {what}", lines=args.lines)
     to_tty = args.output is None and sys.stdout.isatty()
     text = render(session, args.renderer, color=to_tty)
     if args.output is not None:

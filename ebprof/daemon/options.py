@@ -15,3 +15,4 @@ class SourceOptions:
     timing: bool = True  # per-inherit timestamps
     env: bool = False  # dump the environment after sourcing
     cache_eclasses: bool = True  # keep used eclasses as functions in the daemon
+    lines: bool = False  # xtrace every command with a timestamp (line profile; slower)

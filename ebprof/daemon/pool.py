@@ -13,6 +13,7 @@ from ebprof.daemon.client import Daemon, DaemonDied
 from ebprof.daemon.options import SourceOptions
 from ebprof.daemon.outcome import Collected, build, fields
 from ebprof.daemon.protocol import Fields, Frame, Text
+from ebprof.daemon.trace import read_trace
 from ebprof.daemon.workspace import Workspace
 from ebprof.errors import DaemonError, ProtocolError
 from ebprof.model.eapi import KNOWN, parse_head
@@ -54,6 +55,8 @@ class SourcePool:
             self._names[f"{name}.eclass".encode()] = str(ec.path)
             self._names[f"fn/{name}.eclass".encode()] = str(ec.path)
             self._names[f"fn/{name}.skip".encode()] = str(ec.path)
+            self._names[ec.function.encode()] = str(ec.path)  # for line profiles
+            self._names[ec.function.replace("_ec_", "_sk_").encode()] = str(ec.path)
         try:
             for slot in range(self.options.jobs):
                 d = Daemon(ws.dir, slot)
@@ -129,6 +132,8 @@ class SourcePool:
             f += "t"
         if self.options.env:
             f += "e"
+        if self.options.lines:
+            f += "x"
         return f or "-"
 
     # ------------------------------------------------------------ the loop
@@ -264,6 +269,8 @@ class SourcePool:
             return self._names.get(src, src.decode("utf-8", "replace"))
 
         res = build(job.result, job.got, resolve, job.text, self.options.strict)
+        if self.options.lines and self.workspace is not None:
+            res.lines, res.forks = read_trace(self.workspace.trace_path(slot), resolve)
         res.wall_us = int((time.monotonic() - job.sent) * 1e6)
         self._record_eclasses(res)
         if finish_cache and self.options.cache_eclasses and not job.got.crashed:

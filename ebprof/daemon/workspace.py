@@ -110,6 +110,10 @@ class Workspace:
     def ebuild_name(self, slot: int) -> str:
         return f"e{slot}.ebuild"
 
+    def trace_path(self, slot: int) -> Path:
+        """Where the slot's line trace goes (see ``SourceOptions.lines``)."""
+        return self.dir / f"e{slot}.trace"
+
     def write_ebuild(self, slot: int, data: bytes) -> str:
         """Overwrite the slot's private copy in place: its daemon is idle, and keeping the
         file open saves an open/close per package."""

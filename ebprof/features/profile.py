@@ -2,7 +2,8 @@
 
 Frames: one per package (its ebuild), under it the eclass inherits nested as they
 happened, and under each a ``(global code)`` leaf holding the file's self time; repeated
-inherits of one eclass at one place merge, as repeated calls do in pyinstrument.
+inherits of one eclass at one place merge, as repeated calls do in pyinstrument. A line
+profile (``SourceOptions.lines``) gives package -> file -> line frames instead.
 """
 
 from __future__ import annotations
@@ -47,12 +48,29 @@ def frame_records(results: Iterable[SourceResult], root: str) -> list[tuple[list
     return [r for r in records if r[1] > 0]
 
 
-def build_session(results: Iterable[SourceResult], description: str) -> Session:
-    """A Session whose samples are the measured times (one record per frame)."""
+def line_records(results: Iterable[SourceResult], root: str) -> list[tuple[list[str], float]]:
+    """Records of a line profile: package -> file -> line (with what runs there)."""
+    records: list[tuple[list[str], float]] = []
+    for res in results:
+        if not res.ok:
+            continue
+        pkg = _frame(f"{res.cpv} ({res.forks} fork{'s' if res.forks != 1 else ''})", res.path, 1)
+        for lt in res.lines:
+            base = lt.file.rsplit("/", 1)[-1]
+            leaf = _frame(f"{lt.text}  [x{lt.hits}]", lt.file, lt.line)
+            records.append(([root, pkg, _frame(base, lt.file), leaf], lt.us / 1e6))
+    return [r for r in records if r[1] > 0]
+
+
+def build_session(
+    results: Iterable[SourceResult], description: str, lines: bool = False
+) -> Session:
+    """A Session whose samples are the measured times (one record per frame); with
+    ``lines``, from the line profile instead of the inherit tree."""
     from pyinstrument.session import Session
 
     root = _frame(description, "ebprof")
-    records = frame_records(results, root)
+    records = line_records(results, root) if lines else frame_records(results, root)
     total = sum(t for _, t in records)
     return Session(
         frame_records=records,

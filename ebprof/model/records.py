@@ -47,6 +47,16 @@ class InheritNode(msgspec.Struct):
             yield from c.walk(depth + 1)
 
 
+class LineTime(msgspec.Struct, array_like=True):
+    """Time spent on one line of one file while sourcing (line profiles only)."""
+
+    file: str
+    line: int
+    us: int
+    hits: int
+    text: str  # the first command traced there, shortened
+
+
 class SourceResult(msgspec.Struct):
     """Everything learned from sourcing one ebuild once."""
 
@@ -65,6 +75,8 @@ class SourceResult(msgspec.Struct):
     findings: list[Finding] = []
     error: str | None = None  # one line: why the package failed
     env: str | None = None
+    lines: list[LineTime] = []  # with a line profile: hottest first
+    forks: int = 0  # subshells and command substitutions seen by the line profile
 
     @property
     def ok(self) -> bool:

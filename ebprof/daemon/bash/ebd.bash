@@ -27,9 +27,11 @@ while IFS=$'\t' read -r -u "${__ebprof_in}" -a __ebprof_cmd; do
 		(
 			exec {__ebprof_in}<&-
 			__ebprof_enter "${__ebprof_cmd[@]:1}"
+			[[ ${__ebprof_flags} == *x* ]] && set -x
 			__ebprof_t0=${EPOCHREALTIME}
 			builtin source "${__ebprof_file}"
 			__ebprof_t1=${EPOCHREALTIME}
+			set +x
 			__ebprof_leave
 		) &
 		__ebprof_pid=$!

@@ -73,6 +73,12 @@ __ebprof_cache() {
 __ebprof_enter() {
 	__ebprof_seq=$1 __ebprof_file=$2 EBUILD=$3 CATEGORY=$4 PF=$5 P=$6 PN=$7
 	PV=$8 PR=$9 PVR=${10} __ebprof_eapi=${11} __ebprof_flags=${12} FILESDIR=${13}
+	if [[ ${__ebprof_flags} == *x* ]]; then
+		# Line profile: xtrace to a private file, each line stamped with time, process,
+		# line and file (opened now, before restricted mode forbids it).
+		exec {BASH_XTRACEFD}>"${__ebprof_file%.ebuild}.trace"
+		PS4=$'\x1e${EPOCHREALTIME}\x1f${BASHPID}\x1f${LINENO}\x1f${BASH_SOURCE}\x1f'
+	fi
 	__ebprof_main=${BASHPID}
 	# The child announces itself: while it runs, it is the only writer on the stream.
 	__ebprof_frame S "${__ebprof_seq}" "${BASHPID}"
@@ -189,6 +195,8 @@ __ebprof_end_of_ebuild() {
 
 # ---------------------------------------------------------------- PMS: inherit
 inherit() {
+	# A line profile traces the eclasses, not this bookkeeping.
+	[[ $- == *x* ]] && { set +x; local __ebprof_x=1; }
 	ECLASS_DEPTH=$((ECLASS_DEPTH + 1))
 	# Portage recurses until bash crashes; a bounded depth turns a cycle into an error.
 	((ECLASS_DEPTH > 64)) && die "inherit nesting deeper than 64 (an inherit cycle?): $*"
@@ -242,11 +250,13 @@ inherit() {
 		set +f
 
 		[[ ${__ebprof_flags} == *t* ]] && __ebprof_events+=("+${ECLASS}:${EPOCHREALTIME}")
+		[[ -n ${__ebprof_x} ]] && set -x
 		if [[ -n ${__ebprof_fn} ]]; then
 			"${__ebprof_fn}" || die "died sourcing ${ECLASS}.eclass in inherit()"
 		else
 			builtin source "${ECLASS}.eclass" || die "died sourcing ${ECLASS}.eclass in inherit()"
 		fi
+		[[ -n ${__ebprof_x} ]] && set +x
 		[[ ${__ebprof_flags} == *t* ]] && __ebprof_events+=("-${EPOCHREALTIME}")
 
 		set -f
@@ -285,6 +295,7 @@ inherit() {
 		shift
 	done
 	((--ECLASS_DEPTH))
+	[[ -n ${__ebprof_x} ]] && set -x
 	return 0
 }
 

@@ -1,0 +1,54 @@
+"""Line profiles: the xtrace parser and the daemon's traced sourcing."""
+
+from __future__ import annotations
+
+from ebprof.daemon.pool import SourceOptions, SourcePool
+from ebprof.daemon.trace import INHERIT_BOOKKEEPING, LOAD, parse_trace
+from ebprof.features.profile import build_session, render
+from ebprof.repo import open_repository
+from tests.conftest import REPOS
+
+
+def _rec(t: float, pid: int, line: int, src: str, cmd: str, depth: int = 1) -> bytes:
+    return b"\x1e" * depth + f"{t}\x1f{pid}\x1f{line}\x1f{src}\x1f{cmd}".encode()
+
+
+def test_parse_trace_attributes_gaps_to_lines_of_the_main_process():
+    names = {b"e0.ebuild": "/r/a.ebuild", b"x.eclass": "/r/eclass/x.eclass"}
+    data = b"\n".join([
+        _rec(1.000000, 10, 30, "/lib/ebd.bash", "builtin source e0.ebuild"),
+        _rec(1.000100, 10, 2, "e0.ebuild", "inherit x", 2),
+        _rec(1.000200, 10, 199, "/lib/lib.bash", "set +x", 3),
+        _rec(1.000300, 10, 257, "/lib/lib.bash", "builtin source x.eclass", 3),
+        _rec(1.001300, 10, 5, "x.eclass", "X=$(echo hi)", 4),
+        _rec(1.001400, 11, 5, "x.eclass", "echo hi", 5),  # the command substitution
+        _rec(1.003300, 10, 3, "e0.ebuild", "SLOT=0\nmultiline", 2),
+        _rec(1.003400, 10, 3, "e0.ebuild", "SLOT=0", 2),
+        _rec(1.003600, 10, 9, "e0.ebuild", "__ebprof_end_of_ebuild", 2),
+        _rec(1.003700, 10, 33, "/lib/ebd.bash", "set +x"),
+    ])  # fmt: skip
+    rows, forks = parse_trace(data, lambda b: names.get(b, b.decode()))
+    got = {(r.file, r.line): (r.us, r.hits, r.text) for r in rows}
+    assert forks == 1
+    assert got[("/r/eclass/x.eclass", 5)] == (2000, 1, "X=$(echo hi)")  # waits for the fork
+    assert got[("/r/eclass/x.eclass", 0)] == (1000, 1, LOAD)
+    assert got[(INHERIT_BOOKKEEPING, 0)] == (100, 1, "inherit")
+    assert got[("/r/a.ebuild", 3)] == (300, 2, "SLOT=0")
+    assert ("/r/a.ebuild", 9) not in got  # ebprof's end mark is not the ebuild's
+    assert [r.us for r in rows] == sorted((r.us for r in rows), reverse=True)
+
+
+def test_traced_sourcing_counts_loops_and_forks():
+    repo = open_repository(REPOS / "demo")
+    refs = [r for r in repo.ebuilds() if r.cpv.package == "heavy"]
+    with SourcePool(repo, SourceOptions(lines=True)) as pool:
+        (res,) = list(pool.source(refs))
+    assert res.ok, res.error
+    slow = str(REPOS / "demo/eclass/slow.eclass")
+    by_line = {(r.file, r.line): r for r in res.lines}
+    assert by_line[(slow, 9)].hits == 300  # the loop body
+    assert by_line[(slow, 7)].text.startswith("SLOW_DEPS=")
+    assert res.forks == 1  # $(_slow_gen)
+    assert res.metadata["RDEPEND"].strip() == "dev-libs/base"  # tracing changes nothing
+    text = render(build_session([res], "heavy", lines=True), "console")
+    assert "slow.eclass" in text and "(1 fork)" in text and "[x300]" in text
