@@ -31,7 +31,7 @@ def valid_package_name(name: str) -> bool:
     """PMS 3.1.2: no trailing ``-VERSION`` that would make the name ambiguous."""
     if not _pn.match(name):
         return False
-    head, sep, tail = name.rpartition("-")
+    _head, sep, tail = name.rpartition("-")
     return not (sep and _version.match(tail))
 
 
