@@ -448,7 +448,10 @@ __ebprof_vcmp() {
 	[[ $2 =~ ${re} ]] || die "invalid version: $2"
 	local bn=${BASH_REMATCH[1]} bc=${BASH_REMATCH[2]} bl=${BASH_REMATCH[4]}
 	local bs=${BASH_REMATCH[5]} br=${BASH_REMATCH[9]:-0}
-	__ebprof_numcmp "${an}" "${bn}" || return
+	local r
+	__ebprof_numcmp "${an}" "${bn}"
+	r=$?
+	((r == 1)) || return "${r}"
 	local -a x y
 	IFS=. read -r -a x <<<"${ac#.}"
 	IFS=. read -r -a y <<<"${bc#.}"
@@ -461,7 +464,9 @@ __ebprof_vcmp() {
 			[[ ${xi} < ${yi} ]] && return 0
 			[[ ${xi} > ${yi} ]] && return 2
 		else
-			__ebprof_numcmp "${xi}" "${yi}" || return
+			__ebprof_numcmp "${xi}" "${yi}"
+			r=$?
+			((r == 1)) || return "${r}"
 		fi
 	done
 	((${#x[@]} < ${#y[@]})) && return 0
@@ -477,20 +482,22 @@ __ebprof_vcmp() {
 		((order[${xs}] < order[${ys}])) && return 0
 		((order[${xs}] > order[${ys}])) && return 2
 		xi=${x[i]#"${xs}"} yi=${y[i]#"${ys}"}
-		__ebprof_numcmp "${xi:-0}" "${yi:-0}" || return
+		__ebprof_numcmp "${xi:-0}" "${yi:-0}"
+		r=$?
+		((r == 1)) || return "${r}"
 	done
 	if ((${#x[@]} > ${#y[@]})); then
-		[[ ${x[i]} == p* ]] && return 2 || return 0
+		[[ ${x[i]%%[0-9]*} == p ]] && return 2 || return 0
 	fi
 	if ((${#y[@]} > ${#x[@]})); then
-		[[ ${y[i]} == p* ]] && return 0 || return 2
+		[[ ${y[i]%%[0-9]*} == p ]] && return 0 || return 2
 	fi
 	__ebprof_numcmp "${ar}" "${br}"
 	return
 }
 
-# __ebprof_numcmp A B: compares arbitrarily long decimal integers; returns 1 when
-# equal (so callers can use `|| return`), 0 when A<B, 2 when A>B.
+# __ebprof_numcmp A B: compares arbitrarily long decimal integers; returns 0 when A<B,
+# 1 when equal, 2 when A>B (the same codes as __ebprof_vcmp).
 __ebprof_numcmp() {
 	local a=$1 b=$2
 	while [[ ${a} == 0?* ]]; do a=${a#0}; done
