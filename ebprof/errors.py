@@ -19,3 +19,11 @@ class DaemonError(EbprofError):
 
 class ProtocolError(DaemonError):
     """The daemon's byte stream did not follow the protocol."""
+
+
+class CacheError(EbprofError):
+    """The results store cannot be used: corrupt, foreign, incompatible or unwritable."""
+
+
+class StoreMissing(CacheError):
+    """A store opened read-only does not exist (nothing has been stored for the repository)."""

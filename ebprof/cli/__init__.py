@@ -22,10 +22,17 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ebprof", description="Profile and QA Gentoo ebuild sourcing.")
     parser.add_argument("--version", action="version", version=f"ebprof {__version__}")
-    parser.add_argument("--profile-self", action="store_true",
-                        help="profile ebprof's own Python with pyinstrument (report on stderr)")
-    parser.add_argument("--profile-self-to", metavar="FILE", default=None,
-                        help="write that report to FILE instead (.html: pyinstrument's viewer)")
+    parser.add_argument(
+        "--profile-self",
+        action="store_true",
+        help="profile ebprof's own Python with pyinstrument (report on stderr)",
+    )
+    parser.add_argument(
+        "--profile-self-to",
+        metavar="FILE",
+        default=None,
+        help="write that report to FILE instead (.html: pyinstrument's viewer)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in SUBCOMMANDS:

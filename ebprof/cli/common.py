@@ -7,9 +7,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ebprof.errors import RepoError, UserError
 from ebprof.repo import Repository, find_repo_root, load_repos_conf, open_repository
+
+if TYPE_CHECKING:
+    from ebprof.store import Store
 
 
 def add_repo_options(parser: argparse.ArgumentParser) -> None:
@@ -44,9 +48,7 @@ def add_jobs_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_format_option(parser: argparse.ArgumentParser, choices: Sequence[str]) -> None:
-    parser.add_argument(
-        "--format", choices=list(choices), default=choices[0], help="output format"
-    )
+    parser.add_argument("--format", choices=list(choices), default=choices[0], help="output format")
 
 
 def _positive_int(text: str) -> int:
@@ -98,3 +100,48 @@ def stdout_is_tty() -> bool:
 
 def stderr_is_tty() -> bool:
     return sys.stderr.isatty()
+
+
+def add_cache_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cache",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="directory of the results stores (default: $EBPROF_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/ebprof, else ~/.cache/ebprof)",
+    )
+
+
+def cache_dir(args: argparse.Namespace) -> Path:
+    """``--cache``, else the default (which honours ``$EBPROF_CACHE_DIR``)."""
+    from ebprof.store import default_cache_dir  # lmdb is imported only by commands using it
+
+    return getattr(args, "cache", None) or default_cache_dir()
+
+
+def repo_store_path(args: argparse.Namespace, repo: Repository) -> Path:
+    from ebprof.store import store_path
+
+    return store_path(cache_dir(args), repo.name, repo.path)
+
+
+def open_store(
+    args: argparse.Namespace, repo: Repository, readonly: bool = False, create: bool = True
+) -> Store:
+    """The results store of ``repo`` under ``--cache``; ``CacheError`` if it is unusable."""
+    from ebprof.store import Store
+
+    return Store.open(repo_store_path(args, repo), readonly=readonly, create=create)
+
+
+def open_store_or_warn(args: argparse.Namespace, repo: Repository) -> Store | None:
+    """The writable store, or None with a one-line warning: a broken results store must
+    not stop sourcing (``ebprof cache clear`` rebuilds it)."""
+    from ebprof.errors import CacheError
+
+    try:
+        return open_store(args, repo)
+    except CacheError as e:
+        print(f"ebprof: warning: {e}; results are not stored", file=sys.stderr)
+        return None

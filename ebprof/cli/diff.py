@@ -29,8 +29,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="run ids (see ebprof cache info)")  # fmt: skip
     add_repo_options(p)
     add_cache_option(p)
-    p.add_argument("--noise", type=float, default=None, metavar="FRACTION",
-                   help="relative time change still counted as noise (default 0.25)")
+    p.add_argument(
+        "--noise",
+        type=float,
+        default=None,
+        metavar="FRACTION",
+        help="relative time change still counted as noise (default 0.25)",
+    )
     p.add_argument("--format", choices=["plain", "json"], default="plain")
     p.set_defaults(func=run)  # fmt: skip
 

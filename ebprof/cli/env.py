@@ -22,15 +22,30 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Source packages and print NAME=value for what their global scope "
         "leaves set. Results come from the results store when still valid.",
     )
-    p.add_argument("targets", nargs="*", metavar="TARGET",
-                   help="cat/pkg, atom, glob or path; default: whole repository")
+    p.add_argument(
+        "targets",
+        nargs="*",
+        metavar="TARGET",
+        help="cat/pkg, atom, glob or path; default: whole repository",
+    )
     add_repo_options(p)
     add_jobs_option(p)
-    p.add_argument("--eclass", action="append", default=[], metavar="NAME",
-                   help="only packages inheriting NAME, directly or not (repeatable)")
-    p.add_argument("-f", "--filter", action="append", default=[], metavar="FILTER,...",
-                   help="globs to show (CMAKE_*), -NAME to hide, @META metadata keys, "
-                   "@EAPI the variables PMS defines")
+    p.add_argument(
+        "--eclass",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only packages inheriting NAME, directly or not (repeatable)",
+    )
+    p.add_argument(
+        "-f",
+        "--filter",
+        action="append",
+        default=[],
+        metavar="FILTER,...",
+        help="globs to show (CMAKE_*), -NAME to hide, @META metadata keys, "
+        "@EAPI the variables PMS defines",
+    )
     p.add_argument("--functions", action="store_true", help="also list the functions defined")
     p.add_argument("--format", choices=["plain", "json"], default="plain")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
@@ -58,8 +73,20 @@ def run(args: argparse.Namespace) -> int:
     tally = RunTally()
     try:
         with progress_bar("sourcing", True) as update:
-            results = list(source_recorded(repo, refs, options, store, command_line(args),
-                                           tally, args.eclass, None, args.force, update))
+            results = list(
+                source_recorded(
+                    repo,
+                    refs,
+                    options,
+                    store,
+                    command_line(args),
+                    tally,
+                    args.eclass,
+                    None,
+                    args.force,
+                    update,
+                )
+            )
     finally:
         if store is not None:
             store.close()
@@ -70,8 +97,11 @@ def run(args: argparse.Namespace) -> int:
         dump = parse_env(r.env or "")
         shown = visible(dump, flt, r.eapi)
         if args.format == "json":
-            row: dict = {"cpv": r.cpv, "source_us": r.source_us,
-                         "variables": {v.name: v.value for v in shown}}
+            row: dict = {
+                "cpv": r.cpv,
+                "source_us": r.source_us,
+                "variables": {v.name: v.value for v in shown},
+            }
             if args.functions:
                 row["functions"] = visible_functions(dump)
             out.write(json.dumps(row) + "\n")

@@ -62,6 +62,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument(
         "--list-keywords", action="store_true", help="describe every keyword and exit"
     )
+    from ebprof.cli.source import add_store_options
+
+    add_store_options(parser)  # --source reuses and records sourcing results
     parser.set_defaults(func=run)
     return parser
 
@@ -106,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 results.append(item)
         if args.source:
-            results.extend(_sourced(repo, targets, keywords, args.jobs))
+            results.extend(_sourced(repo, targets, keywords, args.jobs, args))
             kinds.update(t.location.is_eclass for t in targets)
     if kinds == {True}:
         print(
@@ -128,13 +131,39 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _sourced(
-    repo: Repository, targets: list[LintTarget], keywords: frozenset[str] | None, jobs: int
+    repo: Repository,
+    targets: list[LintTarget],
+    keywords: frozenset[str] | None,
+    jobs: int,
+    store_args: argparse.Namespace | None = None,
 ) -> list[Result]:
-    """--source: what sourcing the ebuilds among ``targets`` through the daemon found."""
-    from ebprof.daemon.pool import SourceOptions
-    from ebprof.lint.sourced import lint_by_sourcing
+    """--source: what sourcing the ebuilds among ``targets`` found, reusing results kept in
+    the results store while the ebuild and its eclasses are unchanged."""
+    from ebprof.daemon.options import SourceOptions
+    from ebprof.lint.sourced import KEYWORDS, ebuild_refs, results_from
 
-    return lint_by_sourcing(repo, targets, SourceOptions(jobs=jobs, timing=False), keywords)
+    if keywords is not None and not keywords & KEYWORDS:
+        return []
+    refs = ebuild_refs(repo, targets)
+    if not refs:
+        return []
+    if store_args is None or store_args.no_store:
+        from ebprof.lint.sourced import lint_by_sourcing
+
+        return lint_by_sourcing(repo, targets, SourceOptions(jobs=jobs, timing=False), keywords)
+    from ebprof.cli.common import open_store_or_warn
+    from ebprof.cli.source import command_line
+    from ebprof.features.record import RunTally, source_recorded
+
+    store = open_store_or_warn(store_args, repo)
+    options = SourceOptions(jobs=max(1, min(jobs, len(refs))))
+    try:
+        sourced = list(source_recorded(repo, refs, options, store, command_line(store_args),
+                                       RunTally(), force=store_args.force))  # fmt: skip
+    finally:
+        if store is not None:
+            store.close()
+    return [r for r in results_from(sourced) if keywords is None or r.keyword in keywords]
 
 
 def _fail(failure: LintFailure) -> None:

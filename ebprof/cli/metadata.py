@@ -28,22 +28,43 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Regenerate the md5-dict metadata cache of each repository, "
         "incrementally: only packages whose ebuild or eclasses changed are sourced.",
     )
-    p.add_argument("repos", nargs="*", metavar="REPO",
-                   help="repository path or repos.conf name (default: the current one)")
+    p.add_argument(
+        "repos",
+        nargs="*",
+        metavar="REPO",
+        help="repository path or repos.conf name (default: the current one)",
+    )
     add_jobs_option(p)
     add_format_option(p, ("plain", "json"))
     p.add_argument("-f", "--force", action="store_true", help="regenerate every entry")
-    p.add_argument("-o", "--output", type=Path, metavar="DIR",
-                   help="write the cache under DIR instead of REPO/metadata/md5-cache")
-    p.add_argument("--strict", action="store_true",
-                   help="fail packages with bash-internal errors (no entry is written)")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="write the cache under DIR instead of REPO/metadata/md5-cache",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail packages with bash-internal errors (no entry is written)",
+    )
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
-    p.add_argument("--master", metavar="PATH", action="append", default=[], type=Path,
-                   help="path of a master repository not in repos.conf (repeatable)")
+    p.add_argument(
+        "--master",
+        metavar="PATH",
+        action="append",
+        default=[],
+        type=Path,
+        help="path of a master repository not in repos.conf (repeatable)",
+    )
     p.add_argument("--config-root", metavar="DIR", type=Path, default=None)
     add_cache_option(p)
-    p.add_argument("--no-store", action="store_true",
-                   help="do not record the sourcing results in the results store")
+    p.add_argument(
+        "--no-store",
+        action="store_true",
+        help="do not record the sourcing results in the results store",
+    )
     p.set_defaults(func=run)  # fmt: skip
 
 
@@ -79,8 +100,9 @@ def run(args: argparse.Namespace) -> int:
                 recorder.close(completed)
         for r in summary.failed:
             if args.format == "json":
-                sys.stdout.write(json.dumps(
-                    {"cpv": r.cpv, "status": r.status, "error": r.error}) + "\n")
+                sys.stdout.write(
+                    json.dumps({"cpv": r.cpv, "status": r.status, "error": r.error}) + "\n"
+                )
             else:
                 print(f"{r.cpv}: {r.error}", file=sys.stderr)
         line = {"repo": repo.name, "regenerated": summary.regenerated, "kept": summary.kept,
@@ -89,9 +111,11 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "json":
             sys.stdout.write(json.dumps(line) + "\n")
         else:
-            print(f"{repo.name}: regenerated {summary.regenerated}, kept {summary.kept}, "
-                  f"removed {summary.removed}, failed {len(summary.failed)} "
-                  f"in {summary.seconds:.2f}s")
+            print(
+                f"{repo.name}: regenerated {summary.regenerated}, kept {summary.kept}, "
+                f"removed {summary.removed}, failed {len(summary.failed)} "
+                f"in {summary.seconds:.2f}s"
+            )
         if summary.failed:
             status = 1
     return status

@@ -11,7 +11,6 @@ if TYPE_CHECKING:
     from ebprof.model.records import SourceResult
 
 
-
 def ms(us: float) -> str:
     """Microseconds as a short human duration."""
     if us >= 1e6:

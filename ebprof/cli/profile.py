@@ -24,18 +24,31 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Source packages (or reuse stored results) and render the time of each "
         "ebuild and nested eclass inherit as a pyinstrument profile.",
     )
-    p.add_argument("targets", nargs="*", metavar="TARGET",
-                   help="cat/pkg, atom, glob or path; default: whole repository")
+    p.add_argument(
+        "targets",
+        nargs="*",
+        metavar="TARGET",
+        help="cat/pkg, atom, glob or path; default: whole repository",
+    )
     add_repo_options(p)
     add_jobs_option(p)
-    p.add_argument("--eclass", action="append", default=[], metavar="NAME",
-                   help="only packages inheriting NAME, directly or not (repeatable)")
+    p.add_argument(
+        "--eclass",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only packages inheriting NAME, directly or not (repeatable)",
+    )
     p.add_argument("--renderer", choices=RENDERERS, default="console")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE",
-                   help="write to FILE instead of standard output")
+    p.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of standard output"
+    )
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
-    p.add_argument("--lines", action="store_true",
-                   help="time every line (bash xtrace; slower, always sources, not stored)")
+    p.add_argument(
+        "--lines",
+        action="store_true",
+        help="time every line (bash xtrace; slower, always sources, not stored)",
+    )
     add_store_options(p)
     p.set_defaults(func=run)  # fmt: skip
 
@@ -56,8 +69,20 @@ def run(args: argparse.Namespace) -> int:
     tally = RunTally()
     try:
         with progress_bar("sourcing", True) as update:
-            results = list(source_recorded(repo, refs, options, store, command_line(args),
-                                           tally, args.eclass, None, args.force, update))
+            results = list(
+                source_recorded(
+                    repo,
+                    refs,
+                    options,
+                    store,
+                    command_line(args),
+                    tally,
+                    args.eclass,
+                    None,
+                    args.force,
+                    update,
+                )
+            )
     finally:
         if store is not None:
             store.close()

@@ -31,26 +31,50 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Source ebuilds in a restricted bash daemon (one fork per ebuild) and "
         "report how long each took, with per-eclass inclusive and self times.",
     )
-    p.add_argument("targets", nargs="*", metavar="TARGET",
-                   help="cat/pkg, atom, glob (dev-libs/*) or path; default: whole repository")
+    p.add_argument(
+        "targets",
+        nargs="*",
+        metavar="TARGET",
+        help="cat/pkg, atom, glob (dev-libs/*) or path; default: whole repository",
+    )
     add_repo_options(p)
     add_jobs_option(p)
     add_format_option(p, ("plain", "csv", "json"))
-    p.add_argument("--eclass", action="append", default=[], metavar="NAME",
-                   help="only packages inheriting NAME, directly or not (repeatable)")
-    p.add_argument("--bench", metavar="RUNS|DURATION",
-                   help="source repeatedly (e.g. 5, or 10s) and show mean/min/max/σ")
+    p.add_argument(
+        "--eclass",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only packages inheriting NAME, directly or not (repeatable)",
+    )
+    p.add_argument(
+        "--bench",
+        metavar="RUNS|DURATION",
+        help="source repeatedly (e.g. 5, or 10s) and show mean/min/max/σ",
+    )
     p.add_argument("--bound", metavar="BOUND", help="only times matching, e.g. '>10ms'")
     p.add_argument("--sort", action="store_true", help="sort by time, slowest last")
     p.add_argument("--eclasses", action="store_true", help="show the inherit tree per package")
-    p.add_argument("--by-eclass", action="store_true",
-                   help="tree-wide table per eclass instead of per package")
-    p.add_argument("--strict", action="store_true",
-                   help="fail a package at its first bash-internal error (pkgcraft's rule)")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                   help="per-ebuild time limit (default 30)")
-    p.add_argument("--no-timing", action="store_true",
-                   help="do not time eclass inherits (to measure the instrumentation)")
+    p.add_argument(
+        "--by-eclass", action="store_true", help="tree-wide table per eclass instead of per package"
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail a package at its first bash-internal error (pkgcraft's rule)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="per-ebuild time limit (default 30)",
+    )
+    p.add_argument(
+        "--no-timing",
+        action="store_true",
+        help="do not time eclass inherits (to measure the instrumentation)",
+    )
     p.add_argument("--no-eclass-cache", action="store_true", help=argparse.SUPPRESS)
     add_store_options(p)
     p.set_defaults(func=run)  # fmt: skip
@@ -59,8 +83,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def add_store_options(p: argparse.ArgumentParser) -> None:
     """Options of every command that keeps its results in the store."""
     add_cache_option(p)
-    p.add_argument("--force", action="store_true",
-                   help="source again even where a stored result is still valid")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="source again even where a stored result is still valid",
+    )
     p.add_argument("--no-store", action="store_true",
                    help="neither reuse nor record results in the results store")  # fmt: skip
 
@@ -132,8 +159,15 @@ def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out)
     if args.format == "json":
         for s in stats:
             assert s.last is not None
-            row = {"cpv": s.cpv, "mean_us": round(s.mean), "min_us": s.min, "max_us": s.max,
-                   "stdev_us": round(s.stdev), "n": s.n, "status": s.last.status}
+            row = {
+                "cpv": s.cpv,
+                "mean_us": round(s.mean),
+                "min_us": s.min,
+                "max_us": s.max,
+                "stdev_us": round(s.stdev),
+                "n": s.n,
+                "status": s.last.status,
+            }
             if args.eclasses:
                 row["inherits"] = msgspec.to_builtins(s.last.inherits)
             out.write(msgspec.json.encode(row).decode() + "\n")
@@ -146,15 +180,19 @@ def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out)
         return
     for s in stats:
         if args.bench:
-            out.write(f"{s.cpv}: mean {ms(s.mean)}, min {ms(s.min)}, max {ms(s.max)}, "
-                      f"σ {ms(s.stdev)}, N={s.n}\n")
+            out.write(
+                f"{s.cpv}: mean {ms(s.mean)}, min {ms(s.min)}, max {ms(s.max)}, "
+                f"σ {ms(s.stdev)}, N={s.n}\n"
+            )
         else:
             out.write(f"{s.cpv}: {ms(s.mean)}\n")
         if args.eclasses and s.last is not None:
             for top in s.last.inherits:
                 for depth, node in top.walk():
-                    out.write(f"  {'  ' * depth}{node.eclass}: {ms(node.inclusive_us)} "
-                              f"(self {ms(node.self_us)})\n")
+                    out.write(
+                        f"  {'  ' * depth}{node.eclass}: {ms(node.inclusive_us)} "
+                        f"(self {ms(node.self_us)})\n"
+                    )
             out.write(f"  (ebuild self {ms(s.last.self_us)})\n")
 
 
@@ -178,14 +216,28 @@ def _by_eclass(results: list[SourceResult], fmt: str, out) -> None:
         w.writerow(["eclass", "packages", "inherits", "self_us", "mean_self_us",
                     "inclusive_us", "share"])  # fmt: skip
         for r in rows:
-            w.writerow([r.name, r.packages, r.inherits, r.self_us, round(r.mean_self_us()),
-                        r.inclusive_us, f"{r.self_us / total:.4f}" if total else "0"])
+            w.writerow(
+                [
+                    r.name,
+                    r.packages,
+                    r.inherits,
+                    r.self_us,
+                    round(r.mean_self_us()),
+                    r.inclusive_us,
+                    f"{r.self_us / total:.4f}" if total else "0",
+                ]
+            )
         return
-    out.write(f"{'eclass':28} {'pkgs':>6} {'inherits':>8} {'self':>10} {'mean self':>10} "
-              f"{'inclusive':>10} {'share':>6}\n")
+    out.write(
+        f"{'eclass':28} {'pkgs':>6} {'inherits':>8} {'self':>10} {'mean self':>10} "
+        f"{'inclusive':>10} {'share':>6}\n"
+    )
     for r in rows:
         share = 100 * r.self_us / total if total else 0.0
-        out.write(f"{r.name:28} {r.packages:6} {r.inherits:8} {ms(r.self_us):>10} "
-                  f"{ms(r.mean_self_us()):>10} {ms(r.inclusive_us):>10} {share:5.1f}%\n")
-    out.write(f"total sourcing time {ms(total)} over "
-              f"{sum(1 for x in results if x.ok)} package(s)\n")
+        out.write(
+            f"{r.name:28} {r.packages:6} {r.inherits:8} {ms(r.self_us):>10} "
+            f"{ms(r.mean_self_us()):>10} {ms(r.inclusive_us):>10} {share:5.1f}%\n"
+        )
+    out.write(
+        f"total sourcing time {ms(total)} over {sum(1 for x in results if x.ok)} package(s)\n"
+    )

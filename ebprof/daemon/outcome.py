@@ -99,9 +99,7 @@ def build(
                 continue
             findings.append(Finding("bash", file, line, msg))
         else:
-            findings.append(
-                Finding("output", res.path, None, line_text.decode("utf-8", "replace"))
-            )
+            findings.append(Finding("output", res.path, None, line_text.decode("utf-8", "replace")))
     for kind, src, line, message in got.findings:
         lineno = int(line) if line.isdigit() else None
         if kind == b"exit" and lineno is None:
@@ -147,8 +145,9 @@ def build(
     elif fatal is not None:
         bash = [f for f in findings if f.kind == "bash"]
         if fatal.kind == "exit" and bash:  # a fatal bash error, not an explicit exit
-            fatal = Finding("bash", bash[-1].file, bash[-1].line,
-                            f"{bash[-1].message} (sourcing stopped)")
+            fatal = Finding(
+                "bash", bash[-1].file, bash[-1].line, f"{bash[-1].message} (sourcing stopped)"
+            )
         res.status, res.error = "failed", f"{fatal.location()}: {fatal.kind}: {fatal.message}"
     elif r is None:
         res.status = "failed"

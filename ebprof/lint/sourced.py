@@ -47,6 +47,16 @@ _OUTPUT = {"output": "output", "info": "einfo", "warn": "ewarn", "error": "eerro
 _DAEMON_DIR = str(Path(ebprof.daemon.__file__).resolve().parent) + "/"
 # Subdirectories of the daemon's run directory, by the variable that points there.
 _RUN_DIRS = (("temp", "T"), ("work", "WORKDIR"), ("distdir", "DISTDIR"), ("home", "HOME"))
+_ANY_RUN_DIR = re.compile(
+    r"/(?:[^\s/:]+/)*ebprof-[A-Za-z0-9_]{8}(?:/(temp|work|distdir|home))?(?![\w-])"
+)
+
+
+def _run_dir_var(m: re.Match[str]) -> str:
+    sub = m.group(1)
+    return f"${{{dict(_RUN_DIRS)[sub]}}}" if sub else "${ECLASSDIR}"
+
+
 # The daemon's wording around what it refused: keep only the command.
 _REFUSED = re.compile(r": refused while sourcing$")
 _EXTERNAL = re.compile(
@@ -69,7 +79,7 @@ def lint_by_sourcing(
     """
     if keywords is not None and not keywords & KEYWORDS:
         return []
-    refs = [_ref(repo, t) for t in targets if not t.location.is_eclass]
+    refs = ebuild_refs(repo, targets)
     if not refs:
         return []
     options = dataclasses.replace(options, jobs=max(1, min(options.jobs, len(refs))))
@@ -78,6 +88,11 @@ def lint_by_sourcing(
         run_dir = pool.workspace.dir
         sourced = list(pool.source(refs))
     return [r for r in results_from(sourced, run_dir) if keywords is None or r.keyword in keywords]
+
+
+def ebuild_refs(repo: Repository, targets: Sequence[LintTarget]) -> list[EbuildRef]:
+    """The ebuilds among lint targets (eclasses are sourced through their users)."""
+    return [_ref(repo, t) for t in targets if not t.location.is_eclass]
 
 
 def _ref(repo: Repository, target: LintTarget) -> EbuildRef:
@@ -210,6 +225,7 @@ def _cleaner(res: SourceResult, run_dir: Path | None) -> Callable[[str], str]:
     def clean(message: str) -> str:
         for path, var in pairs:
             message = message.replace(path, var)
-        return message
+        # A result reused from the store was sourced in another run directory.
+        return _ANY_RUN_DIR.sub(_run_dir_var, message)
 
     return clean

@@ -53,7 +53,9 @@ def eclass_users(repo: Repository, eclass: str) -> set[str]:
     return users
 
 
-def candidates(repo: Repository, refs: Iterable[EbuildRef], eclasses: Iterable[str]) -> list[EbuildRef]:
+def candidates(
+    repo: Repository, refs: Iterable[EbuildRef], eclasses: Iterable[str]
+) -> list[EbuildRef]:
     """The ebuilds among ``refs`` that may inherit any of ``eclasses``."""
     wanted: set[str] = set()
     for e in eclasses:

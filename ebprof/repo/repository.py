@@ -81,7 +81,9 @@ class Repository:
         return sorted(
             e.name
             for e in os.scandir(self.path)
-            if e.is_dir() and e.name not in _NOT_CATEGORIES and not e.name.startswith(".")
+            if e.is_dir()
+            and e.name not in _NOT_CATEGORIES
+            and not e.name.startswith(".")
             and valid_category(e.name)
         )
 
@@ -207,7 +209,9 @@ def _open(
         if m in own:
             continue  # a repository naming itself (core-kit: aliases = gentoo, masters = gentoo)
         if m in stack:
-            raise RepoError(f"{path}/metadata/layout.conf: master cycle: {' -> '.join((*stack, m))}")
+            raise RepoError(
+                f"{path}/metadata/layout.conf: master cycle: {' -> '.join((*stack, m))}"
+            )
         loc = extra.get(m) or conf.location(m)
         if loc is None or not loc.is_dir():
             if not allow_missing:

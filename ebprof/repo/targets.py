@@ -34,11 +34,11 @@ def resolve(repo: Repository, targets: Sequence[str]) -> list[EbuildRef]:
 
 
 def _resolve_one(repo: Repository, target: str) -> list[EbuildRef]:
-    if os.sep in target and os.path.exists(target) or target in (".", ".."):
+    if (os.sep in target and os.path.exists(target)) or target in (".", ".."):
         return _from_path(repo, Path(target))
     if os.path.exists(target) and (target.endswith(".ebuild") or not _looks_like_atom(target)):
         return _from_path(repo, Path(target))
-    if _GLOB.search(target) and not target[:1] in "<>=~":
+    if _GLOB.search(target) and target[:1] not in "<>=~":
         return _from_glob(repo, target)
     if "/" not in target:
         raise UserError(f"{target}: invalid target (want cat/pkg, an atom, a glob or a path)")

@@ -56,9 +56,7 @@ def source(
         runs = 0
         start = time.monotonic()
         while True:
-            done = 0
-            for res in pool.source(todo):
-                done += 1
+            for done, res in enumerate(pool.source(todo), 1):
                 if progress is not None:
                     progress(done, len(todo))
                 if not eclasses or uses(res, eclasses) or not res.ok:

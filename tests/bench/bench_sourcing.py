@@ -2,18 +2,24 @@
 """Hand-run benchmark: ebprof against pkgcore and portage, in one run, as ratios.
 
 usage: python tests/bench/bench_sourcing.py REPO [--runs N] [--jobs N] [--venv PEERVENV]
+                                            [--eclass NAME] [--skip-touch]
 
-Interleaves, per run: `pmaint regen -t J --force` and `egencache` (through
-../shared/tools/run-peers.sh when present), `ebprof metadata --force -o DIR -j J`,
-`ebprof source -j J` with timing on and off, and the no-op `ebprof metadata`.
-Prints medians and ratios; wall times are never asserted anywhere.
+Per run, interleaved: `pmaint regen -t J --force` and `egencache` with their no-op runs
+(through ../shared/tools/run-peers.sh), `ebprof metadata --force -o DIR -j J` and its no-op
+run, and `ebprof source -j J` with timing on and off. Then, once: the per-ebuild overhead
+at -j1 (request wall time minus the time bash spent sourcing inside the fork), and the
+regeneration after touching one widely used eclass (--eclass, default toolchain-funcs) in a
+copy of REPO, ebprof against pmaint. Wall times are never asserted anywhere; the point is
+the ratios measured side by side on the same machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -21,23 +27,93 @@ import tempfile
 import time
 from pathlib import Path
 
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+EBPROF = [sys.executable, "-m", "ebprof"]
 
-def timed(cmd: list[str]) -> float:
+
+def timed(cmd: list[str], **kw) -> float:
     t = time.monotonic()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, **kw)
     return time.monotonic() - t
 
 
-def peers(repo: str, venv: str, jobs: int, out: Path) -> dict[str, float]:
-    script = Path(__file__).resolve().parents[3] / "shared/tools/run-peers.sh"
+def peers(repo: str, venv: str, jobs: int, out: Path, which: str = "egencache pmaint"):
+    script = SHARED / "tools/run-peers.sh"
     if not script.exists() or not Path(venv, "bin/pmaint").exists():
         return {}
-    env = dict(os.environ, VENV=venv, JOBS=str(jobs), RUNS="1")
+    env = dict(os.environ, VENV=venv, JOBS=str(jobs), RUNS="1", PEERS=which)
     text = subprocess.run([str(script), repo, str(out)], env=env, capture_output=True,
                           text=True, check=False).stdout  # fmt: skip
     got = {}
     for m in re.finditer(r"peer=(\w+) mode=(\w+) run=\d+ rc=\d+ wall_s=([\d.]+)", text):
         got[f"{m.group(1)} {m.group(2)}"] = float(m.group(3))
+    return got
+
+
+def source_sum(repo: str, jobs: int, *extra: str) -> tuple[float, float]:
+    """(wall seconds, sum of in-fork sourcing seconds) of one `ebprof source` run."""
+    t = time.monotonic()
+    out = subprocess.run([*EBPROF, "source", "-r", repo, "-j", str(jobs), "--no-store",
+                          "--format", "json", *extra], capture_output=True, text=True,
+                         check=False).stdout  # fmt: skip
+    wall = time.monotonic() - t
+    return wall, sum(json.loads(x)["mean_us"] for x in out.splitlines()) / 1e6
+
+
+def overhead(repo: str) -> dict[str, float]:
+    """Per-ebuild cost beyond bash's own sourcing work, at -j1, eclass caching on."""
+    from ebprof.daemon.pool import SourceOptions, SourcePool
+    from ebprof.repo import load_repos_conf, open_repository
+
+    r = open_repository(Path(repo), load_repos_conf(Path("/nonexistent")), [])
+    refs = list(r.ebuilds())
+    with SourcePool(r, SourceOptions(jobs=1)) as pool:
+        t = time.monotonic()
+        results = list(pool.source(refs))
+        wall = time.monotonic() - t
+    n = len(results)
+    src = sum(x.source_us for x in results) / 1e6
+    req = sum(x.wall_us for x in results) / 1e6
+    return {
+        "packages": n,
+        "wall_s": wall,
+        "source_s": src,
+        "request_s": req,
+        "overhead_ms": 1e3 * (req - src) / n,
+        "python_ms": 1e3 * (wall - req) / n,
+    }
+
+
+def touch_eclass(repo: str, eclass: str, jobs: int, venv: str) -> dict[str, float]:
+    """Regeneration after touching one eclass: ebprof vs pmaint, on a copy of the repo."""
+    got: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp, "repo")
+        shutil.copytree(repo, copy, symlinks=True)
+        users = subprocess.run(["grep", "-rlw", f"inherit.*{eclass}", str(copy)],
+                               capture_output=True, text=True).stdout  # fmt: skip
+        got["files mentioning it"] = len(users.splitlines())
+        out = Path(tmp, "ebprof-cache")
+        j = ["-j", str(jobs)]
+        timed([*EBPROF, "metadata", str(copy), "-o", str(out), "--no-store", *j])
+        pout = Path(tmp, "peers")
+        peers(str(copy), venv, jobs, pout, "pmaint")  # full + no-op, leaves its config
+        ec = copy / "eclass" / f"{eclass}.eclass"
+        ec.write_text(ec.read_text() + "\n# touched by the benchmark\n")
+        res = subprocess.run(
+            [*EBPROF, "metadata", str(copy), "-o", str(out), "--no-store", "--format", "json", *j],
+            capture_output=True,
+            text=True,
+        )
+        got["ebprof touch"] = json.loads(res.stdout.splitlines()[-1])["seconds"]
+        got["ebprof regenerated"] = json.loads(res.stdout.splitlines()[-1])["regenerated"]
+        cfg = pout / "cfgroot/etc/portage"
+        if cfg.is_dir():
+            env = {"PATH": f"{venv}/bin:/usr/bin:/bin", "HOME": str(pout / "home"),
+                   "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
+            got["pmaint touch"] = timed([f"{venv}/bin/pmaint", "--config", str(cfg), "regen",
+                                         "-t", str(jobs), "--dir", str(pout / "pmaint-cache"),
+                                         str(copy)], env=env)  # fmt: skip
     return got
 
 
@@ -47,32 +123,39 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--venv", default="/tmp/peervenv")
+    ap.add_argument("--eclass", default="toolchain-funcs")
+    ap.add_argument("--skip-touch", action="store_true")
     a = ap.parse_args()
-    ebprof = [sys.executable, "-m", "ebprof"]
     res: dict[str, list[float]] = {}
+    j = ["-j", str(a.jobs)]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp, "cache")
         for _ in range(a.runs):
             for k, v in peers(a.repo, a.venv, a.jobs, Path(tmp, "peers")).items():
                 res.setdefault(k, []).append(v)
-            j = ["-j", str(a.jobs)]
-            res.setdefault("ebprof metadata full", []).append(
-                timed([*ebprof, "metadata", a.repo, "--force", "-o", str(out), *j]))
-            res.setdefault("ebprof metadata noop", []).append(
-                timed([*ebprof, "metadata", a.repo, "-o", str(out), *j]))
-            res.setdefault("ebprof source timing", []).append(
-                timed([*ebprof, "source", "-r", a.repo, *j]))
-            res.setdefault("ebprof source no-timing", []).append(
-                timed([*ebprof, "source", "-r", a.repo, "--no-timing", *j]))
+            full = [*EBPROF, "metadata", a.repo, "--force", "-o", str(out), "--no-store", *j]
+            res.setdefault("ebprof metadata full", []).append(timed(full))
+            noop = [*EBPROF, "metadata", a.repo, "-o", str(out), "--no-store", *j]
+            res.setdefault("ebprof metadata noop", []).append(timed(noop))
+            for label, extra in (("timing", ()), ("no-timing", ("--no-timing",))):
+                wall, src = source_sum(a.repo, a.jobs, *extra)
+                res.setdefault(f"ebprof source {label} wall", []).append(wall)
+                res.setdefault(f"ebprof source {label} in-fork sum", []).append(src)
     med = {k: statistics.median(v) for k, v in res.items()}
     for k, v in sorted(med.items()):
-        print(f"{k:28} median {v:7.2f}s  runs {res[k]}")
+        print(f"{k:36} median {v:7.2f}s  runs {[round(x, 2) for x in res[k]]}")
     if "pmaint full" in med:
-        print(f"ratio ebprof/pmaint full regen: {med['ebprof metadata full'] / med['pmaint full']:.2f}")
+        print(f"ratio ebprof/pmaint full regen: "
+              f"{med['ebprof metadata full'] / med['pmaint full']:.2f}")  # fmt: skip
     if "egencache noop" in med:
-        print(f"ratio ebprof/egencache no-op: {med['ebprof metadata noop'] / med['egencache noop']:.2f}")
-    t, n = med["ebprof source timing"], med["ebprof source no-timing"]
-    print(f"instrumentation overhead: {100 * (t - n) / n:+.1f}%")
+        print(f"ratio ebprof/egencache no-op: "
+              f"{med['ebprof metadata noop'] / med['egencache noop']:.2f}")  # fmt: skip
+    on, off = med["ebprof source timing in-fork sum"], med["ebprof source no-timing in-fork sum"]
+    print(f"instrumentation overhead (in-fork sourcing time, timing on vs off): "
+          f"{100 * (on - off) / off:+.1f}%")  # fmt: skip
+    print("per-ebuild overhead at -j1:", {k: round(v, 3) for k, v in overhead(a.repo).items()})
+    if not a.skip_touch:
+        print(f"after touching {a.eclass}.eclass:", touch_eclass(a.repo, a.eclass, a.jobs, a.venv))
     return 0
 
 

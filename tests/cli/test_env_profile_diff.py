@@ -77,7 +77,9 @@ def test_console_profile_times_are_the_measured_ones():
 
 def test_profile_html_file(tmp_path, capsys):
     out = tmp_path / "p.html"
-    assert main(["profile", "-r", DEMO, "app-misc/hello", "--renderer", "html", "-o", str(out)]) == 0
+    assert (
+        main(["profile", "-r", DEMO, "app-misc/hello", "--renderer", "html", "-o", str(out)]) == 0
+    )
     html = out.read_text()
     assert html.startswith("<!DOCTYPE html>") and "pyinstrument" in html
     assert "inherit cmake" in html

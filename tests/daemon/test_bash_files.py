@@ -18,10 +18,33 @@ def test_internal_names_are_prefixed():
 
     text = (bash_dir() / "lib.bash").read_text()
     defined = re.findall(r"^([A-Za-z_][\w.-]*)\(\) \{", text, re.M)
-    public = {"inherit", "EXPORT_FUNCTIONS", "die", "assert", "nonfatal",
-              "command_not_found_handle", "source", ".", "einfo", "einfon", "elog", "ewarn",
-              "eerror", "eqawarn", "ebegin", "eend", "debug-print", "debug-print-function",
-              "debug-print-section", "has", "hasq", "hasv", "ver_cut", "ver_rs", "ver_test"}
+    public = {
+        "inherit",
+        "EXPORT_FUNCTIONS",
+        "die",
+        "assert",
+        "nonfatal",
+        "command_not_found_handle",
+        "source",
+        ".",
+        "einfo",
+        "einfon",
+        "elog",
+        "ewarn",
+        "eerror",
+        "eqawarn",
+        "ebegin",
+        "eend",
+        "debug-print",
+        "debug-print-function",
+        "debug-print-section",
+        "has",
+        "hasq",
+        "hasv",
+        "ver_cut",
+        "ver_rs",
+        "ver_test",
+    }
     assert defined
     for name in defined:
         assert name.startswith("__ebprof_") or name in public, name

@@ -37,7 +37,7 @@ def test_guard_found_and_block_blanked_keeping_lines():
 
 
 @pytest.mark.parametrize(
-    "cond", [b'[[ -z ${_X} ]]', b'[[ ! ${_X} ]]', b'[[ -z "${_X}" ]]', b"[[ -z $_X ]]"]
+    "cond", [b"[[ -z ${_X} ]]", b"[[ ! ${_X} ]]", b'[[ -z "${_X}" ]]', b"[[ -z $_X ]]"]
 )
 def test_guard_condition_forms(cond):
     g = find_guard(b"# c\nif " + cond + b"; then\n_X=1\nf() { :; }\nfi # end\n")
@@ -71,7 +71,7 @@ def _repo(tmp_path: Path) -> Path:
         "if [[ -z ${_H_ECLASS} ]]; then\n_H_ECLASS=1\ninherit g\nIUSE=h\n"
         "h_src_compile() { :; }\nfi\nEXPORT_FUNCTIONS src_compile\n"
     )
-    head = 'EAPI=8\nDESCRIPTION=d\nSLOT=0\n'
+    head = "EAPI=8\nDESCRIPTION=d\nSLOT=0\n"
     # h re-exports src_compile; inheriting g again must export g's back, as in portage.
     (r / "cat/a/a-1.ebuild").write_text(
         head + 'inherit h g\nHOMEPAGE="$(declare -f src_compile)"\n'

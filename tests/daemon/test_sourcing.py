@@ -130,9 +130,10 @@ def test_run_continues_after_faults(bad_results):
 def test_strict_fails_on_first_bash_error():
     res = source(REPOS / "bad", pkgs={"local", "syntax"}, strict=True)
     assert res["fault/local-1"].status == "failed"
-    assert "local-1.ebuild:3: bash: local: can only be used in a function" in res[
-        "fault/local-1"
-    ].error
+    assert (
+        "local-1.ebuild:3: bash: local: can only be used in a function"
+        in res["fault/local-1"].error
+    )
 
 
 def test_redirect_wrote_nothing(bad_results, tmp_path):

@@ -117,3 +117,16 @@ def test_interrupted_run_is_not_visible(demo_copy, cache, monkeypatch):
     assert main(["source", "-r", str(demo_copy)]) == 0
     with _store(cache, demo_copy) as s:
         assert [r.packages for r in s.runs()] == [7]
+
+
+def test_lint_source_reuses_stored_results(cache, capsys):
+    lint_repo = Path(__file__).resolve().parents[2] / "testdata/repos/lint"
+    args = ["lint", "-r", str(lint_repo), "--source", "-k", "BashError,SourcingFailed",
+            "--format", "json"]  # fmt: skip
+    assert main(args) == 1
+    first = capsys.readouterr().out
+    assert main(args) == 1
+    assert capsys.readouterr().out == first and "BashError" in first
+    with _store(cache, lint_repo) as s:
+        a, b = s.runs()
+        assert b.reused == b.packages == a.packages > 0

@@ -1,0 +1,156 @@
+"""Read the environment dump kept with a result (``declare -p`` then ``declare -F`` text).
+
+Lenient on purpose: a line this parser does not understand is kept as a variable whose
+value is the raw text, so nothing the dump holds is hidden from the user.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+
+_DECL = re.compile(r"^declare (-[-a-zA-Z]*) ([A-Za-z_][A-Za-z0-9_]*)(=?)")
+_FUNC = re.compile(r"^declare -f[a-z]* (\S+)$")  # function names may hold "-", "+", "."
+_INTERNAL = ("__ebprof", "EBPROF_")
+_ANSI = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
+         "f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    """One variable: its ``declare`` attributes (``-x``, ``-a``, ...) and its value."""
+
+    name: str
+    attrs: str  # "" for a plain variable, else the letters, e.g. "ar"
+    value: str | None  # None when declared without a value; arrays keep bash's "(...)" text
+
+    @property
+    def is_array(self) -> bool:
+        return "a" in self.attrs or "A" in self.attrs
+
+    @property
+    def exported(self) -> bool:
+        return "x" in self.attrs
+
+    @property
+    def internal(self) -> bool:
+        """ebprof's own daemon state, not the package's."""
+        return self.name.startswith(_INTERNAL)
+
+
+@dataclass(frozen=True)
+class EnvDump:
+    variables: list[EnvVar]
+    functions: list[str]
+
+
+def parse_env(text: str) -> EnvDump:
+    """Split a dump into variables and function names, decoding bash's quoting."""
+    variables: list[EnvVar] = []
+    functions: list[str] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if not line:
+            continue
+        if f := _FUNC.match(line):
+            functions.append(f.group(1))
+            continue
+        m = _DECL.match(line)
+        if m is None:
+            variables.append(EnvVar("?", "", line))
+            continue
+        flags, name, eq = m.groups()
+        attrs = flags.lstrip("-")
+        if not eq:
+            variables.append(EnvVar(name, attrs, None))
+            continue
+        raw = line[m.end() :]
+        # A double-quoted value may hold literal newlines (older bash); read until it closes.
+        while not _closed(raw) and i < len(lines):
+            raw += "\n" + lines[i]
+            i += 1
+        variables.append(EnvVar(name, attrs, _decode(raw)))
+    return EnvDump(variables, functions)
+
+
+def _closed(raw: str) -> bool:
+    if raw.startswith('"'):
+        return _dq_end(raw) is not None
+    if raw.startswith("$'"):
+        return _ansi_end(raw) is not None
+    if raw.startswith("("):
+        return raw.endswith(")")
+    return True
+
+
+def _dq_end(raw: str) -> int | None:
+    k = 1
+    while k < len(raw):
+        c = raw[k]
+        if c == "\\":
+            k += 2
+            continue
+        if c == '"':
+            return k
+        k += 1
+    return None
+
+
+def _ansi_end(raw: str) -> int | None:
+    k = 2
+    while k < len(raw):
+        c = raw[k]
+        if c == "\\":
+            k += 2
+            continue
+        if c == "'":
+            return k
+        k += 1
+    return None
+
+
+def _decode(raw: str) -> str:
+    if raw.startswith('"') and (end := _dq_end(raw)) == len(raw) - 1:
+        return re.sub(r'\\([$`"\\\n])', r"\1", raw[1:end])
+    if raw.startswith("$'") and (end := _ansi_end(raw)) == len(raw) - 1:
+        return _ansi_c(raw[2:end])
+    return raw  # arrays and anything unusual: bash's own text
+
+
+def _ansi_c(body: str) -> str:
+    out: list[str] = []
+    k = 0
+    while k < len(body):
+        c = body[k]
+        if c == "\\" and k + 1 < len(body):
+            nxt = body[k + 1]
+            if nxt in _ANSI:
+                out.append(_ANSI[nxt])
+                k += 2
+                continue
+            if m := re.match(r"[0-7]{1,3}", body[k + 1 :]):
+                out.append(chr(int(m.group(), 8)))
+                k += 1 + len(m.group())
+                continue
+            if nxt == "x" and (m := re.match(r"[0-9a-fA-F]{1,2}", body[k + 2 :])):
+                out.append(chr(int(m.group(), 16)))
+                k += 2 + len(m.group())
+                continue
+        out.append(c)
+        k += 1
+    return "".join(out)
+
+
+def matches(var: EnvVar, pattern: str) -> bool:
+    """Filter rule shared by the UI: a glob on the name if it has glob characters, else a
+    case-insensitive substring of the name or the value."""
+    if not pattern:
+        return True
+    if any(ch in pattern for ch in "*?["):
+        return fnmatch.fnmatchcase(var.name, pattern)
+    p = pattern.lower()
+    return p in var.name.lower() or (var.value is not None and p in var.value.lower())

@@ -1,0 +1,18 @@
+"""The persistent results store: every sourcing run of a repository, in one LMDB environment.
+
+Layer: imports only ``ebprof.model``, ``ebprof.errors``, the standard library, lmdb and
+msgspec. See ``docs/store.md`` for the layout and the safety guarantees.
+"""
+
+from ebprof.store.lmdbstore import RunWriter, Store, default_cache_dir, store_path
+from ebprof.store.records import PackageSummary, RunInfo, StoreInfo
+
+__all__ = [
+    "PackageSummary",
+    "RunInfo",
+    "RunWriter",
+    "Store",
+    "StoreInfo",
+    "default_cache_dir",
+    "store_path",
+]

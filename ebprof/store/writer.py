@@ -1,0 +1,136 @@
+"""Writing one run: results are buffered and committed in batches, the run marked complete last.
+
+Batches bound both the memory held and what a killed writer loses, while the final
+transaction (remaining rows, ``latest`` entries and ``complete=True`` together) is what
+makes the run appear atomically to readers.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import lmdb
+import msgspec
+
+from ebprof.errors import CacheError
+from ebprof.model.records import SourceResult
+from ebprof.store.codec import ENCODER, ID, content_digest, pkg_key
+from ebprof.store.env import RunLock
+from ebprof.store.records import PackageSummary, RunInfo
+
+if TYPE_CHECKING:
+    from ebprof.store.lmdbstore import Store
+
+
+class RunWriter:
+    """Writes one run's results in batches; a context manager.
+
+    Leaving the ``with`` block normally calls ``finish()``; leaving it by an exception
+    leaves the run incomplete (invisible, removed by the next writer or prune).
+    """
+
+    def __init__(
+        self, store: Store, run: RunInfo, lock: RunLock, batch: int, interval: float
+    ) -> None:
+        self.run = run
+        self._store = store
+        self._lock = lock
+        self._batch = max(1, batch)
+        self._interval = interval
+        self._pending: list[tuple[bytes, bytes, bytes, bytes]] = []
+        self._last_flush = time.monotonic()
+        # cpv -> (digest, ok, source_us) of its last result: a cpv added twice keeps the last
+        self._packages: dict[str, tuple[bytes, bool, int]] = {}
+        self._done = False
+
+    def add(self, result: SourceResult) -> None:
+        """Buffer one result; commits a batch when it is full or old enough."""
+        if self._done:
+            raise CacheError(f"run {self.run.id} is already finished")
+        data = ENCODER.encode(result)
+        digest = content_digest(data)
+        summary = ENCODER.encode(PackageSummary.of(result, digest))
+        self._pending.append((pkg_key(self.run.id, result.cpv), summary, digest, data))
+        self._packages[result.cpv] = (digest, result.ok, result.source_us)
+        if (
+            len(self._pending) >= self._batch
+            or time.monotonic() - self._last_flush >= self._interval
+        ):
+            self._flush()
+
+    def _put_pending(self, txn: lmdb.Transaction) -> None:
+        store = self._store
+        if txn.get(ID.pack(self.run.id), db=store._db("runs")) is None:
+            raise CacheError(
+                f"results store {store.path}: run {self.run.id} was removed while being written"
+            )
+        pkgs, results = store._db("pkgs"), store._db("results")
+        for key, summary, digest, data in self._pending:
+            txn.put(digest, data, db=results, overwrite=False)  # shared with earlier runs
+            txn.put(key, summary, db=pkgs)
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._store._write(self._put_pending)
+            self._pending.clear()
+        self._last_flush = time.monotonic()
+
+    def finish(self, **totals: Any) -> RunInfo:
+        """Commit what is buffered and mark the run complete, in one transaction.
+
+        Totals not given are computed from the added results (``packages``, ``failed``,
+        ``source_us``, ``ended``, ``wall_s``); ``reused`` and the rest come from the caller.
+        """
+        if self._done:
+            return self.run
+        bad = set(totals) - set(RunInfo.__struct_fields__) | ({"id", "complete"} & set(totals))
+        if bad:
+            raise TypeError(f"not a run total: {', '.join(sorted(bad))}")
+        ended = totals.get("ended") or time.time()
+        values: dict[str, Any] = {
+            "packages": len(self._packages),
+            "failed": sum(not ok for _, ok, _ in self._packages.values()),
+            "source_us": sum(us for _, _, us in self._packages.values()),
+            "ended": ended,
+            "wall_s": max(0.0, ended - self.run.started),
+            **totals,
+        }
+        final = msgspec.structs.replace(self.run, complete=True, **values)
+        store = self._store
+
+        def commit(txn: lmdb.Transaction) -> None:
+            self._put_pending(txn)
+            latest, run_key = store._db("latest"), ID.pack(final.id)
+            for cpv, (digest, _, _) in self._packages.items():
+                key = cpv.encode()
+                old = txn.get(key, db=latest)
+                if old is None or bytes(old[:8]) < run_key:  # a newer run may finish first
+                    txn.put(key, run_key + digest, db=latest)
+            txn.put(ID.pack(final.id), ENCODER.encode(final), db=store._db("runs"))
+
+        try:
+            store._write(commit)
+        except BaseException:
+            self.abandon()
+            raise
+        self._pending.clear()
+        self._done = True
+        self._lock.release()
+        self.run = final
+        return final
+
+    def abandon(self) -> None:
+        """Stop without finishing: the run stays incomplete and is cleaned up later."""
+        self._done = True
+        self._pending.clear()
+        self._lock.release()
+
+    def __enter__(self) -> RunWriter:
+        return self
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None:
+            self.finish()
+        else:
+            self.abandon()

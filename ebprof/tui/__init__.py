@@ -1,0 +1,1 @@
+"""``ebprof tui``: a Textual app over the results store (the only package importing Textual)."""

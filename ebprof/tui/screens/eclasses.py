@@ -1,0 +1,144 @@
+"""Eclasses: tree-wide cost of each eclass in the run on show, and its users."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from ebprof.errors import EbprofError
+from ebprof.features.browse import ECLASS_SORT, EclassRow
+from ebprof.tui.fmt import dur
+from ebprof.tui.messages import ResourceRequested
+from ebprof.tui.screens.base import MainScreen
+from ebprof.tui.screens.packages import empty_text, package_table
+from ebprof.tui.widgets import Column, VirtualTable
+
+if TYPE_CHECKING:
+    from ebprof.store.records import RunInfo
+
+
+def _cell(r: EclassRow, key: str) -> str:
+    if key == "name":
+        return r.name
+    if key == "packages":
+        return str(r.packages)
+    if key == "inherits":
+        return str(r.inherits)
+    if key == "self":
+        return dur(r.self_us)
+    if key == "mean":
+        return dur(r.mean_self_us)
+    if key == "inclusive":
+        return dur(r.inclusive_us)
+    return f"{100 * r.share:.1f}%"
+
+
+class EclassesScreen(MainScreen):
+    """Per-eclass aggregates; the lower table lists the highlighted eclass's users."""
+
+    MODE = "eclasses"
+    AUTO_FOCUS = "#eclasses"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "resource", "Re-source users"),
+        Binding("f", "filter_packages", "Show in Packages"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="eclasses-body"):
+            yield VirtualTable(
+                [
+                    Column("name", "eclass", 24),
+                    Column("packages", "packages", 8, "right"),
+                    Column("inherits", "inherits", 8, "right"),
+                    Column("self", "self total", 10, "right"),
+                    Column("mean", "self mean", 10, "right"),
+                    Column("inclusive", "inclusive", 10, "right"),
+                    Column("share", "share", 6, "right"),
+                ],
+                _cell,
+                ECLASS_SORT,
+                sort="self",
+                reverse=True,
+                row_key=lambda r: r.name,
+                id="eclasses",
+            )
+            yield Static("", id="users-title", classes="status-line")
+            yield package_table(id="users", sort="time")
+        yield Static("Loading…", id="empty", classes="empty")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "current_run", self._run_changed)
+
+    def _run_changed(self, run: RunInfo | None) -> None:
+        self.query_one("#eclasses-body").display = run is not None
+        empty = self.query_one("#empty", Static)
+        empty.display = run is None
+        if run is None:
+            if self.ebprof.loaded:
+                empty.update(empty_text(self.ebprof.repo_label, self.ebprof.repo is not None))
+            return
+        self.query_one("#users-title", Static).update("computing eclass times…")
+        self._compute(run)
+
+    @work(thread=True, exclusive=True, group="eclasses")
+    def _compute(self, run: RunInfo) -> None:
+        try:
+            rows = self.ebprof.data.eclasses(run.id)
+        except EbprofError as e:
+            self.app.call_from_thread(self.notify, str(e), severity="error")
+            return
+        self.app.call_from_thread(self._show, run, rows)
+
+    def _show(self, run: RunInfo, rows: list[EclassRow]) -> None:
+        if self.ebprof.current_run is not run:
+            return  # a newer run arrived meanwhile
+        table = self.query_one("#eclasses", VirtualTable)
+        table.set_width("name", max((len(r.name) for r in rows), default=10))
+        table.set_rows(rows)
+        users = self.query_one("#users", VirtualTable)
+        users.set_width("cpv", max((len(s.cpv) for s in self.ebprof.summaries), default=20))
+        self._show_users(table.current)
+        table.focus()
+
+    def _show_users(self, row: EclassRow | None) -> None:
+        users = self.query_one("#users", VirtualTable)
+        title = self.query_one("#users-title", Static)
+        if row is None:
+            users.set_rows([])
+            title.update("no eclass")
+            return
+        name = row.name
+        rows = [s for s in self.ebprof.summaries if name in s.inherited]
+        users.set_rows(rows)
+        title.update(f"{len(rows)} users of [b]{name}[/b] (enter: open, x: re-source them all)")
+
+    def on_virtual_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
+        if event.table.id == "eclasses":
+            self._show_users(event.row)
+
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        event.stop()
+        if event.table.id == "eclasses":
+            self.query_one("#users", VirtualTable).focus()
+        else:
+            self.ebprof.open_package(event.row.cpv)
+
+    def _eclass(self) -> EclassRow | None:
+        return self.query_one("#eclasses", VirtualTable).current
+
+    def action_resource(self) -> None:
+        row = self._eclass()
+        if row is None:
+            return
+        users = [s.cpv for s in self.ebprof.summaries if row.name in s.inherited]
+        if users:
+            self.post_message(ResourceRequested(users, f"users of {row.name}"))
+
+    def action_filter_packages(self) -> None:
+        if (row := self._eclass()) is not None:
+            self.ebprof.show_packages(f"e:{row.name}")

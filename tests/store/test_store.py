@@ -1,0 +1,287 @@
+"""The results store's API: round trips, runs, sharing, reuse, pruning, export, map growth."""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from ebprof.errors import CacheError, StoreMissing
+from ebprof.model.records import SourceResult
+from ebprof.store import RunInfo, Store, default_cache_dir, store_path
+from tests.store.util import cpvs, make_result
+
+
+def write_run(store: Store, results: list[SourceResult], command: str = "source") -> RunInfo:
+    with store.begin_run(RunInfo(0, command, time.time(), jobs=2)) as w:
+        for r in results:
+            w.add(r)
+    return w.run
+
+
+def test_round_trip(store: Store) -> None:
+    results = [make_result(c, 100 + i) for i, c in enumerate(cpvs(30))]
+    run = write_run(store, results)
+    assert run.id == 1 and run.complete and run.packages == 30 and run.jobs == 2
+    assert run.source_us == sum(r.source_us for r in results)
+    for r in results:
+        assert store.result(run.id, r.cpv) == r
+    assert list(store.results(run.id)) == sorted(results, key=lambda r: r.cpv)
+    assert store.result(run.id, "no/such-1") is None and store.result(99, results[0].cpv) is None
+    s = store.summaries(run.id)[0]
+    assert (s.status, s.eapi, s.findings) == ("ok", "8", 1)
+    assert s.inherited == ["cmake", "toolchain-funcs", "flag-o-matic"]
+
+
+def test_results_iterates_in_chunks_across_many_packages(store: Store) -> None:
+    results = [make_result(c) for c in cpvs(600)]  # more than two read chunks
+    run = write_run(store, results)
+    assert [r.cpv for r in store.results(run.id)] == sorted(cpvs(600))
+
+
+def test_runs_ordering_and_visibility(store: Store) -> None:
+    a = write_run(store, [make_result("a/b-1")], "first")
+    w = store.begin_run(RunInfo(0, "running", time.time()), batch=1)
+    w.add(make_result("a/b-1", 5))  # committed at once (batch of 1), run still incomplete
+    assert [r.id for r in store.runs()] == [a.id]
+    assert [(r.id, r.complete) for r in store.all_runs()] == [(a.id, True), (w.run.id, False)]
+    assert store.last_run() == a
+    assert store.summaries(w.run.id)[0].source_us == 5  # its rows exist, unseen by runs()
+    assert store.latest("a/b-1").source_us == 1000  # reuse only from complete runs
+    done = w.finish(reused=1)
+    c = write_run(store, [make_result("a/b-1")], "third")
+    assert [r.command for r in store.runs()] == ["first", "running", "third"]
+    assert done.reused == 1 and done.ended is not None and store.run(done.id) == done
+    assert store.last_run() == c and c.id > done.id > a.id
+
+
+def test_identical_results_are_stored_once(store: Store) -> None:
+    results = [make_result(c) for c in cpvs(50)]
+    write_run(store, results)
+    write_run(store, results)
+    write_run(store, [make_result(c, 7) for c in cpvs(50)])
+    info = store.info()
+    assert (info.packages, info.results, info.latest) == (150, 100, 50)
+    s1, s2 = store.summaries(1), store.summaries(2)
+    assert [x.digest for x in s1] == [x.digest for x in s2]
+
+
+def test_summaries_sorted_by_cpv(store: Store) -> None:
+    names = cpvs(120)
+    shuffled = random.Random(4).sample(names, len(names))
+    run = write_run(store, [make_result(c) for c in shuffled])
+    assert [s.cpv for s in store.summaries(run.id)] == sorted(names)
+    assert store.summaries(run.id + 1) == []
+
+
+def test_latest_is_newest_complete_result(store: Store) -> None:
+    write_run(store, [make_result("a/x-1", 1), make_result("a/y-1", 1)])
+    write_run(store, [make_result("a/x-1", 2)])  # a partial run (e.g. --eclass)
+    assert store.latest("a/x-1").source_us == 2
+    assert store.latest("a/y-1").source_us == 1
+    assert store.latest("a/z-1") is None
+
+
+def test_same_cpv_twice_in_a_run_keeps_the_last(store: Store) -> None:
+    run = write_run(store, [make_result("a/x-1", 1), make_result("a/x-1", 2, status="failed")])
+    assert run.packages == 1 and run.failed == 1 and run.source_us == 2
+    assert [s.source_us for s in store.summaries(run.id)] == [2]
+
+
+def test_finish_rejects_unknown_totals(store: Store) -> None:
+    w = store.begin_run(RunInfo(0, "x", time.time()))
+    with pytest.raises(TypeError):
+        w.finish(bogus=1)
+    with pytest.raises(TypeError):
+        w.finish(id=5)
+    w.finish()
+
+
+def test_prune_keeps_newest_runs_and_their_results(store: Store) -> None:
+    for i in range(4):
+        write_run(store, [make_result(c, i) for c in cpvs(20)] + [make_result(f"old/p-{i}", i)])
+    assert store.prune(2) == 2
+    assert [r.id for r in store.runs()] == [3, 4]
+    info = store.info()
+    assert (info.packages, info.results) == (42, 42)
+    assert store.latest("old/p-0") is None  # only in pruned runs: gone, not dangling
+    assert store.latest("old/p-3").source_us == 3
+    assert store.latest(cpvs(1)[0]).source_us == 3
+    assert store.prune(2) == 0
+    assert store.prune(0) == 2
+    info = store.info()
+    assert (info.runs, info.packages, info.results, info.latest) == ([], 0, 0, 0)
+
+
+def test_prune_keeps_results_shared_with_kept_runs(store: Store) -> None:
+    same = [make_result(c) for c in cpvs(10)]
+    write_run(store, same)
+    write_run(store, same)
+    store.prune(1)
+    assert store.info().results == 10
+    assert len(list(store.results(2))) == 10
+
+
+def test_abandoned_run_is_removed_by_prune(store: Store) -> None:
+    write_run(store, [make_result("a/x-1")])
+    w = store.begin_run(RunInfo(0, "dies", time.time()), batch=1)
+    w.add(make_result("b/only-1"))
+    w.abandon()
+    assert store.info().results == 2
+    assert store.prune(5) == 1
+    assert [r.id for r in store.all_runs()] == [1]
+    assert store.info().results == 1
+
+
+def test_exception_in_run_leaves_it_incomplete(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.begin_run(RunInfo(0, "x", time.time()), batch=1) as w:
+        w.add(make_result("a/x-1"))
+        raise RuntimeError
+    assert store.runs() == [] and not store.all_runs()[0].complete
+    nxt = write_run(store, [make_result("a/y-1")])  # the next writer removes the dead run
+    assert [r.id for r in store.all_runs()] == [nxt.id] and store.info().results == 1
+
+
+def test_clear(store: Store) -> None:
+    write_run(store, [make_result(c) for c in cpvs(10)])
+    store.clear()
+    info = store.info()
+    assert (info.runs, info.packages, info.results, info.latest) == ([], 0, 0, 0)
+    assert write_run(store, [make_result("a/x-1")]).id == 2  # ids are never reused
+
+
+def test_clear_and_destroy_refuse_while_a_run_is_written(store: Store, store_dir: Path) -> None:
+    w = store.begin_run(RunInfo(0, "x", time.time()))
+    with pytest.raises(CacheError, match="being written"):
+        store.clear()
+    with pytest.raises(CacheError, match="being written"):
+        Store.destroy(store_dir)
+    w.finish()
+    store.clear()
+
+
+def test_destroy(store_dir: Path) -> None:
+    with Store.open(store_dir) as s:
+        write_run(s, [make_result("a/x-1")])
+    assert Store.destroy(store_dir) and not store_dir.exists()
+    assert not Store.destroy(store_dir)
+    with pytest.raises(StoreMissing):
+        Store.open(store_dir, readonly=True)
+
+
+def test_export_json_ready(store: Store) -> None:
+    results = [make_result(c) for c in cpvs(5)]
+    write_run(store, [make_result("a/x-1")])
+    run = write_run(store, results)
+    rows = [json.loads(json.dumps(row)) for row in store.export()]
+    assert rows[0]["run"]["id"] == run.id and rows[0]["run"]["packages"] == 5
+    back = [msgspec.convert(r["result"], SourceResult) for r in rows[1:]]
+    assert back == sorted(results, key=lambda r: r.cpv)
+    assert len(list(store.export(1))) == 2
+    with pytest.raises(KeyError):
+        list(store.export(42))
+
+
+def test_export_of_empty_store(store: Store) -> None:
+    assert list(store.export()) == []
+
+
+def test_map_grows_from_a_tiny_start(store_dir: Path) -> None:
+    with Store.open(store_dir, map_size=64 << 10) as s:
+        assert s.info().map_size == 64 << 10
+        big = [make_result(c, pad=4000) for c in cpvs(400)]  # ~2 MB: many doublings
+        run = write_run(s, big)
+        info = s.info()
+        assert info.map_size >= 2 << 20 and info.used <= info.map_size
+        assert list(s.results(run.id)) == sorted(big, key=lambda r: r.cpv)
+
+
+def test_readonly(store_dir: Path) -> None:
+    with pytest.raises(StoreMissing):
+        Store.open(store_dir, readonly=True)
+    with pytest.raises(StoreMissing):
+        Store.open(store_dir, create=False)
+    with Store.open(store_dir) as s:
+        write_run(s, [make_result("a/x-1")])
+    with Store.open(store_dir, readonly=True) as ro:
+        assert ro.last_run().packages == 1
+        with pytest.raises(CacheError, match="read-only"):
+            ro.begin_run(RunInfo(0, "x", time.time()))
+        with pytest.raises(CacheError, match="read-only"):
+            ro.prune(1)
+
+
+def test_open_twice_in_one_process_shares_the_environment(store_dir: Path) -> None:
+    a = Store.open(store_dir)
+    b = Store.open(store_dir, readonly=True)
+    write_run(a, [make_result("a/x-1")])
+    a.close()
+    assert b.last_run().packages == 1  # still open: LMDB's locks were not dropped
+    b.close()
+    with Store.open(store_dir) as c:
+        assert len(c.runs()) == 1
+
+
+def test_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("EBPROF_CACHE_DIR", str(tmp_path / "a"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "x"))
+    assert default_cache_dir() == tmp_path / "a"
+    monkeypatch.delenv("EBPROF_CACHE_DIR")
+    assert default_cache_dir() == tmp_path / "x" / "ebprof"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert default_cache_dir() == Path.home() / ".cache" / "ebprof"
+    p1 = store_path(tmp_path, "gentoo", tmp_path / "r1")
+    p2 = store_path(tmp_path, "gentoo", tmp_path / "r2")
+    assert p1.parent == tmp_path and p1.name.startswith("gentoo-") and p1 != p2
+    assert store_path(tmp_path, "a/../b", tmp_path).name.startswith("a_.._b-")
+
+
+def test_overlapping_runs_finishing_out_of_order(store: Store) -> None:
+    older = store.begin_run(RunInfo(0, "older", time.time()))
+    newer = store.begin_run(RunInfo(0, "newer", time.time()))
+    newer.add(make_result("a/x-1", 2))
+    newer.finish()
+    older.add(make_result("a/x-1", 1))
+    older.add(make_result("a/y-1", 1))
+    older.finish()
+    assert [r.command for r in store.runs()] == ["older", "newer"]
+    assert store.last_run().command == "newer"
+    assert store.latest("a/x-1").source_us == 2  # the newest run wins, not the last to finish
+    assert store.latest("a/y-1").source_us == 1
+
+
+def test_threads_read_while_the_same_store_grows_its_map(store_dir: Path) -> None:
+    errors: list[BaseException] = []
+    done = threading.Event()
+    reads = [0, 0]
+
+    with Store.open(store_dir, map_size=64 << 10) as s:
+        write_run(s, [make_result(c, 1) for c in cpvs(20)])
+
+        def reader(i: int) -> None:
+            try:
+                while not done.is_set():
+                    last = s.last_run()
+                    assert len(list(s.results(last.id))) == last.packages
+                    reads[i] += 1
+            except BaseException as e:
+                errors.append(e)
+
+        threads = [threading.Thread(target=reader, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        try:
+            for run in range(3):
+                write_run(s, [make_result(c, run, pad=3000) for c in cpvs(300)])
+        finally:
+            done.set()
+            for t in threads:
+                t.join()
+        assert s.info().map_size >= 2 << 20
+    assert not errors, errors
+    assert all(reads)
