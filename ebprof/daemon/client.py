@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from ebprof.daemon.protocol import Event, Frame, Parser
-from ebprof.errors import DaemonError
+from ebprof.errors import DaemonError, ProtocolError
 
 PROTOCOL = b"1"
 
@@ -84,9 +84,19 @@ class Daemon:
         return self._out
 
     def send(self, *words: str) -> None:
-        line = "\t".join(words) + "\n"
+        """One command: its length in 8 decimal digits, then the words joined by US.
+
+        bash's ``read`` takes a pipe one byte per system call, except ``read -N`` which
+        takes up to N bytes at once; a length prefix lets the daemon read a command
+        in two calls instead of one per byte (the daemon runs with LC_ALL=C, so
+        characters are bytes)."""
+        if any("\x1f" in w for w in words):
+            raise ProtocolError(f"a command word holds US (0x1f): {words!r}")
+        body = "\x1f".join(words).encode("utf-8", "surrogateescape")
+        if len(body) >= 10**8:
+            raise ProtocolError("command too long")
         try:
-            os.write(self._cmd, line.encode("utf-8", "surrogateescape"))
+            os.write(self._cmd, b"%08d" % len(body) + body)
         except (BrokenPipeError, OSError) as e:
             raise DaemonDied(f"daemon pipe closed: {e}") from None
 

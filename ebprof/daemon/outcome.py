@@ -56,15 +56,17 @@ def _us(stamp: bytes) -> int:
 
 
 def parse_events(raw: bytes, t0: int) -> list[InheritNode]:
-    """``+name:stamp`` opens an inherit, ``-stamp`` closes the innermost one."""
+    """``+name:stamp`` opens an inherit, ``-stamp`` closes the innermost one, and
+    ``=name:stamp`` is a re-inherit its include guard made instant."""
     roots: list[InheritNode] = []
     stack: list[InheritNode] = []
     for tok in raw.split():
-        if tok.startswith(b"+"):
+        if tok.startswith((b"+", b"=")):
             name, _, stamp = tok[1:].rpartition(b":")
             node = InheritNode(name.decode("utf-8", "replace"), _us(stamp) - t0, 0, [])
             (stack[-1].children if stack else roots).append(node)
-            stack.append(node)
+            if tok.startswith(b"+"):
+                stack.append(node)
         elif tok.startswith(b"-") and stack:
             node = stack.pop()
             node.inclusive_us = _us(tok[1:]) - t0 - node.start_us

@@ -15,12 +15,21 @@ exec {__ebprof_in}<&"${__ebprof_tmp}" {__ebprof_tmp}<&-
 exec 0</dev/null 1>/dev/null 99>/dev/null
 builtin cd -- "${__ebprof_rundir}" || exit 70
 builtin source "${__ebprof_libdir}/lib.bash" || exit 70
+__ebprof_setup
 set -m
 unset -v __ebprof_libdir __ebprof_tmp
 
 __ebprof_frame H "${__ebprof_protocol}" "${BASH_VERSION}" "$$"
 
-while IFS=$'\t' read -r -u "${__ebprof_in}" -a __ebprof_cmd; do
+# A command is its length in 8 digits, then its words separated by US (0x1f); `read -N`
+# reads a pipe in bulk where a line-oriented `read` would make one system call per byte.
+while IFS= read -r -N 8 -u "${__ebprof_in}" __ebprof_len &&
+	IFS= read -r -N "$((10#${__ebprof_len}))" -u "${__ebprof_in}" __ebprof_line; do
+	set -f
+	IFS=$'\x1f'
+	__ebprof_cmd=(${__ebprof_line})
+	IFS=$' \t\n'
+	set +f
 	case ${__ebprof_cmd[0]} in
 	source)
 		# source SEQ FILE EBUILD CATEGORY PF P PN PV PR PVR EAPI FLAGS FILESDIR

@@ -16,7 +16,10 @@ __ebprof_keys=(DEPEND RDEPEND SLOT SRC_URI RESTRICT HOMEPAGE LICENSE DESCRIPTION
 	KEYWORDS INHERITED IUSE REQUIRED_USE PDEPEND BDEPEND EAPI PROPERTIES
 	DEFINED_PHASES IDEPEND INHERIT)
 declare -A __ebprof_cached=() __ebprof_guards=() __ebprof_skips=()
-declare -a __ebprof_events=()
+# Timing events, one string: "+NAME:STAMP " opens an inherit, "-STAMP " closes it and
+# "=NAME:STAMP " is a re-inherit skipped by its include guard. Each hook is a single
+# assignment whose stamp is only expanded when timing is on (__ebprof_timing non-empty).
+__ebprof_events=
 
 # ---------------------------------------------------------------- framing
 # A frame: "\n\x1e" TAG [WORD...] "\n"; with fields: "\n\x1e" TAG COUNT "\n" then
@@ -69,10 +72,25 @@ __ebprof_cache() {
 	fi
 }
 
+# ---------------------------------------------------------------- daemon setup
+# What every package's environment shares, set once in the parent (each fork inherits
+# it), so the per-package setup in __ebprof_enter stays short.
+__ebprof_setup() {
+	export EBUILD_PHASE=depend EPREFIX= HOME=${PWD}/home T=${PWD}/temp TMPDIR=${PWD}/temp
+	export DISTDIR=${PWD}/distdir WORKDIR=${PWD}/work ECLASSDIR=${PWD}
+	declare -gix ECLASS_DEPTH=0
+	FUNCNEST=4096
+	enable -n history
+	unset -v EAPI DEPEND RDEPEND PDEPEND BDEPEND IDEPEND PROPERTIES RESTRICT INHERITED \
+		IUSE REQUIRED_USE ECLASS E_IUSE E_REQUIRED_USE E_DEPEND E_RDEPEND E_PDEPEND \
+		E_BDEPEND E_IDEPEND E_PROPERTIES E_RESTRICT PORTAGE_EXPLICIT_INHERIT
+}
+
 # ---------------------------------------------------------------- child setup
 __ebprof_enter() {
 	__ebprof_seq=$1 __ebprof_file=$2 EBUILD=$3 CATEGORY=$4 PF=$5 P=$6 PN=$7
 	PV=$8 PR=$9 PVR=${10} __ebprof_eapi=${11} __ebprof_flags=${12} FILESDIR=${13}
+	[[ ${__ebprof_flags} == *t* ]] && __ebprof_timing=1
 	if [[ ${__ebprof_flags} == *x* ]]; then
 		# Line profile: xtrace to a private file, each line stamped with time, process,
 		# line and file (opened now, before restricted mode forbids it).
@@ -82,12 +100,7 @@ __ebprof_enter() {
 	__ebprof_main=${BASHPID}
 	# The child announces itself: while it runs, it is the only writer on the stream.
 	__ebprof_frame S "${__ebprof_seq}" "${BASHPID}"
-	export CATEGORY PF P PN PV PR PVR EBUILD FILESDIR
-	export EBUILD_PHASE=depend EPREFIX= HOME=${PWD}/home T=${PWD}/temp TMPDIR=${PWD}/temp
-	export DISTDIR=${PWD}/distdir WORKDIR=${PWD}/work ECLASSDIR=${PWD}
-	export S=${WORKDIR}/${P}
-	declare -gix ECLASS_DEPTH=0
-	FUNCNEST=4096
+	export CATEGORY PF P PN PV PR PVR EBUILD FILESDIR S=${WORKDIR}/${P}
 	local n=0
 	[[ ${__ebprof_eapi} == [0-9] ]] && n=${__ebprof_eapi}
 	__ebprof_n=${n}
@@ -103,11 +116,7 @@ __ebprof_enter() {
 	shopt -u patsub_replacement globskipdots 2>&99
 	shopt -s expand_aliases
 	((n >= 6)) && shopt -s failglob
-	unset -v EAPI DEPEND RDEPEND PDEPEND BDEPEND IDEPEND PROPERTIES RESTRICT INHERITED \
-		IUSE REQUIRED_USE ECLASS E_IUSE E_REQUIRED_USE E_DEPEND E_RDEPEND E_PDEPEND \
-		E_BDEPEND E_IDEPEND E_PROPERTIES E_RESTRICT PORTAGE_EXPLICIT_INHERIT
 	# PATH, SHELL, ENV and BASH_ENV are locked by restricted mode itself.
-	enable -n history
 	trap '__ebprof_exited' EXIT
 	set -r
 }
@@ -171,7 +180,7 @@ __ebprof_leave() {
 	for __ebprof_f in "${__ebprof_keys[@]}"; do
 		[[ -v ${__ebprof_f} ]] && __ebprof_out+=("=${__ebprof_f}" "${!__ebprof_f}")
 	done
-	__ebprof_out+=(events "${__ebprof_events[*]}")
+	__ebprof_out+=(events "${__ebprof_events}")
 	__ebprof_fields R "${__ebprof_out[@]}"
 	if [[ ${__ebprof_flags} == *e* ]]; then
 		__ebprof_frame E
@@ -219,8 +228,7 @@ inherit() {
 				if [[ ${__ebprof_fn} == - ]]; then
 					# Nothing outside the guarded block: the full dance below would leave
 					# every variable as it was, so only do what it does to the rest.
-					[[ ${__ebprof_flags} == *t* ]] &&
-						__ebprof_events+=("+${ECLASS}:${EPOCHREALTIME}" "-${EPOCHREALTIME}")
+					__ebprof_events+=${__ebprof_timing:+"=${ECLASS}:${EPOCHREALTIME} "}
 					set +f
 					[[ " ${INHERITED} " == *" $1 "* ]] || export INHERITED+=" $1"
 					((ECLASS_DEPTH == 1)) && export PORTAGE_EXPLICIT_INHERIT+=" $1"
@@ -249,7 +257,7 @@ inherit() {
 		fi
 		set +f
 
-		[[ ${__ebprof_flags} == *t* ]] && __ebprof_events+=("+${ECLASS}:${EPOCHREALTIME}")
+		__ebprof_events+=${__ebprof_timing:+"+${ECLASS}:${EPOCHREALTIME} "}
 		[[ -n ${__ebprof_x} ]] && set -x
 		if [[ -n ${__ebprof_fn} ]]; then
 			"${__ebprof_fn}" || die "died sourcing ${ECLASS}.eclass in inherit()"
@@ -257,7 +265,7 @@ inherit() {
 			builtin source "${ECLASS}.eclass" || die "died sourcing ${ECLASS}.eclass in inherit()"
 		fi
 		[[ -n ${__ebprof_x} ]] && set +x
-		[[ ${__ebprof_flags} == *t* ]] && __ebprof_events+=("-${EPOCHREALTIME}")
+		__ebprof_events+=${__ebprof_timing:+"-${EPOCHREALTIME} "}
 
 		set -f
 		[[ -v IUSE ]] && E_IUSE+=${E_IUSE:+ }${IUSE}
