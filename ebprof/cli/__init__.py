@@ -19,7 +19,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``only``, just that subcommand's, so a run imports and builds
+    one subcommand module instead of all (a no-op ``metadata`` run is mostly start-up)."""
     parser = _Parser(prog="ebprof", description="Profile and QA Gentoo ebuild sourcing.")
     parser.add_argument("--version", action="version", version=f"ebprof {__version__}")
     parser.add_argument(
@@ -35,13 +37,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for name in SUBCOMMANDS:
+    for name in SUBCOMMANDS if only is None else (only,):
         importlib.import_module(f"ebprof.cli.{name}").add_parser(sub)
     return parser
 
 
+def _command(argv: list[str]) -> str | None:
+    """The subcommand named on the command line, if it is a known one."""
+    skip = False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--profile-self-to":
+            skip = True
+        elif not a.startswith("-"):
+            return a if a in SUBCOMMANDS else None
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
     if not args.profile_self and args.profile_self_to is None:
         return _run(args)

@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     ok = [r for r in results if r.ok]
     out = sys.stdout
     for r in ok:
-        dump = parse_env(r.env or "")
+        dump = parse_env(r.env or "", lambda n, e=r.eapi: flt.wants_name(n, e))
         shown = visible(dump, flt, r.eapi)
         if args.format == "json":
             row: dict = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _DECL = re.compile(r"^declare (-[-a-zA-Z]*) ([A-Za-z_][A-Za-z0-9_]*)(=?)")
@@ -45,8 +46,9 @@ class EnvDump:
     functions: list[str]
 
 
-def parse_env(text: str) -> EnvDump:
-    """Split a dump into variables and function names, decoding bash's quoting."""
+def parse_env(text: str, want: Callable[[str], bool] | None = None) -> EnvDump:
+    """Split a dump into variables and function names, decoding bash's quoting; with
+    ``want``, only the variables it accepts are decoded and kept."""
     variables: list[EnvVar] = []
     functions: list[str] = []
     lines = text.split("\n")
@@ -73,7 +75,8 @@ def parse_env(text: str) -> EnvDump:
         while not _closed(raw) and i < len(lines):
             raw += "\n" + lines[i]
             i += 1
-        variables.append(EnvVar(name, attrs, _decode(raw)))
+        if want is None or want(name):
+            variables.append(EnvVar(name, attrs, _decode(raw)))
     return EnvDump(variables, functions)
 
 

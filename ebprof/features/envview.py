@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from ebprof.features.envdump import EnvDump, EnvVar
 from ebprof.model.eapi import METADATA_KEYS, pms_variables
 
+_INTERNAL = ("__ebprof", "EBPROF_")
+
 # Variables bash itself maintains, or the package manager's own bookkeeping (the E_*
 # accumulators of inherit), not the package's.
 _BASH_OWN_TEXT = """
@@ -59,8 +61,10 @@ class EnvFilter:
         return bool(self.include or self.meta or self.eapi)
 
     def wants(self, var: EnvVar, eapi: str | None) -> bool:
-        name = var.name
-        if var.internal or any(fnmatch.fnmatchcase(name, p) for p in self.exclude):
+        return not var.internal and self.wants_name(var.name, eapi)
+
+    def wants_name(self, name: str, eapi: str | None) -> bool:
+        if name.startswith(_INTERNAL) or any(fnmatch.fnmatchcase(name, p) for p in self.exclude):
             return False
         if not self.selects:
             return name not in BASH_OWN

@@ -62,6 +62,11 @@ class RunTally:
     reused_cpvs: set[str] = field(default_factory=set)
 
 
+def uses(result: SourceResult, eclasses: Sequence[str]) -> bool:
+    """Whether a sourced package really inherits one of ``eclasses`` (via INHERITED)."""
+    return bool(set(result.metadata.get("INHERITED", "").split()) & set(eclasses))
+
+
 def _strict(res: SourceResult) -> SourceResult:
     bad = next((f for f in res.findings if f.kind in STRICT_KINDS), None)
     if res.ok and bad is not None:
@@ -131,9 +136,9 @@ def source_recorded(
     The run becomes visible only when it completes; an interrupted run leaves the store
     as it was for readers.
     """
-    from ebprof.sourcing.run import select, source, uses
+    from ebprof.repo.inherits import candidates as preselect
 
-    candidates = select(repo, refs, eclasses)
+    candidates = preselect(repo, refs, eclasses) if eclasses else list(refs)
     reused: list[SourceResult] = []
     todo = candidates
     if store is not None and not force and bench is None:
@@ -160,12 +165,18 @@ def source_recorded(
                 progress(offset + i, total)
 
         seen: set[str] = set()
-        for res in source(repo, todo, options, eclasses, bench, _progress):
+        # Candidates are selected above; every sourced one is recorded (so a candidate that
+        # turns out not to inherit ``eclasses`` is not sourced again next time), and only
+        # confirmed users are yielded.
+        if todo:  # the daemon's modules are only imported when something is sourced
+            from ebprof.sourcing.run import source
+        for res in source(repo, todo, options, (), bench, _progress) if todo else ():
             tally.sourced += 1
             if writer is not None and res.cpv not in seen:  # --bench: the first run's
                 seen.add(res.cpv)
                 writer.add(res)
-            yield res
+            if not eclasses or uses(res, eclasses) or not res.ok:
+                yield res
     except BaseException:
         if writer is not None:
             writer.abandon()

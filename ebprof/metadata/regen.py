@@ -45,13 +45,21 @@ class _Eclasses:
         return self._md5[name]
 
 
-def is_valid(entry_path: Path, ebuild_md5: str, eclasses: _Eclasses) -> bool:
+def _read(path: str | Path) -> bytes | None:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def is_valid(entry_path: str | Path, ebuild_md5: str, eclasses: _Eclasses) -> bool:
     """An entry is kept when its _md5_ and every _eclasses_ checksum match what would be
     used now (overlay overrides included)."""
-    try:
-        entry = md5dict.parse(entry_path.read_bytes())
-    except OSError:
+    data = _read(entry_path)
+    if data is None:
         return False
+    entry = md5dict.parse(data)
     if entry.get("_md5_") != ebuild_md5 or "EAPI" not in entry:
         return False
     sums = md5dict.eclass_checksums(entry)
@@ -78,14 +86,13 @@ def regen(
     md5dict.remove_stale_temporaries(output)
     eclasses = _Eclasses(repo)
     todo: list[EbuildRef] = []
+    out = str(output)
     for ref in refs:
-        entry = output / ref.cpv.category / ref.cpv.pf
-        if not force and entry.is_file():
-            try:
-                md5 = hashlib.md5(ref.path.read_bytes()).hexdigest()
-            except OSError:
-                md5 = ""
-            if md5 and is_valid(entry, md5, eclasses):
+        # Plain strings and open(): this loop is most of a no-op run's time.
+        if not force:
+            data = _read(ref.path)
+            entry = f"{out}/{ref.cpv.category}/{ref.cpv.pf}"
+            if data is not None and is_valid(entry, hashlib.md5(data).hexdigest(), eclasses):
                 summary.kept += 1
                 continue
         todo.append(ref)

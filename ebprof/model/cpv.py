@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 
 CATEGORY_RE = r"[A-Za-z0-9_][A-Za-z0-9+_.-]*"
 # A package name must not end in a hyphen followed by something that is a valid version.
@@ -57,16 +57,7 @@ class Version:
         return re.sub(r"-r\d+$", "", self.text)
 
     def _key(self) -> tuple:
-        m = _version.match(self.text)
-        assert m
-        first, rest, letter, suffixes, rev = m.groups()
-        comps = [c for c in rest.split(".") if c]
-        numeric: list[tuple] = [(0, int(first))]
-        for c in comps:
-            # PMS 3.3: a component with a leading zero compares as a string (decimal fraction).
-            numeric.append((1, c.rstrip("0"), 0) if c.startswith("0") else (0, int(c)))
-        sfx = [(_SUFFIX_ORDER[s], int(n or 0)) for s, n in _suffix.findall(suffixes)]
-        return numeric, letter, sfx, int(rev or 0)
+        return _version_key(self.text)
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Version):
@@ -83,6 +74,21 @@ class Version:
 
     def __str__(self) -> str:
         return self.text
+
+
+@lru_cache(maxsize=65536)
+def _version_key(text: str) -> tuple:
+    """The parsed parts of a version, computed once per version string."""
+    m = _version.match(text)
+    assert m
+    first, rest, letter, suffixes, rev = m.groups()
+    comps = [c for c in rest.split(".") if c]
+    numeric: list[tuple] = [(0, int(first))]
+    for c in comps:
+        # PMS 3.3: a component with a leading zero compares as a string (decimal fraction).
+        numeric.append((1, c.rstrip("0"), 0) if c.startswith("0") else (0, int(c)))
+    sfx = [(_SUFFIX_ORDER[s], int(n or 0)) for s, n in _suffix.findall(suffixes)]
+    return numeric, letter, sfx, int(rev or 0)
 
 
 def _compare(a: Version, b: Version) -> int:

@@ -13,7 +13,11 @@ from collections.abc import Iterable
 
 from ebprof.repo.repository import EbuildRef, Repository
 
-_INHERIT = re.compile(rb"(?:^|[;&|{(\s])inherit[ \t]+([^\n;&|)#]*)", re.M)
+# A literal prefix keeps these fast (re scans for "inherit" with memchr-like speed); what
+# may precede the word is checked afterwards, or not at all where over-approximating is fine.
+_INHERIT = re.compile(rb"inherit[ \t]+([^\n;&|)#]*)")
+_DYNAMIC = re.compile(rb"inherit[ \t]+[^\n;&|)#]*[$`]")
+_BEFORE = frozenset(b";&|{( \t\n\r\f\v")
 
 
 def inherited_names(text: bytes) -> tuple[set[str], bool]:
@@ -21,6 +25,8 @@ def inherited_names(text: bytes) -> tuple[set[str], bool]:
     names: set[str] = set()
     dynamic = False
     for m in _INHERIT.finditer(text):
+        if m.start() and text[m.start() - 1] not in _BEFORE:
+            continue  # e.g. "_inherit foo"
         for word in m.group(1).split():
             w = word.decode("utf-8", "replace").strip("\"'")
             if "$" in w or "`" in w:
@@ -60,13 +66,22 @@ def candidates(
     wanted: set[str] = set()
     for e in eclasses:
         wanted |= eclass_users(repo, e)
+    needles = [w.encode() for w in wanted]
     out = []
     for ref in refs:
         try:
-            names, dyn = inherited_names(ref.path.read_bytes())
+            with open(ref.path, "rb") as f:
+                data = f.read()
         except OSError:
             out.append(ref)  # let sourcing report the error
             continue
+        # Most ebuilds name none of the wanted eclasses anywhere: then only a computed
+        # inherit can make them candidates, and one regex search tells.
+        if not any(n in data for n in needles):
+            if _DYNAMIC.search(data):
+                out.append(ref)
+            continue
+        names, dyn = inherited_names(data)
         if dyn or names & wanted:
             out.append(ref)
     return out

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ebprof.errors import RepoError
-from ebprof.model.cpv import Cpv, valid_category, valid_package_name
+from ebprof.model.cpv import Cpv, Version, valid_category, valid_package_name
 from ebprof.repo.config import ReposConf
 
 _NOT_CATEGORIES = {"eclass", "metadata", "profiles", "licenses", "scripts", "distfiles", "packages"}
@@ -101,17 +101,21 @@ class Repository:
         except OSError:
             return []
         out = []
+        if not valid_package_name(package):
+            return out
+        prefix = package + "-"
         for n in names:
-            if not n.endswith(".ebuild"):
+            # PF is PN-VERSION of its directory, so only the version needs parsing.
+            if not (n.endswith(".ebuild") and n.startswith(prefix)):
                 continue
-            pf = n[: -len(".ebuild")]
             try:
-                cpv = Cpv.from_parts(category, pf)
+                version = Version(n[len(prefix) : -len(".ebuild")])
             except ValueError:
                 continue
-            if cpv.package == package:
-                out.append(EbuildRef(cpv, d / n, self))
-        return sorted(out, key=lambda r: r.cpv)
+            out.append(EbuildRef(Cpv(category, package, version), d / n, self))
+        if len(out) > 1:
+            out.sort(key=lambda r: r.cpv)
+        return out
 
     def invalid_ebuilds_of(self, category: str, package: str) -> list[Path]:
         """Files named ``*.ebuild`` whose name is not ``PN-VERSION`` of their directory."""
