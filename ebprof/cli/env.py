@@ -6,11 +6,11 @@ import argparse
 import json
 import sys
 
-from ebprof.cli.common import add_jobs_option, add_repo_options, open_repo, open_store_or_warn
-from ebprof.cli.output import ms, print_failures, progress_bar
+from ebprof.cli.common import add_jobs_option, add_repo_options
+from ebprof.cli.output import ms, print_failures
+from ebprof.cli.recorded import add_target_options, source_targets
 from ebprof.daemon.options import SourceOptions
 from ebprof.errors import UserError
-from ebprof.repo.targets import resolve
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -22,21 +22,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Source packages and print NAME=value for what their global scope "
         "leaves set. Results come from the results store when still valid.",
     )
-    p.add_argument(
-        "targets",
-        nargs="*",
-        metavar="TARGET",
-        help="cat/pkg, atom, glob or path; default: whole repository",
-    )
+    add_target_options(p)
     add_repo_options(p)
     add_jobs_option(p)
-    p.add_argument(
-        "--eclass",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="only packages inheriting NAME, directly or not (repeatable)",
-    )
     p.add_argument(
         "-f",
         "--filter",
@@ -54,42 +42,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ebprof.cli.source import command_line, report_tally
+    from ebprof.cli.source import report_tally
     from ebprof.features.envdump import parse_env
     from ebprof.features.envview import EnvFilter, visible, visible_functions
-    from ebprof.features.record import RunTally, source_recorded
 
     try:
         flt = EnvFilter.parse(args.filter)
     except ValueError as e:
         raise UserError(str(e)) from None
-    repo = open_repo(args, args.targets)
-    refs = resolve(repo, args.targets)
-    for name in args.eclass:
-        if repo.eclass_path(name) is None:
-            raise UserError(f"--eclass {name}: no such eclass in {repo.name} or its masters")
     options = SourceOptions(jobs=args.jobs, timeout=args.timeout, env=True)
-    store = None if args.no_store else open_store_or_warn(args, repo)
-    tally = RunTally()
-    try:
-        with progress_bar("sourcing", True) as update:
-            results = list(
-                source_recorded(
-                    repo,
-                    refs,
-                    options,
-                    store,
-                    command_line(args),
-                    tally,
-                    args.eclass,
-                    None,
-                    args.force,
-                    update,
-                )
-            )
-    finally:
-        if store is not None:
-            store.close()
+    _repo, results, tally = source_targets(args, options)
     results.sort(key=lambda r: r.cpv)
     ok = [r for r in results if r.ok]
     out = sys.stdout

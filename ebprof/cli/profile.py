@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from ebprof.cli.common import add_jobs_option, add_repo_options, open_repo, open_store_or_warn
-from ebprof.cli.output import print_failures, progress_bar
+from ebprof.cli.common import add_jobs_option, add_repo_options
+from ebprof.cli.output import print_failures
+from ebprof.cli.recorded import add_target_options, source_targets
 from ebprof.daemon.options import SourceOptions
 from ebprof.errors import UserError
-from ebprof.repo.targets import resolve
 
 RENDERERS = ("console", "html", "speedscope", "json")  # ebprof.features.profile.RENDERERS
 
@@ -24,21 +24,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Source packages (or reuse stored results) and render the time of each "
         "ebuild and nested eclass inherit as a pyinstrument profile.",
     )
-    p.add_argument(
-        "targets",
-        nargs="*",
-        metavar="TARGET",
-        help="cat/pkg, atom, glob or path; default: whole repository",
-    )
+    add_target_options(p)
     add_repo_options(p)
     add_jobs_option(p)
-    p.add_argument(
-        "--eclass",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="only packages inheriting NAME, directly or not (repeatable)",
-    )
     p.add_argument("--renderer", choices=RENDERERS, default="console")
     p.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of standard output"
@@ -54,38 +42,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ebprof.cli.source import command_line, report_tally
+    from ebprof.cli.source import report_tally
     from ebprof.features.profile import build_session, render
-    from ebprof.features.record import RunTally, source_recorded
 
-    repo = open_repo(args, args.targets)
-    refs = resolve(repo, args.targets)
-    for name in args.eclass:
-        if repo.eclass_path(name) is None:
-            raise UserError(f"--eclass {name}: no such eclass in {repo.name} or its masters")
     options = SourceOptions(jobs=args.jobs, timeout=args.timeout, lines=args.lines)
     # Traced times are inflated: never reuse or keep them as the package's timing.
-    store = None if args.no_store or args.lines else open_store_or_warn(args, repo)
-    tally = RunTally()
-    try:
-        with progress_bar("sourcing", True) as update:
-            results = list(
-                source_recorded(
-                    repo,
-                    refs,
-                    options,
-                    store,
-                    command_line(args),
-                    tally,
-                    args.eclass,
-                    None,
-                    args.force,
-                    update,
-                )
-            )
-    finally:
-        if store is not None:
-            store.close()
+    repo, results, tally = source_targets(args, options, use_store=not args.lines)
     results.sort(key=lambda r: r.cpv)
     what = " ".join(args.targets) if args.targets else repo.name
     session = build_session(results, f"sourcing {what}", lines=args.lines)

@@ -12,13 +12,11 @@ from ebprof.cli.common import (
     add_format_option,
     add_jobs_option,
     add_repo_options,
-    open_repo,
-    open_store_or_warn,
 )
-from ebprof.cli.output import ms, print_failures, progress_bar
+from ebprof.cli.output import ms, print_failures
+from ebprof.cli.recorded import add_target_options, source_targets
 from ebprof.daemon.options import SourceOptions
 from ebprof.errors import UserError
-from ebprof.repo.targets import resolve
 
 if TYPE_CHECKING:
     from ebprof.model.records import SourceResult
@@ -31,22 +29,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Source ebuilds in a restricted bash daemon (one fork per ebuild) and "
         "report how long each took, with per-eclass inclusive and self times.",
     )
-    p.add_argument(
-        "targets",
-        nargs="*",
-        metavar="TARGET",
-        help="cat/pkg, atom, glob (dev-libs/*) or path; default: whole repository",
-    )
+    add_target_options(p)
     add_repo_options(p)
     add_jobs_option(p)
     add_format_option(p, ("plain", "csv", "json"))
-    p.add_argument(
-        "--eclass",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="only packages inheriting NAME, directly or not (repeatable)",
-    )
     p.add_argument(
         "--bench",
         metavar="RUNS|DURATION",
@@ -93,7 +79,6 @@ def add_store_options(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ebprof.features.record import RunTally, source_recorded
     from ebprof.sourcing import report
     from ebprof.sourcing.run import Bench
 
@@ -104,11 +89,6 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(str(e)) from None
     if args.timeout <= 0:
         raise UserError("--timeout must be positive")
-    repo = open_repo(args, args.targets)
-    refs = resolve(repo, args.targets)
-    for name in args.eclass:
-        if repo.eclass_path(name) is None:
-            raise UserError(f"--eclass {name}: no such eclass in {repo.name} or its masters")
     options = SourceOptions(
         jobs=args.jobs,
         timeout=args.timeout,
@@ -116,16 +96,7 @@ def run(args: argparse.Namespace) -> int:
         timing=not args.no_timing,
         cache_eclasses=not args.no_eclass_cache,
     )
-    store = None if args.no_store else open_store_or_warn(args, repo)
-    tally = RunTally()
-    try:
-        with progress_bar("sourcing", True) as update:
-            results = list(source_recorded(
-                repo, refs, options, store, command_line(args), tally, args.eclass, bench,
-                args.force, update))  # fmt: skip
-    finally:
-        if store is not None:
-            store.close()
+    _repo, results, tally = source_targets(args, options, bench=bench)
     report_tally(tally)
     out = sys.stdout
     if args.by_eclass:

@@ -20,6 +20,7 @@ from ebprof import __version__
 from ebprof.daemon.options import SourceOptions
 from ebprof.model.records import STRICT_KINDS, SourceResult
 from ebprof.repo import EbuildRef, Repository
+from ebprof.repo.checksums import EclassChecksums
 
 if TYPE_CHECKING:
     from ebprof.sourcing.run import Bench
@@ -28,24 +29,7 @@ if TYPE_CHECKING:
 REUSABLE = frozenset({"ok", "failed"})
 
 
-class EclassSums:
-    """md5 of each eclass visible from a repository, computed on first use."""
-
-    def __init__(self, repo: Repository) -> None:
-        self.paths = repo.eclasses()
-        self._md5: dict[str, str | None] = {}
-
-    def md5(self, name: str) -> str | None:
-        if name not in self._md5:
-            p = self.paths.get(name)
-            try:
-                self._md5[name] = hashlib.md5(p.read_bytes()).hexdigest() if p else None
-            except OSError:
-                self._md5[name] = None
-        return self._md5[name]
-
-
-def still_valid(stored: SourceResult, ebuild_md5: str, sums: EclassSums) -> bool:
+def still_valid(stored: SourceResult, ebuild_md5: str, sums: EclassChecksums) -> bool:
     """Whether ``stored`` is what sourcing the ebuild now would give."""
     if stored.status not in REUSABLE or stored.md5 != ebuild_md5:
         return False
@@ -78,7 +62,7 @@ def _strict(res: SourceResult) -> SourceResult:
 def split_reusable(
     store: Store,
     refs: Sequence[EbuildRef],
-    sums: EclassSums,
+    sums: EclassChecksums,
     need_env: bool,
     strict: bool,
 ) -> tuple[list[SourceResult], list[EbuildRef]]:
@@ -142,7 +126,7 @@ def source_recorded(
     reused: list[SourceResult] = []
     todo = candidates
     if store is not None and not force and bench is None:
-        reused, todo = split_reusable(store, candidates, EclassSums(repo), options.env,
+        reused, todo = split_reusable(store, candidates, EclassChecksums(repo), options.env,
                                       options.strict)  # fmt: skip
         reused = [r for r in reused if not eclasses or uses(r, eclasses) or not r.ok]
     writer = store.begin_run(run_info(repo, command, options.jobs)) if store else None

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ebprof.daemon.options import SourceOptions
 from ebprof.metadata import md5dict
 from ebprof.repo import EbuildRef, Repository
+from ebprof.repo.checksums import EclassChecksums
 
 if TYPE_CHECKING:
     from ebprof.model.records import SourceResult
@@ -28,23 +29,6 @@ class RegenSummary:
     seconds: float = 0.0
 
 
-class _Eclasses:
-    """md5 of each visible eclass, computed on first use."""
-
-    def __init__(self, repo: Repository) -> None:
-        self.paths = repo.eclasses()
-        self._md5: dict[str, str | None] = {}
-
-    def md5(self, name: str) -> str | None:
-        if name not in self._md5:
-            p = self.paths.get(name)
-            try:
-                self._md5[name] = hashlib.md5(p.read_bytes()).hexdigest() if p else None
-            except OSError:
-                self._md5[name] = None
-        return self._md5[name]
-
-
 def _read(path: str | Path) -> bytes | None:
     try:
         with open(path, "rb") as f:
@@ -53,7 +37,7 @@ def _read(path: str | Path) -> bytes | None:
         return None
 
 
-def is_valid(entry_path: str | Path, ebuild_md5: str, eclasses: _Eclasses) -> bool:
+def is_valid(entry_path: str | Path, ebuild_md5: str, eclasses: EclassChecksums) -> bool:
     """An entry is kept when its _md5_ and every _eclasses_ checksum match what would be
     used now (overlay overrides included)."""
     data = _read(entry_path)
@@ -84,7 +68,7 @@ def regen(
     start = time.monotonic()
     summary = RegenSummary()
     md5dict.remove_stale_temporaries(output)
-    eclasses = _Eclasses(repo)
+    eclasses = EclassChecksums(repo)
     todo: list[EbuildRef] = []
     out = str(output)
     for ref in refs:
