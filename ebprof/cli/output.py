@@ -7,17 +7,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from ebprof.model.units import duration
+
 if TYPE_CHECKING:
     from ebprof.model.records import SourceResult
 
 
-def ms(us: float) -> str:
-    """Microseconds as a short human duration."""
-    if us >= 1e6:
-        return f"{us / 1e6:.2f}s"
-    if us >= 1e3:
-        return f"{us / 1e3:.2f}ms"
-    return f"{us:.0f}µs"
+ms = duration
 
 
 @contextmanager
