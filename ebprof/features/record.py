@@ -69,8 +69,9 @@ def split_reusable(
     """Stored results still valid for ``refs``, and the refs that must be sourced."""
     reused: list[SourceResult] = []
     todo: list[EbuildRef] = []
+    known = store.latest_many(str(ref.cpv) for ref in refs)
     for ref in refs:
-        stored = store.latest(str(ref.cpv))
+        stored = known.get(str(ref.cpv))
         if stored is None or (need_env and stored.env is None):
             todo.append(ref)
             continue

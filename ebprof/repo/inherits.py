@@ -16,7 +16,6 @@ from ebprof.repo.repository import EbuildRef, Repository
 # A literal prefix keeps these fast (re scans for "inherit" with memchr-like speed); what
 # may precede the word is checked afterwards, or not at all where over-approximating is fine.
 _INHERIT = re.compile(rb"inherit[ \t]+([^\n;&|)#]*)")
-_DYNAMIC = re.compile(rb"inherit[ \t]+[^\n;&|)#]*[$`]")
 _BEFORE = frozenset(b";&|{( \t\n\r\f\v")
 
 
@@ -66,7 +65,6 @@ def candidates(
     wanted: set[str] = set()
     for e in eclasses:
         wanted |= eclass_users(repo, e)
-    needles = [w.encode() for w in wanted]
     out = []
     for ref in refs:
         try:
@@ -75,13 +73,7 @@ def candidates(
         except OSError:
             out.append(ref)  # let sourcing report the error
             continue
-        # Most ebuilds name none of the wanted eclasses anywhere: then only a computed
-        # inherit can make them candidates, and one regex search tells.
-        if not any(n in data for n in needles):
-            if _DYNAMIC.search(data):
-                out.append(ref)
-            continue
-        names, dyn = inherited_names(data)
+        names, dyn = inherited_names(data)  # a literal-prefix regex: fast on whole files
         if dyn or names & wanted:
             out.append(ref)
     return out

@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -325,6 +325,20 @@ class Store:
         def get(txn: lmdb.Transaction) -> SourceResult | None:
             entry = txn.get(cpv.encode(), db=self._db("latest"))
             return None if entry is None else self._get_result(txn, entry[8:])
+
+        return self._read(get)
+
+    def latest_many(self, cpvs: Iterable[str]) -> dict[str, SourceResult]:
+        """``latest`` for many packages in one read transaction (reuse checks a whole
+        target set at once); packages without a stored result are left out."""
+
+        def get(txn: lmdb.Transaction) -> dict[str, SourceResult]:
+            db, out = self._db("latest"), {}
+            for cpv in cpvs:
+                entry = txn.get(cpv.encode(), db=db)
+                if entry is not None:
+                    out[cpv] = self._get_result(txn, entry[8:])
+            return out
 
         return self._read(get)
 

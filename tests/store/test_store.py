@@ -285,3 +285,14 @@ def test_threads_read_while_the_same_store_grows_its_map(store_dir: Path) -> Non
         assert s.info().map_size >= 2 << 20
     assert not errors, errors
     assert all(reads)
+
+
+def test_latest_many_matches_latest(store):
+    from tests.store.util import make_result as result
+
+    with store.begin_run(RunInfo(id=0, command="t", started=1.0)) as w:
+        for cpv in ("cat/a-1", "cat/b-1"):
+            w.add(result(cpv))
+    many = store.latest_many(["cat/a-1", "cat/b-1", "cat/none-1"])
+    assert set(many) == {"cat/a-1", "cat/b-1"}
+    assert many["cat/a-1"] == store.latest("cat/a-1")
