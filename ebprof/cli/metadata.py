@@ -88,12 +88,20 @@ def run(args: argparse.Namespace) -> int:
             from ebprof.features.record import Recorder
 
             recorder = Recorder(lambda r=repo: open_store_or_warn(args, r), repo,
-                                command_line(args), args.jobs)  # fmt: skip
+                                command_line(args), args.jobs, args.strict)  # fmt: skip
         completed = False
         try:
             with progress_bar(f"metadata {repo.name}", True) as update:
-                summary = regen(repo, refs, out, options, force=args.force, progress=update,
-                                on_result=recorder.add if recorder else None)  # fmt: skip
+                summary = regen(
+                    repo,
+                    refs,
+                    out,
+                    options,
+                    force=args.force,
+                    progress=update,
+                    on_result=recorder.add if recorder else None,
+                    reuse=recorder.reuse if recorder else None,
+                )
             completed = True
         finally:
             if recorder is not None:
@@ -105,14 +113,17 @@ def run(args: argparse.Namespace) -> int:
                 )
             else:
                 print(f"{r.cpv}: {r.error}", file=sys.stderr)
-        line = {"repo": repo.name, "regenerated": summary.regenerated, "kept": summary.kept,
+        line = {"repo": repo.name, "regenerated": summary.regenerated,
+                "reused": summary.reused, "kept": summary.kept,
                 "removed": summary.removed, "failed": len(summary.failed),
                 "seconds": round(summary.seconds, 3)}  # fmt: skip
         if args.format == "json":
             sys.stdout.write(json.dumps(line) + "\n")
         else:
             print(
-                f"{repo.name}: regenerated {summary.regenerated}, kept {summary.kept}, "
+                f"{repo.name}: regenerated {summary.regenerated}"
+                + (f" ({summary.reused} from the results store)" if summary.reused else "")
+                + f", kept {summary.kept}, "
                 f"removed {summary.removed}, failed {len(summary.failed)} "
                 f"in {summary.seconds:.2f}s"
             )

@@ -187,23 +187,40 @@ class Recorder:
     so a run with nothing to source (a no-op ``metadata``) costs no store at all."""
 
     def __init__(
-        self, open_store: Callable[[], Store | None], repo: Repository, command: str, jobs: int
+        self,
+        open_store: Callable[[], Store | None],
+        repo: Repository,
+        command: str,
+        jobs: int,
+        strict: bool = False,
     ) -> None:
         self._open = open_store
+        self._repo = repo
+        self._strict = strict
         self._info = run_info(repo, command, jobs)
         self._store: Store | None = None
         self._writer = None
-        self._unavailable = False
+        self._tried = False
+
+    def _get_store(self) -> Store | None:
+        if not self._tried:
+            self._tried = True
+            self._store = self._open()
+        return self._store
+
+    def reuse(self, refs: list[EbuildRef]) -> tuple[list[SourceResult], list[EbuildRef]]:
+        """Stored results still valid for ``refs``, and the refs left to source."""
+        store = self._get_store()
+        if store is None:
+            return [], refs
+        return split_reusable(store, refs, EclassChecksums(self._repo), False, self._strict)
 
     def add(self, res: SourceResult) -> None:
         if self._writer is None:
-            if self._unavailable:
+            store = self._get_store()
+            if store is None:
                 return
-            self._store = self._open()
-            if self._store is None:
-                self._unavailable = True
-                return
-            self._writer = self._store.begin_run(self._info)
+            self._writer = store.begin_run(self._info)
         self._writer.add(res)
 
     def close(self, completed: bool) -> RunInfo | None:

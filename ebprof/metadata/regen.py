@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class RegenSummary:
-    regenerated: int = 0
+    regenerated: int = 0  # entries written, reused ones included
+    reused: int = 0  # written from a stored result, without sourcing
     kept: int = 0
     removed: int = 0
     failed: list[SourceResult] = field(default_factory=list)
@@ -63,8 +64,13 @@ def regen(
     prune: bool = True,
     progress: Callable[[int, int], None] | None = None,
     on_result: Callable[[SourceResult], None] | None = None,
+    reuse: Callable[[list[EbuildRef]], tuple[list[SourceResult], list[EbuildRef]]] | None = None,
 ) -> RegenSummary:
-    """Bring ``output`` up to date for ``refs``; ``prune`` removes entries of gone ebuilds."""
+    """Bring ``output`` up to date for ``refs``; ``prune`` removes entries of gone ebuilds.
+
+    ``reuse`` splits the packages to regenerate into results still valid elsewhere (the
+    results store) and those that must be sourced; a reused result is written like a
+    fresh one."""
     start = time.monotonic()
     summary = RegenSummary()
     md5dict.remove_stale_temporaries(output)
@@ -80,6 +86,13 @@ def regen(
                 summary.kept += 1
                 continue
         todo.append(ref)
+    if todo and reuse is not None and not force:
+        reused, todo = reuse(todo)
+        for res in reused:
+            _store(res, output, summary)
+            summary.reused += 1
+            if on_result is not None:
+                on_result(res)
     if todo:
         from ebprof.daemon.pool import SourcePool  # a no-op run never starts bash
 

@@ -130,3 +130,20 @@ def test_lint_source_reuses_stored_results(cache, capsys):
     with _store(cache, lint_repo) as s:
         a, b = s.runs()
         assert b.reused == b.packages == a.packages > 0
+
+
+def test_metadata_writes_entries_from_stored_results(demo_copy, cache, tmp_path, capsys):
+    # `ebprof source` stored every package; metadata for a fresh output reuses them.
+    assert _source(demo_copy) == 0
+    capsys.readouterr()
+    out_a, out_b = tmp_path / "a", tmp_path / "b"
+    assert main(["metadata", str(demo_copy), "-o", str(out_a), "--format", "json"]) == 0
+    line = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert line["regenerated"] == line["reused"] == 7
+    assert main(["metadata", str(demo_copy), "-o", str(out_b), "--no-store"]) == 0
+    for entry in out_b.rglob("*-*"):
+        if entry.is_file():
+            assert (out_a / entry.relative_to(out_b)).read_bytes() == entry.read_bytes()
+    # --force sources everything again.
+    assert main(["metadata", str(demo_copy), "-o", str(out_a), "--force", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["reused"] == 0
