@@ -146,6 +146,9 @@ class SourcePool:
         sel = selectors.DefaultSelector()
         registered: dict[int, int] = {}
         exhausted = False
+        # Finished results are handed out only after their daemons got new work, so a
+        # daemon never waits while the caller processes a result (writes a cache entry).
+        finished: list[SourceResult] = []
         try:
             while True:
                 while idle and not exhausted:
@@ -165,6 +168,8 @@ class SourcePool:
                         yield res
                         continue
                     busy[slot] = job
+                while finished:
+                    yield finished.pop(0)
                 if not busy:
                     return
                 for slot in busy:
@@ -185,7 +190,7 @@ class SourcePool:
                     if done:
                         job = busy.pop(slot)
                         sel.unregister(registered.pop(slot))
-                        yield self._finish(slot, job)
+                        finished.append(self._finish(slot, job))
                         idle.append(slot)
                 now = time.monotonic()
                 for slot, job in list(busy.items()):
@@ -201,7 +206,7 @@ class SourcePool:
                         busy.pop(slot)
                         sel.unregister(registered.pop(slot))
                         self._restart(slot)
-                        yield self._finish(slot, job, finish_cache=False)
+                        finished.append(self._finish(slot, job, finish_cache=False))
                         idle.append(slot)
         finally:
             sel.close()
