@@ -91,6 +91,6 @@ def _loaded(cmd: bytes, resolve: Callable[[bytes], str]) -> str | None:
 def _name(src: bytes, resolve: Callable[[bytes], str]) -> str | None:
     if src.endswith(b"/ebd.bash"):
         return None
-    if src.endswith(b"/lib.bash"):
+    if src.endswith((b"/lib.bash", b"/ver.bash")):
         return INHERIT_BOOKKEEPING
     return resolve(src)

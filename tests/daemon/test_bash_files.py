@@ -7,7 +7,7 @@ from ebprof.daemon.client import bash_dir
 
 def test_bash_files_exist_and_pass_bash_n():
     files = sorted(bash_dir().glob("*.bash"))
-    assert {f.name for f in files} >= {"ebd.bash", "lib.bash"}
+    assert {f.name for f in files} >= {"ebd.bash", "lib.bash", "ver.bash"}
     for f in files:
         proc = subprocess.run(["bash", "-n", str(f)], capture_output=True, text=True)
         assert proc.returncode == 0, f"{f}: {proc.stderr}"
@@ -16,7 +16,7 @@ def test_bash_files_exist_and_pass_bash_n():
 def test_internal_names_are_prefixed():
     import re
 
-    text = (bash_dir() / "lib.bash").read_text()
+    text = "\n".join(f.read_text() for f in bash_dir().glob("*.bash"))
     defined = re.findall(r"^([A-Za-z_][\w.-]*)\(\) \{", text, re.M)
     public = {
         "inherit",
