@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ebprof.cli.common import (
     add_cache_option,
     add_repo_options,
+    int_at_least,
     open_repo,
     open_store,
     repo_store_path,
@@ -48,25 +49,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     prune = action("prune", "keep only the newest runs and the results they use")
     prune.add_argument(
         "--keep",
-        type=_count,
+        type=int_at_least(0),
         default=DEFAULT_KEEP,
         metavar="N",
         help=f"complete runs to keep (default: {DEFAULT_KEEP})",
     )
     action("clear", "delete the store (also the way to rebuild a corrupt one)")
     export = action("export", "write a run's results as JSON lines (run info first)")
-    export.add_argument("--run", type=_count, metavar="ID", help="run id (default: the last)")
+    export.add_argument(
+        "--run", type=int_at_least(0), metavar="ID", help="run id (default: the last)"
+    )
     export.add_argument("--format", choices=("json",), default="json")
-
-
-def _count(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative: {n}")
-    return n
 
 
 def run(args: argparse.Namespace) -> int:

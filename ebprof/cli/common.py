@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,7 +40,7 @@ def add_jobs_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-j",
         "--jobs",
-        type=_positive_int,
+        type=int_at_least(1),
         default=os.cpu_count() or 1,
         metavar="N",
         help="parallel jobs (default: number of CPUs)",
@@ -51,14 +51,19 @@ def add_format_option(parser: argparse.ArgumentParser, choices: Sequence[str]) -
     parser.add_argument("--format", choices=list(choices), default=choices[0], help="output format")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {n}")
-    return n
+def int_at_least(low: int) -> Callable[[str], int]:
+    """An argparse ``type`` for whole numbers of at least ``low``."""
+
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if n < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}: {n}")
+        return n
+
+    return parse
 
 
 def config_root(args: argparse.Namespace) -> Path:

@@ -8,14 +8,17 @@ import sys
 
 from ebprof.cli.common import add_jobs_option, add_repo_options
 from ebprof.cli.output import ms, print_failures
-from ebprof.cli.recorded import add_target_options, source_targets
+from ebprof.cli.recorded import (
+    add_store_options,
+    add_target_options,
+    report_tally,
+    source_targets,
+)
 from ebprof.daemon.options import SourceOptions
 from ebprof.errors import UserError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from ebprof.cli.source import add_store_options
-
     p = sub.add_parser(
         "env",
         help="print the variables a package's global scope leaves set",
@@ -42,7 +45,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ebprof.cli.source import report_tally
     from ebprof.features.envdump import parse_env
     from ebprof.features.envview import EnvFilter, visible, visible_functions
 

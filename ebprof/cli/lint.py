@@ -62,7 +62,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument(
         "--list-keywords", action="store_true", help="describe every keyword and exit"
     )
-    from ebprof.cli.source import add_store_options
+    from ebprof.cli.recorded import add_store_options
 
     add_store_options(parser)  # --source reuses and records sourcing results
     parser.set_defaults(func=run)
@@ -135,10 +135,11 @@ def _sourced(
     targets: list[LintTarget],
     keywords: frozenset[str] | None,
     jobs: int,
-    store_args: argparse.Namespace | None = None,
+    store_args: argparse.Namespace,
 ) -> list[Result]:
     """--source: what sourcing the ebuilds among ``targets`` found, reusing results kept in
     the results store while the ebuild and its eclasses are unchanged."""
+    from ebprof.cli.recorded import record_source
     from ebprof.daemon.options import SourceOptions
     from ebprof.lint.sourced import KEYWORDS, ebuild_refs, results_from
 
@@ -147,22 +148,8 @@ def _sourced(
     refs = ebuild_refs(repo, targets)
     if not refs:
         return []
-    if store_args is None or store_args.no_store:
-        from ebprof.lint.sourced import lint_by_sourcing
-
-        return lint_by_sourcing(repo, targets, SourceOptions(jobs=jobs, timing=False), keywords)
-    from ebprof.cli.common import open_store_or_warn
-    from ebprof.cli.source import command_line
-    from ebprof.features.record import RunTally, source_recorded
-
-    store = open_store_or_warn(store_args, repo)
     options = SourceOptions(jobs=max(1, min(jobs, len(refs))))
-    try:
-        sourced = list(source_recorded(repo, refs, options, store, command_line(store_args),
-                                       RunTally(), force=store_args.force))  # fmt: skip
-    finally:
-        if store is not None:
-            store.close()
+    sourced, _tally = record_source(store_args, repo, refs, options)
     return [r for r in results_from(sourced) if keywords is None or r.keyword in keywords]
 
 

@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         refs = list(repo.ebuilds())
         recorder = None
         if not args.no_store:
-            from ebprof.cli.source import command_line
+            from ebprof.cli.recorded import command_line
             from ebprof.features.record import Recorder
 
             recorder = Recorder(lambda r=repo: open_store_or_warn(args, r), repo,

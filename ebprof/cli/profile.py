@@ -8,7 +8,12 @@ from pathlib import Path
 
 from ebprof.cli.common import add_jobs_option, add_repo_options
 from ebprof.cli.output import print_failures
-from ebprof.cli.recorded import add_target_options, source_targets
+from ebprof.cli.recorded import (
+    add_store_options,
+    add_target_options,
+    report_tally,
+    source_targets,
+)
 from ebprof.daemon.options import SourceOptions
 from ebprof.errors import UserError
 
@@ -16,8 +21,6 @@ RENDERERS = ("console", "html", "speedscope", "json")  # ebprof.features.profile
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from ebprof.cli.source import add_store_options
-
     p = sub.add_parser(
         "profile",
         help="render sourcing times with pyinstrument's renderers",
@@ -42,7 +45,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ebprof.cli.source import report_tally
     from ebprof.features.profile import build_session, render
 
     options = SourceOptions(jobs=args.jobs, timeout=args.timeout, lines=args.lines)

@@ -1,11 +1,14 @@
-"""What `source`, `env` and `profile` share: target options and sourcing through the store."""
+"""What the commands that source share: target and store options, and sourcing through the
+results store (reusing what is still valid, recording the run)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from ebprof.cli.common import open_repo, open_store_or_warn
+from ebprof.cli.common import add_cache_option, open_repo, open_store_or_warn
 from ebprof.cli.output import progress_bar
 from ebprof.errors import UserError
 from ebprof.repo.targets import resolve
@@ -14,7 +17,7 @@ if TYPE_CHECKING:
     from ebprof.daemon.options import SourceOptions
     from ebprof.features.record import RunTally
     from ebprof.model.records import SourceResult
-    from ebprof.repo import Repository
+    from ebprof.repo import EbuildRef, Repository
     from ebprof.sourcing.run import Bench
 
 
@@ -39,24 +42,64 @@ def open_targets(args: argparse.Namespace) -> tuple[Repository, list]:
     return repo, refs
 
 
+def add_store_options(p: argparse.ArgumentParser) -> None:
+    """Options of every command that keeps its results in the store."""
+    add_cache_option(p)
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="source again even where a stored result is still valid",
+    )
+    p.add_argument("--no-store", action="store_true",
+                   help="neither reuse nor record results in the results store")  # fmt: skip
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """What a stored run says was run."""
+    return " ".join(["ebprof", *sys.argv[1:]]) if sys.argv[1:] else f"ebprof {args.command}"
+
+
+def report_tally(tally: RunTally) -> None:
+    if tally.reused:
+        print(f"reused {tally.reused} stored result(s), sourced {tally.sourced} "
+              "(--force to source everything again)", file=sys.stderr)  # fmt: skip
+
+
+def record_source(
+    args: argparse.Namespace,
+    repo: Repository,
+    refs: Sequence[EbuildRef],
+    options: SourceOptions,
+    eclasses: Sequence[str] = (),
+    use_store: bool = True,
+    bench: Bench | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[SourceResult], RunTally]:
+    """Source ``refs`` (only users of ``eclasses``, if given) through the results store,
+    unless ``--no-store`` or not ``use_store``; the store is closed afterwards."""
+    from ebprof.features.record import RunTally, source_recorded
+
+    store = open_store_or_warn(args, repo) if use_store and not args.no_store else None
+    tally = RunTally()
+    try:
+        results = list(source_recorded(repo, refs, options, store, command_line(args), tally,
+                                       eclasses, bench, args.force, progress))  # fmt: skip
+    finally:
+        if store is not None:
+            store.close()
+    return results, tally
+
+
 def source_targets(
     args: argparse.Namespace,
     options: SourceOptions,
     use_store: bool = True,
     bench: Bench | None = None,
 ) -> tuple[Repository, list[SourceResult], RunTally]:
-    """Source the targets with a progress bar, reusing and recording through the store."""
-    from ebprof.cli.source import command_line
-    from ebprof.features.record import RunTally, source_recorded
-
+    """Source the command's targets with a progress bar (see ``record_source``)."""
     repo, refs = open_targets(args)
-    store = open_store_or_warn(args, repo) if use_store and not args.no_store else None
-    tally = RunTally()
-    try:
-        with progress_bar("sourcing", True) as update:
-            results = list(source_recorded(repo, refs, options, store, command_line(args), tally,
-                                           args.eclass, bench, args.force, update))  # fmt: skip
-    finally:
-        if store is not None:
-            store.close()
+    with progress_bar("sourcing", True) as update:
+        results, tally = record_source(
+            args, repo, refs, options, args.eclass, use_store, bench, update
+        )
     return repo, results, tally

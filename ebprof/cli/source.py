@@ -8,13 +8,17 @@ import sys
 from typing import TYPE_CHECKING
 
 from ebprof.cli.common import (
-    add_cache_option,
     add_format_option,
     add_jobs_option,
     add_repo_options,
 )
 from ebprof.cli.output import ms, print_failures
-from ebprof.cli.recorded import add_target_options, source_targets
+from ebprof.cli.recorded import (
+    add_store_options,
+    add_target_options,
+    report_tally,
+    source_targets,
+)
 from ebprof.daemon.options import SourceOptions
 from ebprof.errors import UserError
 
@@ -66,18 +70,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)  # fmt: skip
 
 
-def add_store_options(p: argparse.ArgumentParser) -> None:
-    """Options of every command that keeps its results in the store."""
-    add_cache_option(p)
-    p.add_argument(
-        "--force",
-        action="store_true",
-        help="source again even where a stored result is still valid",
-    )
-    p.add_argument("--no-store", action="store_true",
-                   help="neither reuse nor record results in the results store")  # fmt: skip
-
-
 def run(args: argparse.Namespace) -> int:
     from ebprof.sourcing import report
     from ebprof.sourcing.run import Bench
@@ -105,17 +97,6 @@ def run(args: argparse.Namespace) -> int:
         _packages(results, args, bound, out)
     print_failures(results)
     return 1 if any(not r.ok for r in results) else 0
-
-
-def command_line(args: argparse.Namespace) -> str:
-    """What a stored run says was run."""
-    return " ".join(["ebprof", *sys.argv[1:]]) if sys.argv[1:] else f"ebprof {args.command}"
-
-
-def report_tally(tally) -> None:
-    if tally.reused:
-        print(f"reused {tally.reused} stored result(s), sourced {tally.sourced} "
-              "(--force to source everything again)", file=sys.stderr)  # fmt: skip
 
 
 def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out) -> None:

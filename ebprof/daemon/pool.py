@@ -56,7 +56,7 @@ class SourcePool:
             self._names[f"fn/{name}.eclass".encode()] = str(ec.path)
             self._names[f"fn/{name}.skip".encode()] = str(ec.path)
             self._names[ec.function.encode()] = str(ec.path)  # for line profiles
-            self._names[ec.function.replace("_ec_", "_sk_").encode()] = str(ec.path)
+            self._names[ec.skip_function.encode()] = str(ec.path)
         try:
             for slot in range(self.options.jobs):
                 d = Daemon(ws.dir, slot)

@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ebprof.daemon.guard import find_guard
+from ebprof.daemon.guard import Guard, find_guard
 from ebprof.repo import Repository
 
 SENTINEL = b"\n__ebprof_end_of_ebuild\n"
@@ -51,6 +51,11 @@ class EclassFile:
     md5: str
     function: str  # the name of its cached form inside a daemon
 
+    @property
+    def skip_function(self) -> str:
+        """The name of its re-inherit form (the eclass without its include guard's block)."""
+        return self.function.replace("__ebprof_ec_", "__ebprof_sk_")
+
 
 class Workspace:
     """The run directory shared by all daemons of one pool."""
@@ -62,8 +67,7 @@ class Workspace:
         self.eclasses: dict[str, EclassFile] = {}
         self.unreadable: dict[str, str] = {}
         self._wrapped: set[str] = set()
-        self._guards: dict[str, str | None] = {}
-        self._empty: dict[str, bool] = {}
+        self._guards: dict[str, Guard | None] = {}
         self._fds: dict[int, int] = {}
         for i, (name, path) in enumerate(sorted(repo.eclasses().items())):
             try:
@@ -89,30 +93,25 @@ class Workspace:
         function being "-" when nothing is left outside the guarded block."""
         ec = self.eclasses[name]
         if name not in self._guards:
-            guard = find_guard(ec.data)
-            self._guards[name] = guard.variable if guard else None
-            self._empty[name] = guard is not None and guard.empty
+            guard = self._guards[name] = find_guard(ec.data)
             if guard is not None and not guard.empty:
                 body = b"%s() { :; %s\n}\n" % (
-                    self._skip_function(ec).encode(),
+                    ec.skip_function.encode(),
                     private_copy(guard.skip_text),
                 )
                 (self.dir / "fn" / f"{name}.skip").write_bytes(body)
-        var = self._guards[name]
-        if var is None:
+        guard = self._guards[name]
+        if guard is None:
             return None
-        return var, "-" if self._empty[name] else self._skip_function(ec)
-
-    @staticmethod
-    def _skip_function(ec: EclassFile) -> str:
-        return ec.function.replace("__ebprof_ec_", "__ebprof_sk_")
+        return guard.variable, "-" if guard.empty else ec.skip_function
 
     def ebuild_name(self, slot: int) -> str:
         return f"e{slot}.ebuild"
 
     def trace_path(self, slot: int) -> Path:
-        """Where the slot's line trace goes (see ``SourceOptions.lines``)."""
-        return self.dir / f"e{slot}.trace"
+        """Where the slot's line trace goes (see ``SourceOptions.lines``): next to its
+        ebuild copy, as ``__ebprof_enter`` derives it."""
+        return (self.dir / self.ebuild_name(slot)).with_suffix(".trace")
 
     def write_ebuild(self, slot: int, data: bytes) -> str:
         """Overwrite the slot's private copy in place: its daemon is idle, and keeping the

@@ -13,7 +13,7 @@ import hashlib
 import platform
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ebprof import __version__
@@ -43,12 +43,6 @@ class RunTally:
     sourced: int = 0
     reused: int = 0
     run: RunInfo | None = None
-    reused_cpvs: set[str] = field(default_factory=set)
-
-
-def uses(result: SourceResult, eclasses: Sequence[str]) -> bool:
-    """Whether a sourced package really inherits one of ``eclasses`` (via INHERITED)."""
-    return bool(set(result.metadata.get("INHERITED", "").split()) & set(eclasses))
 
 
 def _strict(res: SourceResult) -> SourceResult:
@@ -123,13 +117,13 @@ def source_recorded(
     """
     from ebprof.repo.inherits import candidates as preselect
 
-    candidates = preselect(repo, refs, eclasses) if eclasses else list(refs)
+    candidates = preselect(repo, refs, eclasses)
     reused: list[SourceResult] = []
     todo = candidates
     if store is not None and not force and bench is None:
         reused, todo = split_reusable(store, candidates, EclassChecksums(repo), options.env,
                                       options.strict)  # fmt: skip
-        reused = [r for r in reused if not eclasses or uses(r, eclasses) or not r.ok]
+        reused = [r for r in reused if not eclasses or r.inherits_any(eclasses) or not r.ok]
     writer = store.begin_run(run_info(repo, command, options.jobs)) if store else None
     try:
         total = len(candidates)
@@ -137,7 +131,6 @@ def source_recorded(
         for res in reused:
             done += 1
             tally.reused += 1
-            tally.reused_cpvs.add(res.cpv)
             if writer is not None:
                 writer.add(res)
             if progress is not None:
@@ -160,7 +153,7 @@ def source_recorded(
             if writer is not None and res.cpv not in seen:  # --bench: the first run's
                 seen.add(res.cpv)
                 writer.add(res)
-            if not eclasses or uses(res, eclasses) or not res.ok:
+            if not eclasses or res.inherits_any(eclasses) or not res.ok:
                 yield res
     except BaseException:
         if writer is not None:

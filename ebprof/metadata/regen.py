@@ -38,13 +38,10 @@ def _read(path: str | Path) -> bytes | None:
         return None
 
 
-def is_valid(entry_path: str | Path, ebuild_md5: str, eclasses: EclassChecksums) -> bool:
+def is_valid(entry_data: bytes, ebuild_md5: str, eclasses: EclassChecksums) -> bool:
     """An entry is kept when its _md5_ and every _eclasses_ checksum match what would be
     used now (overlay overrides included)."""
-    data = _read(entry_path)
-    if data is None:
-        return False
-    entry = md5dict.parse(data)
+    entry = md5dict.parse(entry_data)
     if entry.get("_md5_") != ebuild_md5 or "EAPI" not in entry:
         return False
     sums = md5dict.eclass_checksums(entry)
@@ -79,9 +76,10 @@ def regen(
     out = str(output)
     for ref in refs:
         # Plain strings and open(): this loop is most of a no-op run's time.
-        if not force:
+        # A missing entry costs no read or hash of its ebuild.
+        entry = None if force else _read(f"{out}/{ref.cpv.category}/{ref.cpv.pf}")
+        if entry is not None:
             data = _read(ref.path)
-            entry = f"{out}/{ref.cpv.category}/{ref.cpv.pf}"
             if data is not None and is_valid(entry, hashlib.md5(data).hexdigest(), eclasses):
                 summary.kept += 1
                 continue

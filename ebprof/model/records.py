@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import msgspec
 
 # Finding kinds. "bash" is a bash-internal error (syntax error, readonly assignment,
@@ -81,6 +83,11 @@ class SourceResult(msgspec.Struct):
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    def inherits_any(self, eclasses: Iterable[str]) -> bool:
+        """Whether the package really inherits one of ``eclasses`` (per INHERITED), which
+        confirms a static ``--eclass`` pre-selection."""
+        return not set(self.metadata.get("INHERITED", "").split()).isdisjoint(eclasses)
 
     @property
     def self_us(self) -> int:

@@ -61,7 +61,11 @@ def eclass_users(repo: Repository, eclass: str) -> set[str]:
 def candidates(
     repo: Repository, refs: Iterable[EbuildRef], eclasses: Iterable[str]
 ) -> list[EbuildRef]:
-    """The ebuilds among ``refs`` that may inherit any of ``eclasses``."""
+    """The ebuilds among ``refs`` that may inherit any of ``eclasses`` (all of them when
+    no eclass is asked for)."""
+    eclasses = tuple(eclasses)
+    if not eclasses:
+        return list(refs)
     wanted: set[str] = set()
     for e in eclasses:
         wanted |= eclass_users(repo, e)

@@ -31,17 +31,6 @@ class Bench:
         raise ValueError(f"invalid --bench value {text!r} (want RUNS or a duration like 10s)")
 
 
-def select(repo: Repository, refs: Sequence[EbuildRef], eclasses: Sequence[str]) -> list[EbuildRef]:
-    """Statically pre-select the possible users of ``eclasses`` (confirmed after sourcing)."""
-    return candidates(repo, refs, eclasses) if eclasses else list(refs)
-
-
-def uses(result: SourceResult, eclasses: Sequence[str]) -> bool:
-    """Whether a sourced package really inherits one of ``eclasses`` (via INHERITED)."""
-    inherited = set(result.metadata.get("INHERITED", "").split())
-    return bool(inherited & set(eclasses))
-
-
 def source(
     repo: Repository,
     refs: Sequence[EbuildRef],
@@ -51,7 +40,7 @@ def source(
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[SourceResult]:
     """Yield results (one per package per run); with ``eclasses``, only confirmed users."""
-    todo = select(repo, refs, eclasses)
+    todo = candidates(repo, refs, eclasses)
     with SourcePool(repo, options) as pool:
         runs = 0
         start = time.monotonic()
@@ -59,7 +48,7 @@ def source(
             for done, res in enumerate(pool.source(todo), 1):
                 if progress is not None:
                     progress(done, len(todo))
-                if not eclasses or uses(res, eclasses) or not res.ok:
+                if not eclasses or res.inherits_any(eclasses) or not res.ok:
                     yield res
             runs += 1
             if bench is None:

@@ -61,9 +61,10 @@ __ebprof_note() {
 # SKIPFUNCTION "-" says nothing is left outside the block.
 __ebprof_cache() {
 	builtin source "fn/$1.eclass"
-	if [[ -n $3 ]]; then
-		[[ $4 == - ]] || builtin source "fn/$1.skip"
-		[[ $4 == - ]] || declare -F "$4" >/dev/null && __ebprof_guards[$1]=$3 __ebprof_skips[$1]=$4
+	if [[ $4 == - ]]; then
+		__ebprof_guards[$1]=$3 __ebprof_skips[$1]=-
+	elif [[ -n $4 ]] && builtin source "fn/$1.skip" && declare -F "$4" >/dev/null; then
+		__ebprof_guards[$1]=$3 __ebprof_skips[$1]=$4
 	fi
 	if declare -F "$2" >/dev/null; then
 		__ebprof_cached[$1]=$2
