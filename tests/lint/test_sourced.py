@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import ebprof.daemon
+import ebprof.daemon.client
 import ebprof.lint.sourced
 from ebprof.cli import lint
 from ebprof.daemon.pool import SourceOptions
@@ -215,13 +215,20 @@ def test_cli_source_reports_keyword_file_and_line(capsys) -> None:
 
 
 def test_cli_without_source_never_starts_the_daemon(capsys, monkeypatch) -> None:
-    def no_sourcing(*args: object) -> None:
-        raise AssertionError("sourced without --source")
+    started: list[object] = []
 
-    monkeypatch.setattr(ebprof.lint.sourced, "lint_by_sourcing", no_sourcing)
+    def no_daemon(self: object, *args: object, **kw: object) -> None:
+        started.append(self)
+        raise AssertionError("a daemon started without --source")
+
+    monkeypatch.setattr(ebprof.daemon.client.Daemon, "start", no_daemon)
     path = str(SOURCING / "BashError/BashError-0.ebuild")
     code, rows, _ = run([path, "--format", "json"], capsys)
-    assert (code, rows) == (0, [])
+    assert (code, rows, started) == (0, [], [])
+    # The same command with --source does start one: the patch above is on the real path.
+    with pytest.raises(AssertionError, match="without --source"):
+        run([path, "--format", "json", "--source", "--no-store"], capsys)
+    assert len(started) == 1
 
 
 def test_cli_source_exit_level(capsys) -> None:

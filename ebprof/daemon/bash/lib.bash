@@ -176,14 +176,7 @@ __ebprof_leave() {
 	7) unset -v IDEPEND ;;
 	esac
 	INHERIT=${PORTAGE_EXPLICIT_INHERIT}
-	local -a __ebprof_out=(t0 "${__ebprof_t0}" t1 "${__ebprof_t1}"
-		eof "${__ebprof_reached:-0}")
-	[[ -v IFS ]] && __ebprof_out+=(IFS "${IFS}")
-	for __ebprof_f in "${__ebprof_keys[@]}"; do
-		[[ -v ${__ebprof_f} ]] && __ebprof_out+=("=${__ebprof_f}" "${!__ebprof_f}")
-	done
-	__ebprof_out+=(events "${__ebprof_events}")
-	__ebprof_fields R "${__ebprof_out[@]}"
+	__ebprof_result
 	if [[ ${__ebprof_flags} == *e* ]]; then
 		__ebprof_frame E
 		declare -p >&2
@@ -191,6 +184,24 @@ __ebprof_leave() {
 		builtin printf '\0' >&2
 	fi
 }
+
+# __ebprof_result: the R frame (timing, whether the end was reached, IFS and every metadata
+# key that is set, the inherit events). Its body is built once below from __ebprof_keys:
+# ${KEY+"=KEY"} ${KEY+"${KEY}"} gives both words when KEY is set (even to "") and none
+# when it is not, whatever IFS the ebuild left, in one expansion instead of a loop.
+__ebprof_x='builtin set -- t0 "${__ebprof_t0}" t1 "${__ebprof_t1}" eof "${__ebprof_reached:-0}"'
+__ebprof_x+=' ${IFS+"IFS"} ${IFS+"${IFS}"}'
+for __ebprof_f in "${__ebprof_keys[@]}"; do
+	__ebprof_x+=" \${${__ebprof_f}+\"=${__ebprof_f}\"} \${${__ebprof_f}+\"\${${__ebprof_f}}\"}"
+done
+eval "__ebprof_result() {
+	${__ebprof_x} events \"\${__ebprof_events}\"
+	{
+		builtin printf '\\n\\x1eR %d\\n' \"\$#\"
+		builtin printf '%s\\0' \"\$@\"
+	} >&2
+}"
+unset -v __ebprof_x __ebprof_f
 
 __ebprof_accumulates() {
 	case ${EAPI} in
