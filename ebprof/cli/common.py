@@ -19,7 +19,13 @@ if TYPE_CHECKING:
 def add_repo_options(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("repository")
     g.add_argument("-r", "--repo", metavar="REPO", help="repository path or repos.conf name")
-    g.add_argument(
+    add_master_options(g)
+
+
+def add_master_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """How masters and repos.conf are found, for commands naming their repositories
+    positionally (``metadata``) as for those taking ``-r``."""
+    parser.add_argument(
         "--master",
         metavar="PATH",
         action="append",
@@ -27,7 +33,7 @@ def add_repo_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="path of a master repository not in repos.conf (repeatable)",
     )
-    g.add_argument(
+    parser.add_argument(
         "--config-root",
         metavar="DIR",
         type=Path,

@@ -11,6 +11,7 @@ from ebprof.cli.common import (
     add_cache_option,
     add_format_option,
     add_jobs_option,
+    add_master_options,
     config_root,
     open_store_or_warn,
 )
@@ -50,15 +51,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="fail packages with bash-internal errors (no entry is written)",
     )
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
-    p.add_argument(
-        "--master",
-        metavar="PATH",
-        action="append",
-        default=[],
-        type=Path,
-        help="path of a master repository not in repos.conf (repeatable)",
-    )
-    p.add_argument("--config-root", metavar="DIR", type=Path, default=None)
+    add_master_options(p)
     add_cache_option(p)
     p.add_argument(
         "--no-store",

@@ -90,30 +90,27 @@ def _closed(raw: str) -> bool:
     return True
 
 
-def _dq_end(raw: str) -> int | None:
-    k = 1
+def _quote_end(raw: str, start: int, quote: str) -> int | None:
+    """Index of the ``quote`` closing a quoted word whose text begins at ``start``
+    (backslash escapes the next character in both ``"..."`` and ``$'...'``)."""
+    k = start
     while k < len(raw):
         c = raw[k]
         if c == "\\":
             k += 2
             continue
-        if c == '"':
+        if c == quote:
             return k
         k += 1
     return None
+
+
+def _dq_end(raw: str) -> int | None:
+    return _quote_end(raw, 1, '"')
 
 
 def _ansi_end(raw: str) -> int | None:
-    k = 2
-    while k < len(raw):
-        c = raw[k]
-        if c == "\\":
-            k += 2
-            continue
-        if c == "'":
-            return k
-        k += 1
-    return None
+    return _quote_end(raw, 2, "'")
 
 
 def _decode(raw: str) -> str:

@@ -189,17 +189,13 @@ __ebprof_leave() {
 # key that is set, the inherit events). Its body is built once below from __ebprof_keys:
 # ${KEY+"=KEY"} ${KEY+"${KEY}"} gives both words when KEY is set (even to "") and none
 # when it is not, whatever IFS the ebuild left, in one expansion instead of a loop.
-__ebprof_x='builtin set -- t0 "${__ebprof_t0}" t1 "${__ebprof_t1}" eof "${__ebprof_reached:-0}"'
+__ebprof_x='__ebprof_fields R t0 "${__ebprof_t0}" t1 "${__ebprof_t1}" eof "${__ebprof_reached:-0}"'
 __ebprof_x+=' ${IFS+"IFS"} ${IFS+"${IFS}"}'
 for __ebprof_f in "${__ebprof_keys[@]}"; do
 	__ebprof_x+=" \${${__ebprof_f}+\"=${__ebprof_f}\"} \${${__ebprof_f}+\"\${${__ebprof_f}}\"}"
 done
 eval "__ebprof_result() {
 	${__ebprof_x} events \"\${__ebprof_events}\"
-	{
-		builtin printf '\\n\\x1eR %d\\n' \"\$#\"
-		builtin printf '%s\\0' \"\$@\"
-	} >&2
 }"
 unset -v __ebprof_x __ebprof_f
 

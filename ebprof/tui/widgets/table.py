@@ -93,32 +93,27 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=True)
 
     @dataclass
-    class RowHighlighted(Message):
+    class _TableMessage(Message):
+        """A message about this table; ``control`` lets handlers filter by widget id."""
+
         table: VirtualTable
-        row: Any
 
         @property
         def control(self) -> VirtualTable:
             return self.table
 
     @dataclass
-    class RowSelected(Message):
-        table: VirtualTable
+    class RowHighlighted(_TableMessage):
         row: Any
 
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
+    @dataclass
+    class RowSelected(_TableMessage):
+        row: Any
 
     @dataclass
-    class Sorted(Message):
-        table: VirtualTable
+    class Sorted(_TableMessage):
         key: str
         reverse: bool
-
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
 
     def __init__(
         self,
