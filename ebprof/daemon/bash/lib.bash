@@ -16,7 +16,10 @@ __ebprof_stubs=(diropts docompress dostrip exeopts get_KV insopts KV_major KV_mi
 __ebprof_keys=(DEPEND RDEPEND SLOT SRC_URI RESTRICT HOMEPAGE LICENSE DESCRIPTION
 	KEYWORDS INHERITED IUSE REQUIRED_USE PDEPEND BDEPEND EAPI PROPERTIES
 	DEFINED_PHASES IDEPEND INHERIT)
-declare -A __ebprof_cached=() __ebprof_guards=() __ebprof_skips=()
+# Eclasses cached as functions, their include guards and re-inherit forms (see
+# __ebprof_cache); __ebprof_instant maps "_NAME" (never an empty key) to the guard of an
+# eclass that has nothing outside its guarded block.
+declare -A __ebprof_cached=() __ebprof_guards=() __ebprof_skips=() __ebprof_instant=()
 # Timing events, one string: "+NAME:STAMP " opens an inherit, "-STAMP " closes it and
 # "=NAME:STAMP " is a re-inherit skipped by its include guard. Each hook is a single
 # assignment whose stamp is only expanded when timing is on (__ebprof_timing non-empty).
@@ -61,17 +64,17 @@ __ebprof_note() {
 # SKIPFUNCTION "-" says nothing is left outside the block.
 __ebprof_cache() {
 	builtin source "fn/$1.eclass"
+	if ! declare -F "$2" >/dev/null; then
+		__ebprof_frame C "$1" fail
+		return
+	fi
+	__ebprof_cached[$1]=$2
 	if [[ $4 == - ]]; then
-		__ebprof_guards[$1]=$3 __ebprof_skips[$1]=-
+		__ebprof_guards[$1]=$3 __ebprof_skips[$1]=- __ebprof_instant[_$1]=$3
 	elif [[ -n $4 ]] && builtin source "fn/$1.skip" && declare -F "$4" >/dev/null; then
 		__ebprof_guards[$1]=$3 __ebprof_skips[$1]=$4
 	fi
-	if declare -F "$2" >/dev/null; then
-		__ebprof_cached[$1]=$2
-		__ebprof_frame C "$1" ok
-	else
-		__ebprof_frame C "$1" fail
-	fi
+	__ebprof_frame C "$1" ok
 }
 
 # ---------------------------------------------------------------- daemon setup
@@ -116,7 +119,7 @@ __ebprof_enter() {
 	8) BASH_COMPAT=5.0 ;;
 	esac
 	shopt -u patsub_replacement globskipdots 2>&99
-	shopt -s expand_aliases
+	shopt -s expand_aliases localvar_unset
 	((n >= 6)) && shopt -s failglob
 	# PATH, SHELL, ENV and BASH_ENV are locked by restricted mode itself.
 	trap '__ebprof_exited' EXIT
@@ -213,6 +216,25 @@ __ebprof_end_of_ebuild() {
 
 # ---------------------------------------------------------------- PMS: inherit
 inherit() {
+	# Re-inherits that an include guard makes instant, with nothing left outside the
+	# guarded block (see __ebprof_cache), only add to INHERITED and the explicit inherit
+	# list: they are done here, because calling a function copies its whole body and
+	# __ebprof_inherit's is long. Anything else (a first inherit, a trace, the QA notice
+	# below) goes on to __ebprof_inherit with the remaining names.
+	while __ebprof_g=${__ebprof_instant[_${1##*/}]} &&
+		[[ -n ${__ebprof_g} && -n ${!__ebprof_g} && $- != *x* ]]; do
+		((ECLASS_DEPTH > 0)) && [[ -n ${ECLASS} && -n ${!__export_funcs_var} ]] && break
+		__ebprof_events+=${__ebprof_timing:+"=${1##*/}:${EPOCHREALTIME} "}
+		set +f
+		[[ " ${INHERITED} " == *" $1 "* ]] || export INHERITED+=" $1"
+		((ECLASS_DEPTH == 0)) && export PORTAGE_EXPLICIT_INHERIT+=" $1"
+		shift
+	done
+	(($#)) || return 0
+	__ebprof_inherit "$@"
+}
+
+__ebprof_inherit() {
 	# A line profile traces the eclasses, not this bookkeeping.
 	[[ $- == *x* ]] && { set +x; local __ebprof_x=1; }
 	ECLASS_DEPTH=$((ECLASS_DEPTH + 1))
@@ -221,10 +243,16 @@ inherit() {
 	if ((ECLASS_DEPTH > 1)) && [[ -n ${ECLASS} && -n ${!__export_funcs_var} ]]; then
 		__ebprof_note qa "EXPORT_FUNCTIONS is called before inherit in ${ECLASS}.eclass"
 	fi
+	# x and the location names are portage's own locals of inherit.
 	local -x ECLASS
-	local __export_funcs_var x __ebprof_fn __ebprof_guard
-	local B_IUSE B_REQUIRED_USE B_DEPEND B_RDEPEND B_PDEPEND B_BDEPEND B_IDEPEND
-	local B_PROPERTIES B_RESTRICT
+	local __export_funcs_var x repo_location location potential_location __ebprof_fn __ebprof_guard
+	# Portage saves each metadata variable (B_*), unsets it, sources the eclass, adds what
+	# the eclass set to E_* and restores the saved value. Locals do the same: while an
+	# eclass runs they hide the caller's values, start unset, and vanish when inherit
+	# returns. localvar_unset keeps a cached eclass's `unset DEPEND` (one scope deeper
+	# than a sourced one) from uncovering the caller's value.
+	local IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND
+	case ${EAPI} in 8 | 9) local PROPERTIES RESTRICT ;; esac
 	while [[ $1 ]]; do
 		ECLASS=${1##*/}
 		__export_funcs_var=__export_functions_${ECLASS_DEPTH}
@@ -248,22 +276,6 @@ inherit() {
 		elif [[ ! -f ${ECLASS}.eclass ]]; then
 			die "$1.eclass could not be found by inherit()"
 		fi
-		set -f
-		unset -v B_IUSE B_REQUIRED_USE B_DEPEND B_RDEPEND B_PDEPEND B_BDEPEND B_IDEPEND \
-			B_PROPERTIES B_RESTRICT
-		[[ -v IUSE ]] && B_IUSE=${IUSE}
-		[[ -v REQUIRED_USE ]] && B_REQUIRED_USE=${REQUIRED_USE}
-		[[ -v DEPEND ]] && B_DEPEND=${DEPEND}
-		[[ -v RDEPEND ]] && B_RDEPEND=${RDEPEND}
-		[[ -v PDEPEND ]] && B_PDEPEND=${PDEPEND}
-		[[ -v BDEPEND ]] && B_BDEPEND=${BDEPEND}
-		[[ -v IDEPEND ]] && B_IDEPEND=${IDEPEND}
-		unset -v IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND
-		if __ebprof_accumulates; then
-			[[ -v PROPERTIES ]] && B_PROPERTIES=${PROPERTIES}
-			[[ -v RESTRICT ]] && B_RESTRICT=${RESTRICT}
-			unset -v PROPERTIES RESTRICT
-		fi
 		set +f
 
 		__ebprof_events+=${__ebprof_timing:+"+${ECLASS}:${EPOCHREALTIME} "}
@@ -276,7 +288,6 @@ inherit() {
 		[[ -n ${__ebprof_x} ]] && set +x
 		__ebprof_events+=${__ebprof_timing:+"-${EPOCHREALTIME} "}
 
-		set -f
 		[[ -v IUSE ]] && E_IUSE+=${E_IUSE:+ }${IUSE}
 		[[ -v REQUIRED_USE ]] && E_REQUIRED_USE+=${E_REQUIRED_USE:+ }${REQUIRED_USE}
 		[[ -v DEPEND ]] && E_DEPEND+=${E_DEPEND:+ }${DEPEND}
@@ -284,28 +295,17 @@ inherit() {
 		[[ -v PDEPEND ]] && E_PDEPEND+=${E_PDEPEND:+ }${PDEPEND}
 		[[ -v BDEPEND ]] && E_BDEPEND+=${E_BDEPEND:+ }${BDEPEND}
 		[[ -v IDEPEND ]] && E_IDEPEND+=${E_IDEPEND:+ }${IDEPEND}
-		if [[ -v B_IUSE ]]; then IUSE=${B_IUSE}; else unset -v IUSE; fi
-		if [[ -v B_REQUIRED_USE ]]; then REQUIRED_USE=${B_REQUIRED_USE}; else unset -v REQUIRED_USE; fi
-		if [[ -v B_DEPEND ]]; then DEPEND=${B_DEPEND}; else unset -v DEPEND; fi
-		if [[ -v B_RDEPEND ]]; then RDEPEND=${B_RDEPEND}; else unset -v RDEPEND; fi
-		if [[ -v B_PDEPEND ]]; then PDEPEND=${B_PDEPEND}; else unset -v PDEPEND; fi
-		if [[ -v B_BDEPEND ]]; then BDEPEND=${B_BDEPEND}; else unset -v BDEPEND; fi
-		if [[ -v B_IDEPEND ]]; then IDEPEND=${B_IDEPEND}; else unset -v IDEPEND; fi
-		if __ebprof_accumulates; then
+		unset -v IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND
+		case ${EAPI} in
+		8 | 9)
 			[[ -v PROPERTIES ]] && E_PROPERTIES+=${E_PROPERTIES:+ }${PROPERTIES}
-			if [[ -v B_PROPERTIES ]]; then PROPERTIES=${B_PROPERTIES}; else unset -v PROPERTIES; fi
 			[[ -v RESTRICT ]] && E_RESTRICT+=${E_RESTRICT:+ }${RESTRICT}
-			if [[ -v B_RESTRICT ]]; then RESTRICT=${B_RESTRICT}; else unset -v RESTRICT; fi
-		fi
+			unset -v PROPERTIES RESTRICT
+			;;
+		esac
 		set +f
 
-		if [[ -n ${!__export_funcs_var} ]]; then
-			for x in ${!__export_funcs_var}; do
-				declare -F "${ECLASS}_${x}" ||
-					die "EXPORT_FUNCTIONS: ${ECLASS}_${x} is not defined"
-				eval "${x}() { ${ECLASS}_${x} \"\$@\" ; }"
-			done
-		fi
+		[[ -n ${!__export_funcs_var} ]] && __ebprof_export_functions
 		unset -v "${__export_funcs_var}"
 		[[ " ${INHERITED} " == *" $1 "* ]] || export INHERITED+=" $1"
 		((ECLASS_DEPTH == 1)) && export PORTAGE_EXPLICIT_INHERIT+=" $1"
@@ -314,6 +314,16 @@ inherit() {
 	((--ECLASS_DEPTH))
 	[[ -n ${__ebprof_x} ]] && set -x
 	return 0
+}
+
+# Defines the phase functions the eclass just exported (its loop variable is inherit's
+# local x, as in portage).
+__ebprof_export_functions() {
+	for x in ${!__export_funcs_var}; do
+		declare -F "${ECLASS}_${x}" ||
+			die "EXPORT_FUNCTIONS: ${ECLASS}_${x} is not defined"
+		eval "${x}() { ${ECLASS}_${x} \"\$@\" ; }"
+	done
 }
 
 EXPORT_FUNCTIONS() {

@@ -1,0 +1,68 @@
+"""How inherit scopes the metadata variables, sourced plainly and with cached eclasses.
+
+The expected values are portage's (testdata/repos/inherit/README.md); the cached pass
+runs every eclass one function scope deeper than a sourced one, and re-inherits of a
+guarded eclass take inherit's short path.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ebprof.daemon.pool import SourceOptions, SourcePool
+from ebprof.model.records import SourceResult
+from ebprof.repo import open_repository
+from tests.conftest import REPOS
+
+EXPECTED = {
+    "scope/unset-1": {
+        "BDEPEND": "ebuild/bdep unsetter/bdep",
+        "DEPEND": "unsetter/dep",
+        "DESCRIPTION": "x=unset location=unset",
+    },
+    "scope/nested-1": {"IUSE": "ebuild inner outer1 outer2"},
+    "scope/restrict-7": {"RESTRICT": "test", "PROPERTIES": "live"},
+    "scope/restrict-8": {"RESTRICT": "mirror test", "PROPERTIES": "interactive live"},
+    "scope/qa-1": {"IUSE": "inner", "DEFINED_PHASES": "compile"},
+}
+
+
+def _results(cached: bool) -> dict[str, SourceResult]:
+    repo = open_repository(REPOS / "inherit")
+    with SourcePool(repo, SourceOptions(jobs=1, cache_eclasses=cached)) as pool:
+        first = {r.cpv: r for r in pool.source(repo.ebuilds())}
+        if not cached:
+            return first
+        # The first pass cached every eclass; the second sources through the cache.
+        assert pool.workspace is not None and pool.workspace.skip_form("inner") == (
+            "_INNER_ECLASS",
+            "-",
+        )
+        return {r.cpv: r for r in pool.source(repo.ebuilds())}
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["plain", "cached"])
+def results(request) -> dict[str, SourceResult]:
+    return _results(request.param)
+
+
+@pytest.mark.parametrize("cpv", sorted(EXPECTED))
+def test_metadata_as_portage_writes_it(results, cpv):
+    r = results[cpv]
+    assert r.ok, r.error
+    for key, want in EXPECTED[cpv].items():
+        assert r.metadata[key].split() == want.split(), key
+
+
+def test_export_functions_before_inherit_is_noticed(results):
+    notes = [f for f in results["scope/qa-1"].findings if f.kind == "qa"]
+    assert [f.message for f in notes] == [
+        "EXPORT_FUNCTIONS is called before inherit in early.eclass"
+    ]
+    assert notes[0].file.endswith("early.eclass") and notes[0].line == 4
+
+
+def test_reinherit_recorded_in_the_tree(results):
+    tree = [(d, n.eclass) for t in results["scope/nested-1"].inherits for d, n in t.walk()]
+    assert tree == [(0, "outer"), (1, "inner"), (0, "inner")]
+    assert results["scope/nested-1"].metadata["INHERIT"].split() == ["outer", "inner"]
