@@ -53,6 +53,16 @@ def add_jobs_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_malloc_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--malloc",
+        default="auto",
+        metavar="auto|system|LIB",
+        help="allocator for the daemons' bash: auto (mimalloc when it loads, else the "
+        "system's), system (glibc's), or a malloc library to preload (docs/sourcing.md)",
+    )
+
+
 def add_format_option(parser: argparse.ArgumentParser, choices: Sequence[str]) -> None:
     parser.add_argument("--format", choices=list(choices), default=choices[0], help="output format")
 

@@ -11,6 +11,7 @@ from ebprof.cli.common import (
     add_cache_option,
     add_format_option,
     add_jobs_option,
+    add_malloc_option,
     add_master_options,
     config_root,
     open_store_or_warn,
@@ -51,6 +52,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="fail packages with bash-internal errors (no entry is written)",
     )
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
+    add_malloc_option(p)
     add_master_options(p)
     add_cache_option(p)
     p.add_argument(
@@ -73,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
         except RepoError as e:
             raise UserError(str(e)) from None
         out = args.output or repo.path / "metadata/md5-cache"
-        options = SourceOptions(jobs=args.jobs, timeout=args.timeout, strict=args.strict)
+        options = SourceOptions(jobs=args.jobs, timeout=args.timeout, strict=args.strict,
+                                malloc=args.malloc)  # fmt: skip
         refs = list(repo.ebuilds())
         recorder = None
         if not args.no_store:
@@ -81,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
             from ebprof.features.record import Recorder
 
             recorder = Recorder(lambda r=repo: open_store_or_warn(args, r), repo,
-                                command_line(args), args.jobs, args.strict)  # fmt: skip
+                                command_line(args), args.jobs, args.strict,
+                                args.malloc)  # fmt: skip
         completed = False
         try:
             with progress_bar(f"metadata {repo.name}", True) as update:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ebprof.cli.common import add_jobs_option, add_repo_options
+from ebprof.cli.common import add_jobs_option, add_malloc_option, add_repo_options
 from ebprof.cli.output import print_failures
 from ebprof.cli.recorded import (
     add_store_options,
@@ -35,6 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of standard output"
     )
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
+    add_malloc_option(p)
     p.add_argument(
         "--lines",
         action="store_true",
@@ -47,7 +48,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ebprof.features.profile import build_session, render
 
-    options = SourceOptions(jobs=args.jobs, timeout=args.timeout, lines=args.lines)
+    options = SourceOptions(jobs=args.jobs, timeout=args.timeout, lines=args.lines,
+                            malloc=args.malloc)  # fmt: skip
     # Traced times are inflated: never reuse or keep them as the package's timing.
     repo, results, tally = source_targets(args, options, use_store=not args.lines)
     results.sort(key=lambda r: r.cpv)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ebprof.cli.common import (
     add_format_option,
     add_jobs_option,
+    add_malloc_option,
     add_repo_options,
 )
 from ebprof.cli.output import ms, print_failures
@@ -60,6 +61,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="SECONDS",
         help="per-ebuild time limit (default 30)",
     )
+    add_malloc_option(p)
     p.add_argument(
         "--no-timing",
         action="store_true",
@@ -87,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
         strict=args.strict,
         timing=not args.no_timing,
         cache_eclasses=not args.no_eclass_cache,
+        malloc=args.malloc,
     )
     _repo, results, tally = source_targets(args, options, bench=bench)
     report_tally(tally)

@@ -27,7 +27,8 @@ def bash_dir() -> Path:
     return Path(str(resources.files("ebprof.daemon") / "bash"))
 
 
-def _bash() -> str:
+def find_bash() -> str:
+    """The bash on PATH, which the daemons run."""
     path = shutil.which("bash")
     if path is None:
         raise DaemonError("bash not found on PATH")
@@ -37,9 +38,10 @@ def _bash() -> str:
 class Daemon:
     """A long-lived restricted-sourcing bash talking over two pipes."""
 
-    def __init__(self, rundir: Path, slot: int) -> None:
+    def __init__(self, rundir: Path, slot: int, preload: str | None = None) -> None:
         self.rundir = rundir
         self.slot = slot
+        self.preload = preload  # a malloc for bash (see allocator.py), or None
         self.proc: subprocess.Popen[bytes] | None = None
         self.child_pid: int | None = None
         self.bash_version = ""
@@ -52,16 +54,19 @@ class Daemon:
         cmd_r, self._cmd = os.pipe()
         self._out, out_w = os.pipe()
         libdir = bash_dir()
+        env = {"LC_ALL": "C", "HOME": str(self.rundir / "home"), "TERM": "dumb"}
+        if self.preload:
+            env["LD_PRELOAD"] = self.preload  # ebd.bash unsets it once bash has started
         # The intermediate shell keeps $PPID of the daemon away from ebprof itself.
         self.proc = subprocess.Popen(
-            [_bash(), "-c", '"$0" --norc --noprofile "$@"; exit $?', _bash(),
+            [find_bash(), "-c", '"$0" --norc --noprofile "$@"; exit $?', find_bash(),
              str(libdir / "ebd.bash"), str(libdir), str(self.rundir), str(cmd_r)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=out_w,
             pass_fds=(cmd_r,),
             cwd=self.rundir,
-            env={"LC_ALL": "C", "HOME": str(self.rundir / "home"), "TERM": "dumb"},
+            env=env,
             start_new_session=True,
         )  # fmt: skip
         os.close(cmd_r)

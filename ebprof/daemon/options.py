@@ -16,3 +16,4 @@ class SourceOptions:
     env: bool = False  # dump the environment after sourcing
     cache_eclasses: bool = True  # keep used eclasses as functions in the daemon
     lines: bool = False  # xtrace every command with a timestamp (line profile; slower)
+    malloc: str = "auto"  # auto | system | path of a malloc library for bash (allocator.py)

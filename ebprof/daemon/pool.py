@@ -9,7 +9,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ebprof.daemon.client import Daemon, DaemonDied
+from ebprof.daemon import allocator
+from ebprof.daemon.client import Daemon, DaemonDied, find_bash
 from ebprof.daemon.options import SourceOptions
 from ebprof.daemon.outcome import Collected, build, fields
 from ebprof.daemon.protocol import Fields, Frame, Text
@@ -47,8 +48,10 @@ class SourcePool:
         self._seq = 0
         self._cached: list[set[str]] = []
         self._names: dict[bytes, str] = {}
+        self.malloc: str | None = None  # the library preloaded into every daemon
 
     def __enter__(self) -> SourcePool:
+        self.malloc = allocator.choose(self.options.malloc, find_bash())
         self.workspace = Workspace(self.repo)
         ws = self.workspace
         for name, ec in ws.eclasses.items():
@@ -59,7 +62,7 @@ class SourcePool:
             self._names[ec.skip_function.encode()] = str(ec.path)
         try:
             for slot in range(self.options.jobs):
-                d = Daemon(ws.dir, slot)
+                d = Daemon(ws.dir, slot, self.malloc)
                 d.start()
                 self.daemons.append(d)
                 self._cached.append(set())
@@ -319,7 +322,7 @@ class SourcePool:
         assert ws is not None
         self.daemons[slot].kill()
         self.restarts += 1
-        d = Daemon(ws.dir, slot)
+        d = Daemon(ws.dir, slot, self.malloc)
         try:
             d.start()
         except DaemonError:

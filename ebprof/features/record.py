@@ -160,7 +160,10 @@ def source_recorded(
             writer.abandon()
         raise
     if writer is not None:
-        tally.run = writer.finish(reused=tally.reused, bash_version=bash_version())
+        from ebprof.daemon import allocator
+
+        tally.run = writer.finish(reused=tally.reused, bash_version=bash_version(),
+                                  malloc=allocator.name(options.malloc))  # fmt: skip
 
 
 def bash_version() -> str:
@@ -186,10 +189,12 @@ class Recorder:
         command: str,
         jobs: int,
         strict: bool = False,
+        malloc: str = "auto",
     ) -> None:
         self._open = open_store
         self._repo = repo
         self._strict = strict
+        self._malloc = malloc
         self._info = run_info(repo, command, jobs)
         self._store: Store | None = None
         self._writer = None
@@ -222,7 +227,10 @@ class Recorder:
         try:
             if self._writer is not None:
                 if completed:
-                    run = self._writer.finish(bash_version=bash_version())
+                    from ebprof.daemon import allocator
+
+                    run = self._writer.finish(bash_version=bash_version(),
+                                              malloc=allocator.name(self._malloc))  # fmt: skip
                 else:
                     self._writer.abandon()
         finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from ebprof.daemon import allocator
 from ebprof.daemon.pool import SourceOptions, SourcePool
 from ebprof.features.record import run_info
 from ebprof.model.cpv import Cpv
@@ -52,6 +53,7 @@ def resource(
         fresh: set[str] = set(gone)
         with SourcePool(repo, options) as pool:
             writer.run.bash_version = pool.bash_version
+            writer.run.malloc = allocator.describe(pool.malloc)
             for done, res in enumerate(pool.source(refs), 1):
                 writer.add(res)
                 fresh.add(res.cpv)

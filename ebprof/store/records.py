@@ -22,6 +22,7 @@ class RunInfo(msgspec.Struct):
     complete: bool = False  # set in the final transaction of the run
     ebprof_version: str = ""
     bash_version: str = ""
+    malloc: str = ""  # the daemons' allocator: a library's file name, or "system"
     jobs: int = 1
     host: str = ""
     repo_name: str = ""

@@ -5,9 +5,10 @@ usage: python tests/bench/bench_sourcing.py REPO [--runs N] [--jobs N] [--venv P
                                             [--eclass NAME] [--skip-touch]
 
 Per run, interleaved: `pmaint regen -t J --force` and `egencache` with their no-op runs
-(through ../shared/tools/run-peers.sh), `ebprof metadata --force -o DIR -j J` and its no-op
-run, and `ebprof source -j J` with timing on and off. Then, once: the per-ebuild overhead
-at -j1 (request wall time minus the time bash spent sourcing inside the fork), and the
+(through ../shared/tools/run-peers.sh), `ebprof metadata --force -o DIR -j J` (also with
+`--malloc system`, bash without mimalloc) and its no-op run, and `ebprof source -j J` with
+timing on and off. Then, once: the per-ebuild overhead at -j1 (request wall time minus the
+time bash spent sourcing inside the fork; with and without mimalloc), and the
 regeneration after touching one widely used eclass (--eclass, default toolchain-funcs) in a
 copy of REPO, ebprof against pmaint. Wall times are never asserted anywhere; the point is
 the ratios measured side by side on the same machine.
@@ -95,14 +96,14 @@ def instrumentation(repo: str, rounds: int = 2) -> dict[str, float]:
     return got
 
 
-def overhead(repo: str) -> dict[str, float]:
+def overhead(repo: str, malloc: str = "auto") -> dict[str, float]:
     """Per-ebuild cost beyond bash's own sourcing work, at -j1, eclass caching on."""
     from ebprof.daemon.pool import SourceOptions, SourcePool
     from ebprof.repo import load_repos_conf, open_repository
 
     r = open_repository(Path(repo), load_repos_conf(Path("/nonexistent")), [])
     refs = list(r.ebuilds())
-    with SourcePool(r, SourceOptions(jobs=1)) as pool:
+    with SourcePool(r, SourceOptions(jobs=1, malloc=malloc)) as pool:
         t = time.monotonic()
         results = list(pool.source(refs))
         wall = time.monotonic() - t
@@ -172,6 +173,9 @@ def main() -> int:
             wall, cpu = timed_cpu(full)
             res.setdefault("ebprof metadata full", []).append(wall)
             res.setdefault("ebprof metadata full CPU", []).append(cpu)
+            wall, cpu = timed_cpu([*full, "--malloc", "system"])
+            res.setdefault("ebprof metadata full, system malloc", []).append(wall)
+            res.setdefault("ebprof metadata full CPU, system malloc", []).append(cpu)
             noop = [*EBPROF, "metadata", a.repo, "-o", str(out), "--no-store", *j]
             res.setdefault("ebprof metadata noop", []).append(timed(noop))
             for label, extra in (("timing", ()), ("no-timing", ("--no-timing",))):
@@ -180,10 +184,11 @@ def main() -> int:
                 res.setdefault(f"ebprof source {label} in-fork sum", []).append(src)
     med = {k: statistics.median(v) for k, v in res.items()}
     for k, v in sorted(med.items()):
-        print(f"{k:36} median {v:7.2f}s  runs {[round(x, 2) for x in res[k]]}")
+        print(f"{k:42} median {v:7.2f}s  runs {[round(x, 2) for x in res[k]]}")
     if "pmaint full" in med:
         print(f"ratio ebprof/pmaint full regen: "
-              f"{med['ebprof metadata full'] / med['pmaint full']:.2f}")  # fmt: skip
+              f"{med['ebprof metadata full'] / med['pmaint full']:.2f}; with --malloc system: "
+              f"{med['ebprof metadata full, system malloc'] / med['pmaint full']:.2f}")  # fmt: skip
     if "egencache noop" in med:
         print(f"ratio ebprof/egencache no-op: "
               f"{med['ebprof metadata noop'] / med['egencache noop']:.2f}")  # fmt: skip
@@ -197,7 +202,9 @@ def main() -> int:
     on, off = med["ebprof source timing in-fork sum"], med["ebprof source no-timing in-fork sum"]
     print(f"instrumentation, separate whole runs (noisy): {100 * (on - off) / off:+.1f}%")
     print("instrumentation, interleaved per package at -j1:", instrumentation(a.repo))
-    print("per-ebuild overhead at -j1:", {k: round(v, 3) for k, v in overhead(a.repo).items()})
+    for malloc in ("auto", "system"):
+        got = {k: round(v, 3) for k, v in overhead(a.repo, malloc).items()}
+        print(f"per-ebuild overhead at -j1, --malloc {malloc}:", got)
     if not a.skip_touch:
         print(f"after touching {a.eclass}.eclass:", touch_eclass(a.repo, a.eclass, a.jobs, a.venv))
     return 0

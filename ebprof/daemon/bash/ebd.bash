@@ -8,6 +8,8 @@
 # a function, so the ebuild's global scope is bash's real global scope, as in
 # portage), waits for it and reports its exit status.
 
+# A preloaded malloc (ebprof/daemon/allocator.py) is in place by now; ebuilds need not see it.
+unset -v LD_PRELOAD
 __ebprof_libdir=$1
 __ebprof_rundir=$2
 __ebprof_tmp=$3

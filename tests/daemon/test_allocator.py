@@ -1,0 +1,85 @@
+"""The daemons' allocator: mimalloc preloaded by default, bash as it is on request,
+identical results either way, and a clear error for a library bash cannot load."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ebprof.daemon import allocator
+from ebprof.daemon.client import find_bash
+from ebprof.daemon.options import SourceOptions
+from ebprof.daemon.pool import SourcePool
+from ebprof.errors import UserError
+from ebprof.repo import open_repository
+from tests.conftest import REPOS
+
+
+def _run(malloc: str) -> tuple[str | None, list[str], dict]:
+    repo = open_repository(REPOS / "demo")
+    with SourcePool(repo, SourceOptions(jobs=2, env=True, malloc=malloc)) as pool:
+        maps = [Path(f"/proc/{d.pid}/maps").read_text() for d in pool.daemons]
+        results = {r.cpv: r for r in pool.source(repo.ebuilds())}
+        return pool.malloc, maps, results
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, tuple[str | None, list[str], dict]]:
+    return {m: _run(m) for m in ("auto", "system")}
+
+
+def test_auto_preloads_the_bundled_mimalloc_into_every_daemon(runs):
+    lib, maps, _ = runs["auto"]
+    assert lib is not None and lib == allocator.bundled()
+    assert len(maps) == 2 and all(lib in m for m in maps)
+
+
+def test_system_runs_bash_as_it_is(runs):
+    lib, maps, _ = runs["system"]
+    assert lib is None
+    assert not any("mimalloc" in m for m in maps)
+
+
+def test_results_do_not_depend_on_the_allocator(runs):
+    a, b = runs["auto"][2], runs["system"][2]
+    assert sorted(a) == sorted(b) and len(a) == 7
+    for cpv in a:
+        assert a[cpv].ok and b[cpv].ok, cpv
+        assert a[cpv].metadata == b[cpv].metadata, cpv
+        assert a[cpv].findings == b[cpv].findings, cpv
+
+
+def test_ebuilds_do_not_see_the_preload(runs):
+    env = runs["auto"][2]["dev-util/heavy-1.0"].env
+    assert env and "CATEGORY=" in env and "LD_PRELOAD" not in env
+
+
+def test_a_library_bash_cannot_load_is_a_usage_error_naming_it(tmp_path):
+    junk = tmp_path / "libjunk.so"
+    junk.write_text("not a library\n")
+    with pytest.raises(UserError, match=r"--malloc .*libjunk\.so: bash cannot preload it"):
+        allocator.choose(str(junk), find_bash())
+    with pytest.raises(UserError, match="no such file"):
+        allocator.choose(str(tmp_path / "missing.so"), find_bash())
+
+
+def test_auto_falls_back_when_mimalloc_does_not_load(tmp_path, monkeypatch):
+    junk = tmp_path / "libmimalloc.so"
+    junk.write_text("not a library\n")
+    monkeypatch.setattr(allocator, "find", lambda: str(junk))
+    assert allocator.choose("auto", find_bash()) is None
+    assert allocator.name("auto") == "system"
+
+
+def test_cli_rejects_an_unloadable_library_in_one_line(tmp_path):
+    junk = tmp_path / "libjunk.so"
+    junk.write_text("x\n")
+    cmd = [sys.executable, "-m", "ebprof", "source", "-r", str(REPOS / "demo"), "--no-store",
+           "--malloc", str(junk)]  # fmt: skip
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    assert p.returncode == 2
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and "libjunk.so" in lines[0] and "Traceback" not in p.stderr
