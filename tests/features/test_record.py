@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ebprof.cli import main
+from ebprof.daemon import allocator
 from ebprof.repo import open_repository
 from ebprof.store import Store, store_path
 
@@ -43,7 +44,7 @@ def test_second_run_reuses_and_records(demo_copy, cache, capsys):
         runs = s.runs()
         assert [(r.packages, r.reused) for r in runs] == [(7, 0), (7, 7)]
         assert runs[0].bash_version and runs[0].repo_path == str(demo_copy)
-        assert runs[0].malloc.startswith("libmimalloc")  # the allocator the daemons ran
+        assert runs[0].malloc == allocator.name("auto") != ""  # the allocator the daemons ran
 
 
 def test_edits_invalidate_exactly_their_packages(demo_copy, cache, capsys):
