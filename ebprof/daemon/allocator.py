@@ -32,16 +32,20 @@ def bundled() -> str | None:
     except metadata.PackageNotFoundError:
         return None
     for f in files:
-        name = f.name
-        if name.startswith("libmimalloc.so") and f.parent.name == "lib":
+        if f.name.startswith("libmimalloc.so") and f.parent.name == "lib":
             path = Path(str(f.locate()))
             if path.is_file():
                 return str(path)
     return None
 
 
+@functools.cache
 def find() -> str | None:
-    """A mimalloc to preload: the wheel's, else the system's (by soname), else None."""
+    """A mimalloc to preload: the wheel's, else the system's (by soname), else None.
+
+    Cached: a run resolves ``auto`` when its pool starts and again when it records the
+    run, and the system lookup may run ``ldconfig``.
+    """
     return bundled() or ctypes.util.find_library("mimalloc")
 
 

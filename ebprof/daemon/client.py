@@ -54,12 +54,13 @@ class Daemon:
         cmd_r, self._cmd = os.pipe()
         self._out, out_w = os.pipe()
         libdir = bash_dir()
+        bash = find_bash()
         env = {"LC_ALL": "C", "HOME": str(self.rundir / "home"), "TERM": "dumb"}
         if self.preload:
             env["LD_PRELOAD"] = self.preload  # ebd.bash unsets it once bash has started
         # The intermediate shell keeps $PPID of the daemon away from ebprof itself.
         self.proc = subprocess.Popen(
-            [find_bash(), "-c", '"$0" --norc --noprofile "$@"; exit $?', find_bash(),
+            [bash, "-c", '"$0" --norc --noprofile "$@"; exit $?', bash,
              str(libdir / "ebd.bash"), str(libdir), str(self.rundir), str(cmd_r)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,

@@ -245,14 +245,17 @@ __ebprof_inherit() {
 	fi
 	# x and the location names are portage's own locals of inherit.
 	local -x ECLASS
-	local __export_funcs_var x repo_location location potential_location __ebprof_fn __ebprof_guard
+	local __export_funcs_var x repo_location location potential_location __ebprof_fn __ebprof_guard \
+		__ebprof_acc
 	# Portage saves each metadata variable (B_*), unsets it, sources the eclass, adds what
 	# the eclass set to E_* and restores the saved value. Locals do the same: while an
 	# eclass runs they hide the caller's values, start unset, and vanish when inherit
 	# returns. localvar_unset keeps a cached eclass's `unset DEPEND` (one scope deeper
 	# than a sourced one) from uncovering the caller's value.
 	local IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND
-	case ${EAPI} in 8 | 9) local PROPERTIES RESTRICT ;; esac
+	# __ebprof_accumulates's rule, inline (calling it would add about 6 % to inherit);
+	# __ebprof_acc then tells the loop whether these two locals exist.
+	case ${EAPI} in 8 | 9) local PROPERTIES RESTRICT __ebprof_acc=1 ;; esac
 	while [[ $1 ]]; do
 		ECLASS=${1##*/}
 		__export_funcs_var=__export_functions_${ECLASS_DEPTH}
@@ -296,13 +299,11 @@ __ebprof_inherit() {
 		[[ -v BDEPEND ]] && E_BDEPEND+=${E_BDEPEND:+ }${BDEPEND}
 		[[ -v IDEPEND ]] && E_IDEPEND+=${E_IDEPEND:+ }${IDEPEND}
 		unset -v IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND
-		case ${EAPI} in
-		8 | 9)
+		if [[ -n ${__ebprof_acc} ]]; then
 			[[ -v PROPERTIES ]] && E_PROPERTIES+=${E_PROPERTIES:+ }${PROPERTIES}
 			[[ -v RESTRICT ]] && E_RESTRICT+=${E_RESTRICT:+ }${RESTRICT}
 			unset -v PROPERTIES RESTRICT
-			;;
-		esac
+		fi
 		set +f
 
 		[[ -n ${!__export_funcs_var} ]] && __ebprof_export_functions
