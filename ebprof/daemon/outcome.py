@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ebprof.daemon import depend
 from ebprof.daemon.protocol import fields_to_dict
 from ebprof.model.records import FATAL_KINDS, STRICT_KINDS, Finding, InheritNode, SourceResult
 
@@ -118,11 +119,7 @@ def build(
     if r is not None:
         t0 = _us(r[b"t0"])
         res.source_us = _us(r[b"t1"]) - t0
-        res.metadata = {
-            k[1:].decode(): v.decode("utf-8", "surrogateescape")
-            for k, v in r.items()
-            if k.startswith(b"=")
-        }
+        res.metadata = metadata(r)
         if b"IFS" in r:
             res.ifs = r[b"IFS"].decode("utf-8", "surrogateescape")
         res.inherits = parse_events(r.get(b"events", b""), t0)
@@ -168,6 +165,27 @@ def build(
                 f"sourcing set {eapi!r}"
             )
     return res
+
+
+def _text(v: bytes) -> str:
+    return v.decode("utf-8", "surrogateescape")
+
+
+def metadata(r: dict[bytes, bytes]) -> dict[str, str]:
+    """The metadata variables from an R frame's raw values (see depend.finish)."""
+    raw: dict[str, str] = {}
+    acc: dict[str, str] = {}
+    for k, v in r.items():
+        if k[:1] == b"=":
+            raw[k[1:].decode()] = _text(v)
+        elif k[:1] == b"+":
+            acc[k[1:].decode()] = _text(v)
+    # `declare -F NAME...` prints one line per defined function ("NAME", or with extdebug
+    # "NAME LINE FILE")
+    listed = (line.split() for line in r.get(b"phases", b"").splitlines())
+    functions = {words[0].decode() for words in listed if words}
+    pei = r.get(b"inherit")
+    return depend.finish(raw, acc, functions, None if pei is None else _text(pei))
 
 
 def fields(raw: tuple[bytes, ...]) -> dict[bytes, bytes]:

@@ -13,9 +13,14 @@ __ebprof_interceptors=(awk bash cc egrep equery fgrep g++ gawk gcc grep javac
 __ebprof_stubs=(diropts docompress dostrip exeopts get_KV insopts KV_major KV_micro
 	KV_minor KV_to_int libopts register_die_hook register_success_hook use useq usev
 	use_with use_enable usex in_iuse get_libdir best_version has_version portageq)
-__ebprof_keys=(DEPEND RDEPEND SLOT SRC_URI RESTRICT HOMEPAGE LICENSE DESCRIPTION
-	KEYWORDS INHERITED IUSE REQUIRED_USE PDEPEND BDEPEND EAPI PROPERTIES
-	DEFINED_PHASES IDEPEND INHERIT)
+# Reported raw in the R frame (ebprof/daemon/depend.py keeps the same lists): the metadata
+# variables, what the eclasses accumulated (E_*), and the phase functions to look for.
+__ebprof_raw_keys=(DEPEND RDEPEND SLOT SRC_URI RESTRICT HOMEPAGE LICENSE DESCRIPTION
+	KEYWORDS INHERITED IUSE REQUIRED_USE PDEPEND BDEPEND EAPI PROPERTIES IDEPEND)
+__ebprof_acc_keys=(IUSE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND REQUIRED_USE PROPERTIES RESTRICT)
+__ebprof_phase_functions=(src_compile pkg_config src_configure pkg_info src_install
+	pkg_nofetch pkg_postinst pkg_postrm pkg_preinst src_prepare pkg_prerm pkg_pretend
+	pkg_setup src_test src_unpack)
 # Eclasses cached as functions, their include guards and re-inherit forms (see
 # __ebprof_cache); __ebprof_instant maps "_NAME" (never an empty key) to the guard of an
 # eclass that has nothing outside its guarded block.
@@ -135,11 +140,46 @@ __ebprof_exited() {
 }
 
 # ---------------------------------------------------------------- child teardown
-# Portage's post-processing of the depend phase, then the result frame.
+# The result frame, then an environment dump if asked for. Portage's post-processing
+# of the depend phase (accumulating E_*, DEFINED_PHASES, the EAPI rules) happens in
+# Python (ebprof/daemon/depend.py) on the raw values, which keeps it out of every fork.
 __ebprof_leave() {
 	trap - EXIT
 	__ebprof_done=1
 	local __ebprof_reached=${__ebprof_eof}
+	__ebprof_result
+	[[ ${__ebprof_flags} == *e* ]] && __ebprof_env
+}
+
+# __ebprof_result: the R frame: timing, whether the end was reached, IFS, every raw
+# metadata variable that is set ("=KEY"), every set E_* ("+KEY"), the inherit events,
+# PORTAGE_EXPLICIT_INHERIT when set, and last the field "phases" whose value is what
+# `declare -F` prints for the phase functions that exist. The body is built once below:
+# ${KEY+"=KEY"} ${KEY+"${KEY}"} gives both words when KEY is set (even to "") and none
+# when it is not, whatever IFS the ebuild left, in one expansion instead of a loop.
+__ebprof_x='set -- t0 "${__ebprof_t0}" t1 "${__ebprof_t1}" eof "${__ebprof_reached:-0}"'
+__ebprof_x+=' ${IFS+"IFS"} ${IFS+"${IFS}"}'
+for __ebprof_f in "${__ebprof_raw_keys[@]}"; do
+	__ebprof_x+=" \${${__ebprof_f}+\"=${__ebprof_f}\"} \${${__ebprof_f}+\"\${${__ebprof_f}}\"}"
+done
+for __ebprof_f in "${__ebprof_acc_keys[@]}"; do
+	__ebprof_x+=" \${E_${__ebprof_f}+\"+${__ebprof_f}\"} \${E_${__ebprof_f}+\"\${E_${__ebprof_f}}\"}"
+done
+__ebprof_x+=' ${PORTAGE_EXPLICIT_INHERIT+"inherit"} ${PORTAGE_EXPLICIT_INHERIT+"${PORTAGE_EXPLICIT_INHERIT}"}'
+eval "__ebprof_result() {
+	${__ebprof_x} events \"\${__ebprof_events}\" phases
+	{
+		builtin printf '\\n\\x1e%s %d\\n' R \"\$((\$# + 1))\"
+		builtin printf '%s\\0' \"\$@\"
+		builtin declare -F ${__ebprof_phase_functions[*]}
+		builtin printf '\\0'
+	} >&2
+}"
+unset -v __ebprof_x __ebprof_f
+
+# Portage's post-processing in bash, for environment dumps only (the metadata comes
+# from ebprof/daemon/depend.py, which the tests hold to the same results).
+__ebprof_env() {
 	((__ebprof_n >= 6)) && shopt -u failglob
 	[[ -v EAPI ]] || EAPI=0
 	case ${EAPI} in
@@ -179,28 +219,11 @@ __ebprof_leave() {
 	7) unset -v IDEPEND ;;
 	esac
 	INHERIT=${PORTAGE_EXPLICIT_INHERIT}
-	__ebprof_result
-	if [[ ${__ebprof_flags} == *e* ]]; then
-		__ebprof_frame E
-		declare -p >&2
-		declare -F >&2
-		builtin printf '\0' >&2
-	fi
+	__ebprof_frame E
+	declare -p >&2
+	declare -F >&2
+	builtin printf '\0' >&2
 }
-
-# __ebprof_result: the R frame (timing, whether the end was reached, IFS and every metadata
-# key that is set, the inherit events). Its body is built once below from __ebprof_keys:
-# ${KEY+"=KEY"} ${KEY+"${KEY}"} gives both words when KEY is set (even to "") and none
-# when it is not, whatever IFS the ebuild left, in one expansion instead of a loop.
-__ebprof_x='__ebprof_fields R t0 "${__ebprof_t0}" t1 "${__ebprof_t1}" eof "${__ebprof_reached:-0}"'
-__ebprof_x+=' ${IFS+"IFS"} ${IFS+"${IFS}"}'
-for __ebprof_f in "${__ebprof_keys[@]}"; do
-	__ebprof_x+=" \${${__ebprof_f}+\"=${__ebprof_f}\"} \${${__ebprof_f}+\"\${${__ebprof_f}}\"}"
-done
-eval "__ebprof_result() {
-	${__ebprof_x} events \"\${__ebprof_events}\"
-}"
-unset -v __ebprof_x __ebprof_f
 
 __ebprof_accumulates() {
 	case ${EAPI} in
@@ -215,19 +238,22 @@ __ebprof_end_of_ebuild() {
 }
 
 # ---------------------------------------------------------------- PMS: inherit
+# Every simple command costs bash several thousand instructions and every call copies
+# the function's whole body, and a package makes about ten inherits; so the bookkeeping
+# below is folded into as few commands as portage's semantics allow.
 inherit() {
+	# The explicit inherits (INHERIT), all at once: a package whose inherit fails has no
+	# metadata, so appending before sourcing is the same as portage's after each one.
+	((ECLASS_DEPTH || ! $#)) || export PORTAGE_EXPLICIT_INHERIT+=" $@"
 	# Re-inherits that an include guard makes instant, with nothing left outside the
-	# guarded block (see __ebprof_cache), only add to INHERITED and the explicit inherit
-	# list: they are done here, because calling a function copies its whole body and
-	# __ebprof_inherit's is long. Anything else (a first inherit, a trace, the QA notice
-	# below) goes on to __ebprof_inherit with the remaining names.
+	# guarded block (see __ebprof_cache), only add to INHERITED: they are done here,
+	# because __ebprof_inherit's body is long. Anything else (a first inherit, xtrace or
+	# noglob on, the QA notice below) goes on to __ebprof_inherit with the rest.
 	while __ebprof_g=${__ebprof_instant[_${1##*/}]} &&
-		[[ -n ${__ebprof_g} && -n ${!__ebprof_g} && $- != *x* ]]; do
+		[[ -n ${__ebprof_g} && -n ${!__ebprof_g} && $- != *[xf]* ]]; do
 		((ECLASS_DEPTH > 0)) && [[ -n ${ECLASS} && -n ${!__export_funcs_var} ]] && break
 		__ebprof_events+=${__ebprof_timing:+"=${1##*/}:${EPOCHREALTIME} "}
-		set +f
 		[[ " ${INHERITED} " == *" $1 "* ]] || export INHERITED+=" $1"
-		((ECLASS_DEPTH == 0)) && export PORTAGE_EXPLICIT_INHERIT+=" $1"
 		shift
 	done
 	(($#)) || return 0
@@ -235,86 +261,80 @@ inherit() {
 }
 
 __ebprof_inherit() {
-	# A line profile traces the eclasses, not this bookkeeping.
-	[[ $- == *x* ]] && { set +x; local __ebprof_x=1; }
-	ECLASS_DEPTH=$((ECLASS_DEPTH + 1))
-	# Portage recurses until bash crashes; a bounded depth turns a cycle into an error.
-	((ECLASS_DEPTH > 64)) && die "inherit nesting deeper than 64 (an inherit cycle?): $*"
-	if ((ECLASS_DEPTH > 1)) && [[ -n ${ECLASS} && -n ${!__export_funcs_var} ]]; then
-		__ebprof_note qa "EXPORT_FUNCTIONS is called before inherit in ${ECLASS}.eclass"
+	if ((ECLASS_DEPTH)); then
+		# Portage recurses until bash crashes; a bounded depth turns a cycle into an error.
+		((ECLASS_DEPTH >= 64)) && die "inherit nesting deeper than 64 (an inherit cycle?): $*"
+		[[ -n ${ECLASS} && -n ${!__export_funcs_var} ]] &&
+			__ebprof_note qa "EXPORT_FUNCTIONS is called before inherit in ${ECLASS}.eclass"
 	fi
-	# x and the location names are portage's own locals of inherit.
-	local -x ECLASS
-	local __export_funcs_var x repo_location location potential_location __ebprof_fn __ebprof_guard \
-		__ebprof_acc
-	# Portage saves each metadata variable (B_*), unsets it, sources the eclass, adds what
-	# the eclass set to E_* and restores the saved value. Locals do the same: while an
-	# eclass runs they hide the caller's values, start unset, and vanish when inherit
-	# returns. localvar_unset keeps a cached eclass's `unset DEPEND` (one scope deeper
-	# than a sourced one) from uncovering the caller's value.
-	local IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND
-	# __ebprof_accumulates's rule, inline (calling it would add about 6 % to inherit);
-	# __ebprof_acc then tells the loop whether these two locals exist.
+	# The depth is a local, so returning restores it. x and the location names are
+	# portage's own locals of inherit. Portage saves each metadata variable (B_*), unsets
+	# it, sources the eclass, adds what the eclass set to E_* and restores the saved
+	# value; locals do the same: while an eclass runs they hide the caller's values,
+	# start unset, and vanish when inherit returns. localvar_unset keeps a cached
+	# eclass's `unset DEPEND` (one scope deeper than a sourced one) from uncovering the
+	# caller's value. The EXPORT_FUNCTIONS list of this depth is __ebprof_xf, named by
+	# __export_funcs_var as in portage.
+	local -x ECLASS ECLASS_DEPTH=$((ECLASS_DEPTH + 1))
+	local x repo_location location potential_location __ebprof_fn __ebprof_g __ebprof_x \
+		__export_funcs_var=__ebprof_xf __ebprof_xf IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND \
+		BDEPEND IDEPEND
+	# PMS accumulates these two from EAPI 8; __ebprof_acc tells the loop they are locals.
 	case ${EAPI} in 8 | 9) local PROPERTIES RESTRICT __ebprof_acc=1 ;; esac
+	# A line profile traces the eclasses, not this bookkeeping.
+	[[ $- == *[xf]* ]] && __ebprof_modes
 	while [[ $1 ]]; do
-		ECLASS=${1##*/}
-		__export_funcs_var=__export_functions_${ECLASS_DEPTH}
-		unset -v "${__export_funcs_var}"
-		__ebprof_fn=${__ebprof_cached[${ECLASS}]}
-		if [[ -n ${__ebprof_fn} ]]; then
-			__ebprof_guard=${__ebprof_guards[${ECLASS}]}
-			if [[ -n ${__ebprof_guard} && -n ${!__ebprof_guard} ]]; then
-				__ebprof_fn=${__ebprof_skips[${ECLASS}]}
-				if [[ ${__ebprof_fn} == - ]]; then
-					# Nothing outside the guarded block: the full dance below would leave
-					# every variable as it was, so only do what it does to the rest.
-					__ebprof_events+=${__ebprof_timing:+"=${ECLASS}:${EPOCHREALTIME} "}
-					set +f
-					[[ " ${INHERITED} " == *" $1 "* ]] || export INHERITED+=" $1"
-					((ECLASS_DEPTH == 1)) && export PORTAGE_EXPLICIT_INHERIT+=" $1"
-					shift
-					continue
-				fi
-			fi
-		elif [[ ! -f ${ECLASS}.eclass ]]; then
+		ECLASS=${1##*/} __ebprof_xf=
+		__ebprof_fn=${__ebprof_cached[${ECLASS}]} __ebprof_g=${__ebprof_guards[${ECLASS}]}
+		if [[ -n ${__ebprof_g} && -n ${!__ebprof_g} ]]; then
+			# A re-inherit: only what is outside the guarded block runs ("-": nothing).
+			__ebprof_fn=${__ebprof_skips[${ECLASS}]}
+		elif [[ -z ${__ebprof_fn} && ! -f ${ECLASS}.eclass ]]; then
 			die "$1.eclass could not be found by inherit()"
 		fi
-		set +f
-
-		__ebprof_events+=${__ebprof_timing:+"+${ECLASS}:${EPOCHREALTIME} "}
-		[[ -n ${__ebprof_x} ]] && set -x
-		if [[ -n ${__ebprof_fn} ]]; then
-			"${__ebprof_fn}" || die "died sourcing ${ECLASS}.eclass in inherit()"
+		if [[ ${__ebprof_fn} == - ]]; then
+			# The full dance below would leave every variable as it was.
+			__ebprof_events+=${__ebprof_timing:+"=${ECLASS}:${EPOCHREALTIME} "}
 		else
-			builtin source "${ECLASS}.eclass" || die "died sourcing ${ECLASS}.eclass in inherit()"
+			__ebprof_events+=${__ebprof_timing:+"+${ECLASS}:${EPOCHREALTIME} "}
+			[[ -n ${__ebprof_x} ]] && set -x
+			if [[ -n ${__ebprof_fn} ]]; then
+				"${__ebprof_fn}" || die "died sourcing ${ECLASS}.eclass in inherit()"
+			else
+				builtin source "${ECLASS}.eclass" || die "died sourcing ${ECLASS}.eclass in inherit()"
+			fi
+			[[ -n ${__ebprof_x} ]] && set +x
+			# One command for the closing stamp and every accumulation (portage's
+			# `[[ -v KEY ]] && E_KEY+=...`; PROPERTIES and RESTRICT only when they accumulate).
+			__ebprof_events+=${__ebprof_timing:+"-${EPOCHREALTIME} "} \
+				E_IUSE+=${IUSE+${E_IUSE:+ }${IUSE}} \
+				E_REQUIRED_USE+=${REQUIRED_USE+${E_REQUIRED_USE:+ }${REQUIRED_USE}} \
+				E_DEPEND+=${DEPEND+${E_DEPEND:+ }${DEPEND}} \
+				E_RDEPEND+=${RDEPEND+${E_RDEPEND:+ }${RDEPEND}} \
+				E_PDEPEND+=${PDEPEND+${E_PDEPEND:+ }${PDEPEND}} \
+				E_BDEPEND+=${BDEPEND+${E_BDEPEND:+ }${BDEPEND}} \
+				E_IDEPEND+=${IDEPEND+${E_IDEPEND:+ }${IDEPEND}} \
+				E_PROPERTIES+=${__ebprof_acc:+${PROPERTIES+${E_PROPERTIES:+ }${PROPERTIES}}} \
+				E_RESTRICT+=${__ebprof_acc:+${RESTRICT+${E_RESTRICT:+ }${RESTRICT}}}
+			# The next eclass starts with them unset; after the last, returning does it.
+			if [[ -n $2 ]]; then
+				unset -v IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND
+				[[ -n ${__ebprof_acc} ]] && unset -v PROPERTIES RESTRICT
+			fi
+			[[ $- == *f* ]] && set +f
+			[[ -n ${__ebprof_xf} ]] && __ebprof_export_functions
 		fi
-		[[ -n ${__ebprof_x} ]] && set +x
-		__ebprof_events+=${__ebprof_timing:+"-${EPOCHREALTIME} "}
-
-		[[ -v IUSE ]] && E_IUSE+=${E_IUSE:+ }${IUSE}
-		[[ -v REQUIRED_USE ]] && E_REQUIRED_USE+=${E_REQUIRED_USE:+ }${REQUIRED_USE}
-		[[ -v DEPEND ]] && E_DEPEND+=${E_DEPEND:+ }${DEPEND}
-		[[ -v RDEPEND ]] && E_RDEPEND+=${E_RDEPEND:+ }${RDEPEND}
-		[[ -v PDEPEND ]] && E_PDEPEND+=${E_PDEPEND:+ }${PDEPEND}
-		[[ -v BDEPEND ]] && E_BDEPEND+=${E_BDEPEND:+ }${BDEPEND}
-		[[ -v IDEPEND ]] && E_IDEPEND+=${E_IDEPEND:+ }${IDEPEND}
-		unset -v IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND
-		if [[ -n ${__ebprof_acc} ]]; then
-			[[ -v PROPERTIES ]] && E_PROPERTIES+=${E_PROPERTIES:+ }${PROPERTIES}
-			[[ -v RESTRICT ]] && E_RESTRICT+=${E_RESTRICT:+ }${RESTRICT}
-			unset -v PROPERTIES RESTRICT
-		fi
-		set +f
-
-		[[ -n ${!__export_funcs_var} ]] && __ebprof_export_functions
-		unset -v "${__export_funcs_var}"
 		[[ " ${INHERITED} " == *" $1 "* ]] || export INHERITED+=" $1"
-		((ECLASS_DEPTH == 1)) && export PORTAGE_EXPLICIT_INHERIT+=" $1"
 		shift
 	done
-	((--ECLASS_DEPTH))
 	[[ -n ${__ebprof_x} ]] && set -x
 	return 0
+}
+
+# Portage turns noglob off before sourcing each eclass; xtrace is off while inherit works.
+__ebprof_modes() {
+	[[ $- == *x* ]] && { set +x; __ebprof_x=1; }
+	set +f
 }
 
 # Defines the phase functions the eclass just exported (its loop variable is inherit's

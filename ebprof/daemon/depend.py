@@ -1,0 +1,73 @@
+"""Portage's end of the depend phase, applied to the raw values a child reports.
+
+The child sends each metadata variable as sourcing left it, what the eclasses
+accumulated (portage's E_* variables), the explicit inherits and which phase
+functions exist; the rules below are the ones portage's ebuild.sh runs in bash
+after sourcing. Doing them here keeps that work out of every fork (it was about a
+tenth of a package's bash instructions); lib.bash keeps a bash copy only for
+environment dumps (``__ebprof_env``), and the tests hold the two to the same
+results.
+"""
+
+from __future__ import annotations
+
+from ebprof.model.eapi import KNOWN
+
+# Accumulated in every EAPI, in the order portage appends them.
+_ACCUMULATED = ("IUSE", "DEPEND", "RDEPEND", "PDEPEND", "BDEPEND", "IDEPEND", "REQUIRED_USE")
+# Accumulated only where the EAPI says so (8 and later).
+_ACCUMULATED_8 = ("PROPERTIES", "RESTRICT")
+# Phase functions the child asks bash about, each once (every EAPI's set is a subset).
+PHASE_FUNCTIONS = (
+    "src_compile", "pkg_config", "src_configure", "pkg_info", "src_install", "pkg_nofetch",
+    "pkg_postinst", "pkg_postrm", "pkg_preinst", "src_prepare", "pkg_prerm", "pkg_pretend",
+    "pkg_setup", "src_test", "src_unpack",
+)  # fmt: skip
+# Variables the child reports raw; DEFINED_PHASES and INHERIT are portage's to set.
+RAW_KEYS = (
+    "DEPEND", "RDEPEND", "SLOT", "SRC_URI", "RESTRICT", "HOMEPAGE", "LICENSE", "DESCRIPTION",
+    "KEYWORDS", "INHERITED", "IUSE", "REQUIRED_USE", "PDEPEND", "BDEPEND", "EAPI", "PROPERTIES",
+    "IDEPEND",
+)  # fmt: skip
+ACCUMULATED_KEYS = _ACCUMULATED + _ACCUMULATED_8
+
+
+def defined_phases(eapi: str, functions: set[str]) -> str:
+    """DEFINED_PHASES: the EAPI's phases whose function exists, short names, sorted,
+    each after a space as portage's loop appends them; "-" when there are none."""
+    info = KNOWN.get(eapi)
+    # bash's `case` sends any EAPI it does not list to the newest set of phases
+    phases = info.phases if info is not None else KNOWN["9"].phases
+    long = info.phase_functions if info is not None else KNOWN["9"].phase_functions
+    have = [short for short, fn in zip(phases, long, strict=True) if fn in functions]
+    return "".join(f" {short}" for short in have) or "-"
+
+
+def finish(
+    raw: dict[str, str],
+    accumulated: dict[str, str],
+    functions: set[str],
+    explicit_inherit: str | None,
+) -> dict[str, str]:
+    """The metadata variables after portage's post-processing; set ones only.
+
+    ``raw`` holds the variables that were set when sourcing ended, ``accumulated`` the
+    set E_* values keyed without their prefix, ``functions`` the defined phase
+    functions, ``explicit_inherit`` PORTAGE_EXPLICIT_INHERIT (None when unset).
+    """
+    md = dict(raw)
+    eapi = md.setdefault("EAPI", "0")  # [[ -v EAPI ]] || EAPI=0
+    if eapi in ("0", "1", "2", "3") and "RDEPEND" not in md:
+        md["RDEPEND"] = md.get("DEPEND", "")  # RDEPEND=${RDEPEND-${DEPEND}}
+    keys = _ACCUMULATED + (_ACCUMULATED_8 if eapi in ("8", "9") else ())
+    for key in keys:  # KEY+="${KEY:+ }${E_KEY}"
+        own = md.get(key, "")
+        md[key] = f"{own} {accumulated.get(key, '')}" if own else accumulated.get(key, "")
+    md["DEFINED_PHASES"] = defined_phases(eapi, functions)
+    if eapi in ("0", "1", "2", "3", "4", "5", "6"):
+        md.pop("BDEPEND", None)
+        md.pop("IDEPEND", None)
+    elif eapi == "7":
+        md.pop("IDEPEND", None)
+    md["INHERIT"] = explicit_inherit or ""
+    return md
