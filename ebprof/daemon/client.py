@@ -51,6 +51,12 @@ class Daemon:
         self._parser = Parser()
 
     def start(self, timeout: float = 10.0) -> None:
+        self.launch()
+        self.wait_ready(timeout)
+
+    def launch(self) -> None:
+        """Start bash without waiting for it (see ``wait_ready``), so that a pool's
+        daemons load their library at the same time."""
         cmd_r, self._cmd = os.pipe()
         self._out, out_w = os.pipe()
         libdir = bash_dir()
@@ -73,6 +79,9 @@ class Daemon:
         os.close(cmd_r)
         os.close(out_w)
         self._parser = Parser()
+
+    def wait_ready(self, timeout: float = 10.0) -> None:
+        """Wait for the launched daemon's handshake."""
         deadline = time.monotonic() + timeout
         while True:
             for ev in self.read(max(0.0, deadline - time.monotonic())):

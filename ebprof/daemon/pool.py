@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import selectors
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +17,7 @@ from ebprof.daemon.options import SourceOptions
 from ebprof.daemon.outcome import Collected, build, fields
 from ebprof.daemon.protocol import Fields, Frame, Text
 from ebprof.daemon.trace import read_trace
-from ebprof.daemon.workspace import Workspace
+from ebprof.daemon.workspace import Workspace, default_parent
 from ebprof.errors import DaemonError, ProtocolError
 from ebprof.model.eapi import KNOWN, parse_head
 from ebprof.model.records import SourceResult
@@ -30,10 +32,16 @@ class _Job:
     result: SourceResult
     nlines: int
     text: bytes
-    sent: float
-    deadline: float
+    name: str = ""  # the private ebuild copy it was written to
+    started: float = 0.0  # when its daemon turned to it (the previous package was done)
+    deadline: float = float("inf")
     got: Collected = field(default_factory=Collected)
     killed_at: float | None = None
+
+
+# Commands queued per daemon: the next package waits in the daemon's pipe while the
+# current one is sourced, so a daemon never idles while ebprof reads a result.
+DEPTH = 2
 
 
 class SourcePool:
@@ -52,7 +60,7 @@ class SourcePool:
 
     def __enter__(self) -> SourcePool:
         self.malloc = allocator.choose(self.options.malloc, find_bash())
-        self.workspace = Workspace(self.repo)
+        self.workspace = Workspace(self.repo, default_parent())
         ws = self.workspace
         for name, ec in ws.eclasses.items():
             self._names[f"{name}.eclass".encode()] = str(ec.path)
@@ -63,9 +71,11 @@ class SourcePool:
         try:
             for slot in range(self.options.jobs):
                 d = Daemon(ws.dir, slot, self.malloc)
-                d.start()
                 self.daemons.append(d)
                 self._cached.append(set())
+                d.launch()
+            for d in self.daemons:
+                d.wait_ready()
         except BaseException:
             self.close()
             raise
@@ -144,109 +154,158 @@ class SourcePool:
         """Yield one result per ebuild, in completion order."""
         assert self.workspace is not None, "use SourcePool as a context manager"
         todo = iter(refs)
-        busy: dict[int, _Job] = {}
-        idle = list(range(len(self.daemons)))
+        queues: list[deque[_Job]] = [deque() for _ in self.daemons]
+        retry: deque[_Job] = deque()  # prepared jobs a dead daemon never finished
+        dead: set[int] = set()  # slots whose daemon refused a command; _pump restarts them
         sel = selectors.DefaultSelector()
         registered: dict[int, int] = {}
         exhausted = False
-        # Finished results are handed out only after their daemons got new work, so a
-        # daemon never waits while the caller processes a result (writes a cache entry).
+        # Finished results are handed out after the daemons got new work, so the caller's
+        # processing (writing a cache entry) overlaps with sourcing.
         finished: list[SourceResult] = []
+
+        def forget(slot: int) -> None:
+            """After a restart: the old descriptor is closed and its number may come back."""
+            fd = registered.pop(slot, None)
+            if fd is not None:
+                with contextlib.suppress(KeyError, ValueError, OSError):
+                    sel.unregister(fd)
+
         try:
             while True:
-                while idle and not exhausted:
-                    ref = next(todo, None)
-                    if ref is None:
-                        exhausted = True
+                while retry or not exhausted:
+                    live = [s for s in range(len(queues)) if s not in dead]
+                    if not live:
                         break
-                    res, data, nlines = self._prepare(ref)
-                    if data is None:
-                        yield res
+                    slot = min(live, key=lambda s: len(queues[s]))
+                    if len(queues[slot]) >= DEPTH:
+                        break
+                    if retry:
+                        job = retry.popleft()
+                    else:
+                        ref = next(todo, None)
+                        if ref is None:
+                            exhausted = True
+                            break
+                        res, data, nlines = self._prepare(ref)
+                        if data is None:
+                            finished.append(res)
+                            continue
+                        job = _Job(ref, res, nlines, data)
+                    if self._submit(slot, job, queues[slot]):
                         continue
-                    slot = idle.pop()
-                    job = self._submit(slot, ref, res, data, nlines)
-                    if job is None:  # the daemon died on the way; it was restarted
-                        idle.append(slot)
-                        res.status, res.error = "failed", f"{ref.path}: daemon died before sourcing"
-                        yield res
-                        continue
-                    busy[slot] = job
+                    if queues[slot]:
+                        # Its current package may have killed it: _pump will see the end,
+                        # report that package and restart the daemon; this one waits.
+                        dead.add(slot)
+                        retry.appendleft(job)
+                    else:
+                        self._restart(slot)
+                        forget(slot)
+                        job.result.status = "failed"
+                        job.result.error = f"{job.ref.path}: daemon died before sourcing"
+                        finished.append(job.result)
                 while finished:
                     yield finished.pop(0)
+                busy = [slot for slot, q in enumerate(queues) if q]
                 if not busy:
                     return
                 for slot in busy:
                     fd = self.daemons[slot].fileno()
                     if registered.get(slot) != fd:
-                        if slot in registered:
-                            sel.unregister(registered[slot])
+                        forget(slot)
                         sel.register(fd, selectors.EVENT_READ, slot)
                         registered[slot] = fd
                 now = time.monotonic()
-                wait = min(j.deadline for j in busy.values()) - now
-                ready = sel.select(max(0.0, wait))
-                for key, _ in ready:
+                wait = min(queues[slot][0].deadline for slot in busy) - now
+                for key, _ in sel.select(max(0.0, wait)):
                     slot = key.data
-                    if slot not in busy:
+                    q = queues[slot]
+                    if not q:
                         continue
-                    done = self._pump(slot, busy[slot])
-                    if done:
-                        job = busy.pop(slot)
-                        sel.unregister(registered.pop(slot))
+                    before = self.daemons[slot]
+                    for job in self._pump(slot, q):
                         finished.append(self._finish(slot, job))
-                        idle.append(slot)
+                    if self.daemons[slot] is not before:
+                        # restarted: the packages queued behind the crashed one go again
+                        forget(slot)
+                        dead.discard(slot)
+                        retry.extend(q)
+                        q.clear()
+                    elif slot in dead and not q:
+                        # it refused a command yet finished its work: start afresh
+                        self._restart(slot)
+                        forget(slot)
+                        dead.discard(slot)
                 now = time.monotonic()
-                for slot, job in list(busy.items()):
-                    if now < job.deadline:
+                for slot in busy:
+                    q = queues[slot]
+                    if not q or now < q[0].deadline:
                         continue
-                    d = self.daemons[slot]
+                    job = q[0]
                     if job.killed_at is None:
                         job.got.timed_out = True
                         job.killed_at = now
                         job.deadline = now + 2.0
-                        d.kill_child()
+                        self.daemons[slot].kill_child()
                     else:  # the daemon itself is wedged
-                        busy.pop(slot)
-                        sel.unregister(registered.pop(slot))
+                        q.popleft()
                         self._restart(slot)
+                        forget(slot)
+                        dead.discard(slot)
                         finished.append(self._finish(slot, job, finish_cache=False))
-                        idle.append(slot)
+                        retry.extend(q)
+                        q.clear()
         finally:
             sel.close()
-            for slot in busy:  # interrupted: nothing may outlive the run
-                self.daemons[slot].kill_child()
+            for slot, q in enumerate(queues):  # interrupted: nothing may outlive the run
+                if q and slot < len(self.daemons):
+                    self.daemons[slot].kill_child()
 
-    def _submit(
-        self, slot: int, ref: EbuildRef, res: SourceResult, data: bytes, nlines: int
-    ) -> _Job | None:
+    def _submit(self, slot: int, job: _Job, queue: deque[_Job]) -> bool:
+        """Queue ``job`` on the slot's daemon; False when its command pipe is closed."""
         ws = self.workspace
         assert ws is not None
         self._seq += 1
-        name = ws.write_ebuild(slot, data)
+        # the copy the daemon's current package (if any) is not using
+        spare = bool(queue) and queue[0].name == ws.ebuild_name(slot)
+        job.name = ws.write_ebuild(slot, job.text, spare)
+        job.got, job.killed_at = Collected(), None
+        ref, res = job.ref, job.result
         cpv = ref.cpv
         filesdir = str(ref.path.parent / "files")
-        words = ["source", str(self._seq), name, str(ref.path), cpv.category, cpv.pf, cpv.p,
-                 cpv.package, cpv.pv, cpv.pr, cpv.pvr, res.eapi or "0", self._flags(data),
-                 filesdir]  # fmt: skip
-        now = time.monotonic()
+        words = ["source", str(self._seq), job.name, str(ref.path), cpv.category, cpv.pf,
+                 cpv.p, cpv.package, cpv.pv, cpv.pr, cpv.pvr, res.eapi or "0",
+                 self._flags(job.text), filesdir]  # fmt: skip
         try:
             self.daemons[slot].send(*words)
         except DaemonDied:
-            self._restart(slot)
-            return None
-        return _Job(ref, res, nlines, data, now, now + self.options.timeout)
+            return False
+        queue.append(job)
+        if len(queue) == 1:
+            self._started(job)
+        return True
 
-    def _pump(self, slot: int, job: _Job) -> bool:
-        """Read what the daemon has; True once the package is finished."""
+    def _started(self, job: _Job) -> None:
+        job.started = time.monotonic()
+        job.deadline = job.started + self.options.timeout
+
+    def _pump(self, slot: int, queue: deque[_Job]) -> list[_Job]:
+        """Read what the daemon has; the jobs it finished, oldest first. Frames belong to
+        the job at the head of the queue until its D frame."""
         d = self.daemons[slot]
-        got = job.got
         try:
             events = d.read()
         except (DaemonDied, ProtocolError) as e:
-            got.crashed = f"{job.ref.path}: the daemon died while sourcing ({e}); restarted"
+            job = queue.popleft()
+            job.got.crashed = f"{job.ref.path}: the daemon died while sourcing ({e}); restarted"
             self._restart(slot)
-            return True
+            return [job]
+        done: list[_Job] = []
         for ev in events:
+            if not queue:
+                break  # the daemon's own output between packages
+            got = queue[0].got
             if isinstance(ev, Text):
                 if len(got.texts) < 1000:
                     got.texts.append(ev.line[:4096])
@@ -264,11 +323,13 @@ class SourcePool:
                 elif ev.tag == b"D":
                     got.rc = int(ev.words[1]) if len(ev.words) > 1 else None
                     d.child_pid = None
-                    return True
-        return False
+                    done.append(queue.popleft())
+                    if queue:
+                        self._started(queue[0])
+        return done
 
     def _finish(self, slot: int, job: _Job, finish_cache: bool = True) -> SourceResult:
-        ebuild_name = self.workspace.ebuild_name(slot).encode() if self.workspace else b""
+        ebuild_name = job.name.encode()
         path = str(job.ref.path)
 
         def resolve(src: bytes) -> str:
@@ -278,8 +339,8 @@ class SourcePool:
 
         res = build(job.result, job.got, resolve, job.text, self.options.strict)
         if self.options.lines and self.workspace is not None:
-            res.lines, res.forks = read_trace(self.workspace.trace_path(slot), resolve)
-        res.wall_us = int((time.monotonic() - job.sent) * 1e6)
+            res.lines, res.forks = read_trace(self.workspace.trace_path(job.name), resolve)
+        res.wall_us = int((time.monotonic() - job.started) * 1e6)
         self._record_eclasses(res)
         if finish_cache and self.options.cache_eclasses and not job.got.crashed:
             self._cache_new(slot, res)

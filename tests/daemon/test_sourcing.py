@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ebprof.daemon.pool import SourceOptions, SourcePool
+from ebprof.model.records import SourceResult
 from ebprof.repo import open_repository
 from tests.conftest import REPOS
 
@@ -166,3 +167,25 @@ def test_no_finding_points_into_the_daemon(bad_results):
     # e.g. bash's "Killed" job notice when a timed-out or self-killed child is reaped
     for r in bad_results.values():
         assert not [f for f in r.findings if "/ebprof/daemon/bash/" in f.file], r.cpv
+
+
+def test_packages_queued_behind_a_fault_are_sourced_once():
+    """Each daemon holds the next package queued: one that kills or wedges the daemon
+    must not lose, repeat or misattribute the package behind it."""
+    repo = open_repository(REPOS / "bad")
+    refs = {r.cpv.package: r for r in repo.ebuilds() if r.cpv.category == "fault"}
+    order = ["killdaemon", "fd", "loop", "flood", "killgroup", "die", "killdaemon", "fd"]
+    with SourcePool(repo, SourceOptions(jobs=1, timeout=2.0)) as pool:
+        results = list(pool.source(refs[p] for p in order))
+        restarts = pool.restarts
+    assert sorted(r.cpv for r in results) == sorted(f"fault/{p}-1" for p in order)
+    got: dict[str, list[SourceResult]] = {}
+    for r in results:
+        got.setdefault(r.cpv, []).append(r)
+    assert all("daemon died while sourcing" in r.error for r in got["fault/killdaemon-1"])
+    assert all(r.ok and r.metadata["DESCRIPTION"] == "after" for r in got["fault/fd-1"])
+    assert got["fault/loop-1"][0].status == "timeout"
+    assert got["fault/flood-1"][0].ok
+    assert "killed by signal 9" in got["fault/killgroup-1"][0].error
+    assert "refuses to be sourced" in got["fault/die-1"][0].error
+    assert restarts == 2
