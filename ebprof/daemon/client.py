@@ -64,14 +64,17 @@ class Daemon:
         env = {"LC_ALL": "C", "HOME": str(self.rundir / "home"), "TERM": "dumb"}
         if self.preload:
             env["LD_PRELOAD"] = self.preload  # ebd.bash unsets it once bash has started
-        # The intermediate shell keeps $PPID of the daemon away from ebprof itself.
+        # The intermediate shell keeps $PPID of the daemon away from ebprof itself. Only
+        # the daemon writes to the stream: the intermediate shell's own stderr is
+        # /dev/null, or its "Killed" notice for a daemon an ebuild killed would land in
+        # the middle of that ebuild's result frame, which the orphaned child still writes.
         self.proc = subprocess.Popen(
-            [bash, "-c", '"$0" --norc --noprofile "$@"; exit $?', bash,
-             str(libdir / "ebd.bash"), str(libdir), str(self.rundir), str(cmd_r)],
+            [bash, "-c", f'"$0" --norc --noprofile "$@" 2>&{out_w} {out_w}>&-; exit $?',
+             bash, str(libdir / "ebd.bash"), str(libdir), str(self.rundir), str(cmd_r)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            stderr=out_w,
-            pass_fds=(cmd_r,),
+            stderr=subprocess.DEVNULL,
+            pass_fds=(cmd_r, out_w),
             cwd=self.rundir,
             env=env,
             start_new_session=True,

@@ -50,14 +50,51 @@ def _parser() -> Parser:
     return Parser(Language(tree_sitter_bash.language()))
 
 
+@dataclass(frozen=True)
+class Shape:
+    """What caching needs to know about an eclass's global scope."""
+
+    guard: Guard | None
+    # ``return`` outside function bodies (None: the file does not parse). An eclass that
+    # returns early cannot carry inherit's bookkeeping inside its cached function, since
+    # the return would skip it (see Workspace.wrap).
+    global_return: bool | None
+
+
+def shape(data: bytes) -> Shape:
+    """The include guard and the global ``return``s of an eclass, from one parse."""
+    if b"return" not in data and b"if" not in data:
+        return Shape(None, False)
+    root = _parser().parse(data).root_node
+    if root.has_error:
+        return Shape(None, None)
+    return Shape(_find_guard(data, root) if b"if" in data else None, _returns(root))
+
+
+def _returns(node: Node) -> bool:
+    for child in node.children:
+        if child.type == "function_definition":
+            continue
+        if child.type == "command":
+            name = child.child_by_field_name("name")
+            if name is not None and name.text == b"return":
+                return True
+        if _returns(child):
+            return True
+    return False
+
+
 def find_guard(data: bytes) -> Guard | None:
     """The include guard of an eclass, or None when it has no provably skippable one."""
     if b"if" not in data:
         return None
-    tree = _parser().parse(data)
-    root = tree.root_node
+    root = _parser().parse(data).root_node
     if root.has_error:
         return None
+    return _find_guard(data, root)
+
+
+def _find_guard(data: bytes, root: Node) -> Guard | None:
     guards = [n for n in root.children if n.type == "if_statement" and _guard_var(n)]
     if len(guards) != 1:
         return None

@@ -116,6 +116,9 @@ def build(
             )
         )
     r = got.result
+    if r is not None and not (b"t0" in r and b"t1" in r):
+        got.crashed = got.crashed or f"{res.path}: malformed result from the daemon"
+        r = None
     if r is not None:
         t0 = _us(r[b"t0"])
         res.source_us = _us(r[b"t1"]) - t0

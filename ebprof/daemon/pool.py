@@ -68,6 +68,7 @@ class SourcePool:
             self._names[f"fn/{name}.skip".encode()] = str(ec.path)
             self._names[ec.function.encode()] = str(ec.path)  # for line profiles
             self._names[ec.skip_function.encode()] = str(ec.path)
+            self._names[ec.inline_function.encode()] = str(ec.path)
         try:
             for slot in range(self.options.jobs):
                 d = Daemon(ws.dir, slot, self.malloc)
@@ -278,6 +279,7 @@ class SourcePool:
                  cpv.p, cpv.package, cpv.pv, cpv.pr, cpv.pvr, res.eapi or "0",
                  self._flags(job.text), filesdir]  # fmt: skip
         try:
+            self._precache(slot, job.text)
             self.daemons[slot].send(*words)
         except DaemonDied:
             return False
@@ -357,26 +359,40 @@ class SourcePool:
                 res.eclass_paths[n] = str(ec.path)
 
     def _cache_new(self, slot: int, res: SourceResult) -> None:
-        """Keep eclasses this package sourced cleanly as functions in its daemon."""
+        """Keep eclasses this package sourced cleanly as functions in its daemon (those
+        ``_precache`` could not foresee)."""
         ws = self.workspace
         assert ws is not None
         broken = {f.file for f in res.findings if f.is_syntax_error}
+        names = [n for n in res.eclasses if str(ws.eclasses[n].path) not in broken]
+        with contextlib.suppress(DaemonDied):  # _pump notices the death and restarts
+            self._cache(slot, names)
+
+    def _precache(self, slot: int, text: bytes) -> None:
+        """Cache the eclasses an ebuild's ``inherit`` lines name, and theirs, before the
+        daemon sources it: its next package is already queued when a result arrives, so
+        caching only after a package would make that one parse them again. An eclass
+        that does not parse as a function is simply not cached (__ebprof_cache)."""
+        ws = self.workspace
+        assert ws is not None
+        if self.options.cache_eclasses:
+            self._cache(slot, ws.static_closure(text))
+
+    def _cache(self, slot: int, names: Iterable[str]) -> None:
+        ws = self.workspace
+        assert ws is not None
         cached = self._cached[slot]
         d = self.daemons[slot]
-        for name in res.eclasses:
-            ec = ws.eclasses[name]
-            if name in cached or str(ec.path) in broken:
+        for name in names:
+            if name in cached or name not in ws.eclasses:
                 continue
             cached.add(name)
-            words = [name, ws.wrap(name)]
+            # A line profile keeps inherit's bookkeeping out of the eclass's lines.
+            words = [name, ws.wrap(name, inline=not self.options.lines)]
             skip = ws.skip_form(name)
             if skip is not None:
                 words += skip
-            try:
-                d.send("cache", *words)
-            except DaemonDied:
-                self._restart(slot)
-                return
+            d.send("cache", *words)
 
     def _restart(self, slot: int) -> None:
         ws = self.workspace

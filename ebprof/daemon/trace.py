@@ -80,7 +80,7 @@ def _loaded(cmd: bytes, resolve: Callable[[bytes], str]) -> str | None:
     words = cmd.split()
     if words[:2] == [b"builtin", b"source"] and len(words) > 2:
         target = words[2]
-    elif words and words[0].startswith((b"__ebprof_ec_", b"__ebprof_sk_")):
+    elif words and words[0].startswith((b"__ebprof_ec_", b"__ebprof_ei_", b"__ebprof_sk_")):
         target = words[0]
     else:
         return None

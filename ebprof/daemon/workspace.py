@@ -16,8 +16,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ebprof.daemon.guard import Guard, find_guard
+from ebprof.daemon.guard import Shape, shape
 from ebprof.repo import Repository
+from ebprof.repo.inherits import inherited_names
 
 SENTINEL = b"\n__ebprof_end_of_ebuild\n"
 NULL_FD = 99  # opened on /dev/null by ebd.bash before any fork
@@ -56,6 +57,24 @@ def default_parent() -> Path | None:
     return None
 
 
+# A cached eclass that opens and closes its own inherit. Line 1 holds what
+# __ebprof_inherit (lib.bash) does before sourcing an eclass: the same locals (a test
+# holds the two lists equal) and the opening stamp, so the eclass keeps its line numbers;
+# __ebprof_ec_close does the rest, or returns the eclass's failing status for inherit's
+# die, as sourcing would.
+INLINE_LOCALS = (
+    b"local x repo_location location potential_location __export_funcs_var=__ebprof_xf "
+    b"__ebprof_xf IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND"
+)
+_INLINE = (
+    b"%s() { local -x ECLASS=%s ECLASS_DEPTH=$((ECLASS_DEPTH + 1)); "
+    + INLINE_LOCALS
+    + b"; case ${EAPI} in 8 | 9) local PROPERTIES RESTRICT __ebprof_acc=1 ;; esac; "
+    b'__ebprof_events+=${__ebprof_timing:+"+%s:${EPOCHREALTIME} "}; %s\n'
+    b"__ebprof_ec_close $? || return\n}\n"
+)
+
+
 @dataclass(slots=True)
 class EclassFile:
     name: str
@@ -63,6 +82,11 @@ class EclassFile:
     data: bytes
     md5: str
     function: str  # the name of its cached form inside a daemon
+
+    @property
+    def inline_function(self) -> str:
+        """The name of its cached form that carries inherit's bookkeeping (see wrap)."""
+        return self.function.replace("__ebprof_ec_", "__ebprof_ei_")
 
     @property
     def skip_function(self) -> str:
@@ -79,8 +103,10 @@ class Workspace:
             (self.dir / sub).mkdir()
         self.eclasses: dict[str, EclassFile] = {}
         self.unreadable: dict[str, str] = {}
-        self._wrapped: set[str] = set()
-        self._guards: dict[str, Guard | None] = {}
+        self._wrapped: dict[str, str | None] = {}
+        self._shapes: dict[str, Shape] = {}
+        self._skips: set[str] = set()
+        self._deps: dict[str, list[str]] = {}
         self._fds: dict[str, int] = {}
         for i, (name, path) in enumerate(sorted(repo.eclasses().items())):
             try:
@@ -92,30 +118,64 @@ class Workspace:
             self.eclasses[name] = EclassFile(name, path, data, md5, f"__ebprof_ec_{i}")
             (self.dir / f"{name}.eclass").write_bytes(private_copy(data))
 
-    def wrap(self, name: str) -> str:
-        """Write the eclass as the body of a function (same line numbers) for caching."""
+    def wrap(self, name: str, inline: bool = True) -> str:
+        """Write the eclass as the body of a function (same line numbers) for caching.
+
+        With ``inline``, and when the eclass has no ``return`` outside its functions,
+        the function also carries inherit's bookkeeping for it (``__ebprof_ec_open``'s
+        locals on line 1, ``__ebprof_ec_close`` after the last line), so a first inherit
+        costs one function call instead of two; such functions are named
+        ``__ebprof_ei_N`` (see lib.bash)."""
         ec = self.eclasses[name]
-        if name not in self._wrapped:
-            body = b"%s() { :; %s\n}\n" % (ec.function.encode(), private_copy(ec.data))
+        fn = ec.inline_function if inline and self.shape(name).global_return is False else None
+        if name not in self._wrapped or self._wrapped[name] != fn:
+            text = private_copy(ec.data)
+            if fn is None:
+                body = b"%s() { :; %s\n}\n" % (ec.function.encode(), text)
+            else:
+                body = _INLINE % (fn.encode(), name.encode(), name.encode(), text)
             (self.dir / "fn" / f"{name}.eclass").write_bytes(body)
-            self._wrapped.add(name)
-        return ec.function
+            self._wrapped[name] = fn
+        return fn or ec.function
+
+    def static_closure(self, text: bytes) -> list[str]:
+        """The eclasses ``text``'s inherit lines name, directly or through the eclasses'
+        own inherit lines (a cheap over-approximation; computed names are skipped)."""
+        todo = sorted(inherited_names(text)[0])
+        seen: set[str] = set()
+        out: list[str] = []
+        while todo:
+            name = todo.pop()
+            if name in seen or name not in self.eclasses:
+                continue
+            seen.add(name)
+            out.append(name)
+            deps = self._deps.get(name)
+            if deps is None:
+                deps = self._deps[name] = sorted(inherited_names(self.eclasses[name].data)[0])
+            todo.extend(deps)
+        return out
+
+    def shape(self, name: str) -> Shape:
+        if name not in self._shapes:
+            self._shapes[name] = shape(self.eclasses[name].data)
+        return self._shapes[name]
 
     def skip_form(self, name: str) -> tuple[str, str] | None:
         """Write the eclass's re-inherit form (see guard.py): (guard variable, function), the
         function being "-" when nothing is left outside the guarded block."""
         ec = self.eclasses[name]
-        if name not in self._guards:
-            guard = self._guards[name] = find_guard(ec.data)
-            if guard is not None and not guard.empty:
+        guard = self.shape(name).guard
+        if guard is None:
+            return None
+        if name not in self._skips:
+            if not guard.empty:
                 body = b"%s() { :; %s\n}\n" % (
                     ec.skip_function.encode(),
                     private_copy(guard.skip_text),
                 )
                 (self.dir / "fn" / f"{name}.skip").write_bytes(body)
-        guard = self._guards[name]
-        if guard is None:
-            return None
+            self._skips.add(name)
         return guard.variable, "-" if guard.empty else ec.skip_function
 
     def ebuild_name(self, slot: int, spare: bool = False) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,15 +49,34 @@ def eclass_checksums(entry: dict[str, str]) -> dict[str, str] | None:
     return dict(zip(parts[::2], parts[1::2], strict=True))
 
 
+def _open_temporary(tmp: str) -> int:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    try:
+        return os.open(tmp, flags, 0o644)
+    except FileExistsError:  # left by a killed writer whose pid has been reused
+        os.unlink(tmp)
+    except FileNotFoundError:  # the category directory does not exist yet
+        os.makedirs(os.path.dirname(tmp), exist_ok=True)
+    return os.open(tmp, flags, 0o644)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same directory and rename: readers see the old
-    entry or the new one, never a partial one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ebprof-")
+    entry or the new one, never a partial one.
+
+    The temporary is ``.ebprof-<name>.<pid>`` (the prefix lets
+    :func:`remove_stale_temporaries` find those of a killed writer)."""
+    parent, name = os.path.split(path)
+    tmp = os.path.join(parent, f".ebprof-{name}.{os.getpid()}")
+    fd = _open_temporary(tmp)
     try:
-        with os.fdopen(fd, "wb") as f:
-            os.fchmod(f.fileno(), 0o644)
-            f.write(data)
+        try:
+            os.fchmod(fd, 0o644)  # whatever the umask
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -119,6 +119,17 @@ def echo(words: list[str]) -> str:
 
 def portage_value(raw: str, ifs: str | None = None) -> str:
     """``$(echo ${!KEY})`` for a raw value."""
+    if not raw:
+        return ""
+    if ifs is None or ifs == _WS:
+        # Fast path, same result as below: on the default IFS no word holds a
+        # newline, so without options echo's output minus its newline is the join.
+        stripped = raw.strip(_WS)
+        if not stripped:
+            return ""
+        words = _DEFAULT_SPLIT.split(stripped)
+        if not words[0].startswith("-"):
+            return " ".join(words)
     return echo(split_ifs(raw, ifs)).rstrip("\n")
 
 

@@ -14,6 +14,7 @@ import pytest
 from ebprof.daemon import depend
 from ebprof.daemon.client import bash_dir
 from ebprof.daemon.pool import SourceOptions, SourcePool
+from ebprof.daemon.workspace import INLINE_LOCALS
 from ebprof.features.envdump import parse_env
 from ebprof.model.eapi import METADATA_KEYS
 from ebprof.repo import open_repository
@@ -116,3 +117,17 @@ def test_bash_post_processing_agrees_with_python(name):
             assert r.metadata.get(key) == env.get(key), (r.cpv, key)
         checked += 1
     assert checked > 0
+
+
+def test_inline_eclass_functions_declare_inherits_locals():
+    """A cached eclass that carries its own bookkeeping (Workspace.wrap) declares the same
+    locals as __ebprof_inherit, which sources the others."""
+    lib = (bash_dir() / "lib.bash").read_text()
+    body = lib[lib.index("__ebprof_inherit() {") :]
+    decl = body[body.index("\tlocal x ") : body.index("\n\t# PMS accumulates")]
+    generic = set(decl.replace("\\\n", " ").split()[1:]) - {
+        "__ebprof_fn",
+        "__ebprof_g",
+        "__ebprof_x",
+    }
+    assert set(INLINE_LOCALS.decode().split()[1:]) == generic

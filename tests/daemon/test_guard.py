@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ebprof.daemon.guard import find_guard
+from ebprof.daemon.guard import find_guard, shape
 from ebprof.daemon.pool import SourceOptions, SourcePool
 from ebprof.repo import open_repository
 
@@ -100,3 +100,18 @@ def test_reinherits_match_plain_sourcing(tmp_path):
     assert "g_src_compile" in cached["cat/a-1"].metadata["HOMEPAGE"]
     assert cached["cat/b-1"].metadata["IUSE"].split() == ["g", "g"]
     assert cached["cat/c-1"].metadata["INHERITED"].split() == ["g", "h"]
+
+
+@pytest.mark.parametrize(
+    ("text", "returns"),
+    [
+        (b"IUSE=a\n[[ ${EAPI} == 8 ]] && return 0\nIUSE+=b\n", True),
+        (b"if [[ -z ${_G} ]]; then\n_G=1\nreturn\nfi\n", True),
+        (b"case ${EAPI} in 7) return ;; esac\n", True),
+        (b"f() { return 1; }\ng() { local x; return; }\nX=1\n", False),
+        (b"echo return\nIUSE=return\n", False),
+        (b"if [[ x\n", None),  # does not parse: no claim either way
+    ],
+)
+def test_global_return(text, returns):
+    assert shape(text).global_return is returns

@@ -24,6 +24,7 @@ EXPECTED = {
     "scope/restrict-7": {"RESTRICT": "test", "PROPERTIES": "live"},
     "scope/restrict-8": {"RESTRICT": "mirror test", "PROPERTIES": "interactive live"},
     "scope/qa-1": {"IUSE": "inner", "DEFINED_PHASES": "compile"},
+    "scope/return-1": {"IUSE": "ebuild returner", "DEPEND": "returner/dep"},
 }
 
 
@@ -34,10 +35,12 @@ def _results(cached: bool) -> dict[str, SourceResult]:
         if not cached:
             return first
         # The first pass cached every eclass; the second sources through the cache.
-        assert pool.workspace is not None and pool.workspace.skip_form("inner") == (
-            "_INNER_ECLASS",
-            "-",
-        )
+        ws = pool.workspace
+        assert ws is not None and ws.skip_form("inner") == ("_INNER_ECLASS", "-")
+        # Eclasses carry inherit's bookkeeping in their cached form, except one that
+        # returns at its top level (the return would skip it).
+        assert ws.wrap("inner") == ws.eclasses["inner"].inline_function
+        assert ws.wrap("returner") == ws.eclasses["returner"].function
         return {r.cpv: r for r in pool.source(repo.ebuilds())}
 
 
@@ -66,3 +69,14 @@ def test_reinherit_recorded_in_the_tree(results):
     tree = [(d, n.eclass) for t in results["scope/nested-1"].inherits for d, n in t.walk()]
     assert tree == [(0, "outer"), (1, "inner"), (0, "inner")]
     assert results["scope/nested-1"].metadata["INHERIT"].split() == ["outer", "inner"]
+
+
+def test_eclass_that_does_not_parse_fails_where_portage_does(results):
+    r = results["scope/broken-1"]
+    assert r.status == "failed"
+    assert r.error.endswith("broken-1.ebuild:2: die: died sourcing broken.eclass in inherit()")
+    bash = [f for f in r.findings if f.kind == "bash"]
+    assert [(f.file.rsplit("/", 1)[-1], f.line) for f in bash] == [("broken.eclass", 6)]
+    assert "unexpected end of file" in bash[0].message
+    # trying to cache it must not leave output on any other package
+    assert not [f for x in results.values() for f in x.findings if f.kind == "output"]

@@ -11,7 +11,7 @@ import pytest
 
 from ebprof.daemon.pool import SourceOptions
 from ebprof.metadata import md5dict
-from ebprof.metadata.normalize import portage_value, split_ifs
+from ebprof.metadata.normalize import echo, portage_value, split_ifs
 from ebprof.metadata.regen import regen
 from ebprof.repo import open_repository
 
@@ -39,6 +39,41 @@ def run(repo_path: Path, out: Path, force=False, masters=()):
 )
 def test_portage_echo_normalisation(raw, ifs, want):
     assert portage_value(raw, ifs) == want
+
+
+TRICKY = [
+    "",
+    " ",
+    " \t\n ",
+    "\n\n",
+    "-",
+    "- a",
+    "-n",
+    "-n leading dash",
+    " -n x",
+    "-e a\\tb",
+    "-E a\\tb",
+    "-neE x",
+    "--",
+    "-- x",
+    "--n x",
+    "a  b\tc\n",
+    "a\\nb c\\",
+    "a\\c b",
+    "x\\ty -e",
+    "caf\u00e9 \u2603\tna\u00efve",
+    "a\n\n\n",
+    "a:b::c: -n:",
+    ":-e:a\\tb",
+    "a\rb\vc\fd",
+    "\udcff bad",
+]
+
+
+@pytest.mark.parametrize("ifs", [None, " \t\n", ":", ""])
+def test_portage_value_fast_path_matches_echo(ifs):
+    for raw in TRICKY:
+        assert portage_value(raw, ifs) == echo(split_ifs(raw, ifs)).rstrip("\n"), (raw, ifs)
 
 
 def test_ifs_splitting():
@@ -147,17 +182,47 @@ def test_failed_package_leaves_no_entry(demo_copy, tmp_path):
     assert not (out / "dev-libs/old-0.9").exists()
 
 
-def test_atomic_write_leaves_old_entry_or_new(tmp_path, monkeypatch):
+@pytest.mark.parametrize("interrupted", ["write", "replace"])
+def test_atomic_write_leaves_old_entry_or_new(tmp_path, monkeypatch, interrupted):
     target = tmp_path / "cat/pkg-1"
     md5dict.write_atomic(target, b"OLD=1\n")
+    real_write = os.write
 
     def boom(*a):
+        if interrupted == "write":  # killed after part of the entry is written
+            real_write(a[0], b"NE")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(os, "replace", boom)
+    monkeypatch.setattr(os, interrupted, boom)
     with pytest.raises(KeyboardInterrupt):
         md5dict.write_atomic(target, b"NEW=1\n")
     assert target.read_bytes() == b"OLD=1\n"
     assert [p.name for p in target.parent.iterdir()] == ["pkg-1"]
     (tmp_path / "cat/.ebprof-left").write_text("partial")  # a killed writer's temporary
     assert md5dict.remove_stale_temporaries(tmp_path) == 1
+
+
+def test_write_atomic(tmp_path):
+    target = tmp_path / "new-cat/pkg-1"  # the category directory does not exist yet
+    old_umask = os.umask(0o077)
+    try:
+        md5dict.write_atomic(target, b"A=1\n")
+    finally:
+        os.umask(old_umask)
+    assert target.read_bytes() == b"A=1\n"
+    assert target.stat().st_mode & 0o777 == 0o644
+    stale = target.parent / f".ebprof-pkg-1.{os.getpid()}"  # a killed writer's, pid reused
+    stale.write_bytes(b"stale")
+    big = b"B=" + b"x" * (1 << 20) + b"\n"
+    md5dict.write_atomic(target, big)  # replaces the existing entry
+    assert target.read_bytes() == big
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in target.parent.iterdir()] == ["pkg-1"]
+
+
+def test_write_atomic_short_writes(tmp_path, monkeypatch):
+    target = tmp_path / "cat/pkg-1"
+    real_write = os.write
+    monkeypatch.setattr(os, "write", lambda fd, b: real_write(fd, bytes(b)[:3]))
+    md5dict.write_atomic(target, b"DESCRIPTION=short writes\n")
+    assert target.read_bytes() == b"DESCRIPTION=short writes\n"

@@ -23,8 +23,10 @@ __ebprof_phase_functions=(src_compile pkg_config src_configure pkg_info src_inst
 	pkg_setup src_test src_unpack)
 # Eclasses cached as functions, their include guards and re-inherit forms (see
 # __ebprof_cache); __ebprof_instant maps "_NAME" (never an empty key) to the guard of an
-# eclass that has nothing outside its guarded block.
-declare -A __ebprof_cached=() __ebprof_guards=() __ebprof_skips=() __ebprof_instant=()
+# eclass that has nothing outside its guarded block, __ebprof_inline "_NAME" to a cached
+# form that opens and closes its own inherit.
+declare -A __ebprof_cached=() __ebprof_guards=() __ebprof_skips=() __ebprof_instant=() \
+	__ebprof_inline=()
 # Timing events, one string: "+NAME:STAMP " opens an inherit, "-STAMP " closes it and
 # "=NAME:STAMP " is a re-inherit skipped by its include guard. Each hook is a single
 # assignment whose stamp is only expanded when timing is on (__ebprof_timing non-empty).
@@ -68,15 +70,20 @@ __ebprof_note() {
 # eclass without its include-guarded block, run instead while GUARD is non-empty;
 # SKIPFUNCTION "-" says nothing is left outside the block.
 __ebprof_cache() {
-	builtin source "fn/$1.eclass"
+	# An eclass that does not parse as a function stays uncached, quietly: sourcing it
+	# from its file reports the error where it is.
+	builtin source "fn/$1.eclass" 2>&99
 	if ! declare -F "$2" >/dev/null; then
 		__ebprof_frame C "$1" fail
 		return
 	fi
 	__ebprof_cached[$1]=$2
+	# A form that carries its own inherit bookkeeping (Workspace.wrap): inherit calls it
+	# directly.
+	[[ $2 == __ebprof_ei_* ]] && __ebprof_inline[_$1]=$2
 	if [[ $4 == - ]]; then
 		__ebprof_guards[$1]=$3 __ebprof_skips[$1]=- __ebprof_instant[_$1]=$3
-	elif [[ -n $4 ]] && builtin source "fn/$1.skip" && declare -F "$4" >/dev/null; then
+	elif [[ -n $4 ]] && builtin source "fn/$1.skip" 2>&99 && declare -F "$4" >/dev/null; then
 		__ebprof_guards[$1]=$3 __ebprof_skips[$1]=$4
 	fi
 	__ebprof_frame C "$1" ok
@@ -245,19 +252,32 @@ inherit() {
 	# The explicit inherits (INHERIT), all at once: a package whose inherit fails has no
 	# metadata, so appending before sourcing is the same as portage's after each one.
 	((ECLASS_DEPTH || ! $#)) || export PORTAGE_EXPLICIT_INHERIT+=" $@"
-	# Re-inherits that an include guard makes instant, with nothing left outside the
-	# guarded block (see __ebprof_cache), only add to INHERITED: they are done here,
-	# because __ebprof_inherit's body is long. Anything else (a first inherit, xtrace or
-	# noglob on, the QA notice below) goes on to __ebprof_inherit with the rest.
-	while __ebprof_g=${__ebprof_instant[_${1##*/}]} &&
-		[[ -n ${__ebprof_g} && -n ${!__ebprof_g} && $- != *[xf]* ]]; do
-		((ECLASS_DEPTH > 0)) && [[ -n ${ECLASS} && -n ${!__export_funcs_var} ]] && break
-		__ebprof_events+=${__ebprof_timing:+"=${1##*/}:${EPOCHREALTIME} "}
+	# xtrace or noglob on, a runaway depth and the QA notice are __ebprof_inherit's.
+	if [[ $- == *[xf]* ]] || { ((ECLASS_DEPTH)) && { ((ECLASS_DEPTH >= 64)) ||
+		[[ -n ${ECLASS} && -n ${!__export_funcs_var} ]]; }; }; then
+		__ebprof_inherit "$@"
+		return
+	fi
+	# The common cases, done here because __ebprof_inherit's body is long: a re-inherit
+	# that an include guard makes instant (nothing left outside the guarded block, see
+	# __ebprof_cache) only adds to INHERITED; a cached eclass in the form that opens and
+	# closes its own inherit is just called. Anything else goes on to __ebprof_inherit
+	# with the rest.
+	while [[ $1 ]]; do
+		__ebprof_g=${__ebprof_instant[_${1##*/}]}
+		if [[ -n ${__ebprof_g} && -n ${!__ebprof_g} ]]; then
+			__ebprof_events+=${__ebprof_timing:+"=${1##*/}:${EPOCHREALTIME} "}
+		else
+			__ebprof_fn=${__ebprof_inline[_${1##*/}]}
+			[[ -n ${__ebprof_fn} ]] || {
+				__ebprof_inherit "$@"
+				return
+			}
+			"${__ebprof_fn}" || die "died sourcing ${1##*/}.eclass in inherit()"
+		fi
 		[[ " ${INHERITED} " == *" $1 "* ]] || export INHERITED+=" $1"
 		shift
 	done
-	(($#)) || return 0
-	__ebprof_inherit "$@"
 }
 
 __ebprof_inherit() {
@@ -295,6 +315,11 @@ __ebprof_inherit() {
 		if [[ ${__ebprof_fn} == - ]]; then
 			# The full dance below would leave every variable as it was.
 			__ebprof_events+=${__ebprof_timing:+"=${ECLASS}:${EPOCHREALTIME} "}
+		elif [[ ${__ebprof_fn} == __ebprof_ei_* ]]; then
+			# It does the dance itself, in its own scope.
+			[[ -n ${__ebprof_x} ]] && set -x
+			"${__ebprof_fn}" || die "died sourcing ${ECLASS}.eclass in inherit()"
+			[[ -n ${__ebprof_x} ]] && set +x
 		else
 			__ebprof_events+=${__ebprof_timing:+"+${ECLASS}:${EPOCHREALTIME} "}
 			[[ -n ${__ebprof_x} ]] && set -x
@@ -304,30 +329,38 @@ __ebprof_inherit() {
 				builtin source "${ECLASS}.eclass" || die "died sourcing ${ECLASS}.eclass in inherit()"
 			fi
 			[[ -n ${__ebprof_x} ]] && set +x
-			# One command for the closing stamp and every accumulation (portage's
-			# `[[ -v KEY ]] && E_KEY+=...`; PROPERTIES and RESTRICT only when they accumulate).
-			__ebprof_events+=${__ebprof_timing:+"-${EPOCHREALTIME} "} \
-				E_IUSE+=${IUSE+${E_IUSE:+ }${IUSE}} \
-				E_REQUIRED_USE+=${REQUIRED_USE+${E_REQUIRED_USE:+ }${REQUIRED_USE}} \
-				E_DEPEND+=${DEPEND+${E_DEPEND:+ }${DEPEND}} \
-				E_RDEPEND+=${RDEPEND+${E_RDEPEND:+ }${RDEPEND}} \
-				E_PDEPEND+=${PDEPEND+${E_PDEPEND:+ }${PDEPEND}} \
-				E_BDEPEND+=${BDEPEND+${E_BDEPEND:+ }${BDEPEND}} \
-				E_IDEPEND+=${IDEPEND+${E_IDEPEND:+ }${IDEPEND}} \
-				E_PROPERTIES+=${__ebprof_acc:+${PROPERTIES+${E_PROPERTIES:+ }${PROPERTIES}}} \
-				E_RESTRICT+=${__ebprof_acc:+${RESTRICT+${E_RESTRICT:+ }${RESTRICT}}}
+			__ebprof_ec_close 0
 			# The next eclass starts with them unset; after the last, returning does it.
 			if [[ -n $2 ]]; then
 				unset -v IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND
 				[[ -n ${__ebprof_acc} ]] && unset -v PROPERTIES RESTRICT
 			fi
-			[[ $- == *f* ]] && set +f
-			[[ -n ${__ebprof_xf} ]] && __ebprof_export_functions
 		fi
 		[[ " ${INHERITED} " == *" $1 "* ]] || export INHERITED+=" $1"
 		shift
 	done
 	[[ -n ${__ebprof_x} ]] && set -x
+	return 0
+}
+
+# After an eclass ran with status $1 (in the scope of inherit's locals): on failure only
+# that status, for inherit's die; else the closing stamp and every accumulation in one
+# command (portage's `[[ -v KEY ]] && E_KEY+=...`; PROPERTIES and RESTRICT only when
+# they accumulate), noglob off again, and the phase functions the eclass exported.
+__ebprof_ec_close() {
+	(($1)) && return "$1"
+	__ebprof_events+=${__ebprof_timing:+"-${EPOCHREALTIME} "} \
+		E_IUSE+=${IUSE+${E_IUSE:+ }${IUSE}} \
+		E_REQUIRED_USE+=${REQUIRED_USE+${E_REQUIRED_USE:+ }${REQUIRED_USE}} \
+		E_DEPEND+=${DEPEND+${E_DEPEND:+ }${DEPEND}} \
+		E_RDEPEND+=${RDEPEND+${E_RDEPEND:+ }${RDEPEND}} \
+		E_PDEPEND+=${PDEPEND+${E_PDEPEND:+ }${PDEPEND}} \
+		E_BDEPEND+=${BDEPEND+${E_BDEPEND:+ }${BDEPEND}} \
+		E_IDEPEND+=${IDEPEND+${E_IDEPEND:+ }${IDEPEND}} \
+		E_PROPERTIES+=${__ebprof_acc:+${PROPERTIES+${E_PROPERTIES:+ }${PROPERTIES}}} \
+		E_RESTRICT+=${__ebprof_acc:+${RESTRICT+${E_RESTRICT:+ }${RESTRICT}}}
+	[[ $- == *f* ]] && set +f
+	[[ -n ${__ebprof_xf} ]] && __ebprof_export_functions
 	return 0
 }
 
