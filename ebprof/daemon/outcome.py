@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ebprof.daemon import depend
-from ebprof.daemon.protocol import fields_to_dict
 from ebprof.model.records import FATAL_KINDS, STRICT_KINDS, Finding, InheritNode, SourceResult
 
 _BASH_MSG = re.compile(rb"^(.+?): line (\d+): (.*)$")
@@ -191,5 +190,25 @@ def metadata(r: dict[bytes, bytes]) -> dict[str, str]:
     return depend.finish(raw, acc, functions, None if pei is None else _text(pei))
 
 
-def fields(raw: tuple[bytes, ...]) -> dict[bytes, bytes]:
-    return fields_to_dict(raw)
+# The R frame's variables, in lib.bash's order (__ebprof_vars), under the keys build()
+# and metadata() use: "=KEY" for a raw metadata variable, "+KEY" for its E_* accumulator.
+_RESULT_KEYS = (
+    b"IFS",
+    *(b"=" + k.encode() for k in depend.RAW_KEYS),
+    *(b"+" + k.encode() for k in depend.ACCUMULATED_KEYS),
+    b"inherit",
+)
+
+
+def result_fields(raw: tuple[bytes, ...]) -> dict[bytes, bytes]:
+    """An R frame as a dict of the variables that were set (see __ebprof_result); empty
+    when the frame does not have the expected shape (build() then fails the package)."""
+    n = len(_RESULT_KEYS)
+    if len(raw) != n + 6:
+        return {}
+    out = {b"t0": raw[0], b"t1": raw[1], b"eof": raw[2], b"events": raw[n + 4]}
+    out[b"phases"] = raw[n + 5]
+    for key, flag, value in zip(_RESULT_KEYS, raw[3].split(b":"), raw[4 : n + 4], strict=False):
+        if flag == b"s":
+            out[key] = value
+    return out

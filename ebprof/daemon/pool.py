@@ -14,7 +14,7 @@ from pathlib import Path
 from ebprof.daemon import allocator
 from ebprof.daemon.client import Daemon, DaemonDied, find_bash
 from ebprof.daemon.options import SourceOptions
-from ebprof.daemon.outcome import Collected, build, fields
+from ebprof.daemon.outcome import Collected, build, result_fields
 from ebprof.daemon.protocol import Fields, Frame, Text
 from ebprof.daemon.trace import read_trace
 from ebprof.daemon.workspace import Workspace, default_parent
@@ -313,7 +313,7 @@ class SourcePool:
                     got.texts.append(ev.line[:4096])
             elif isinstance(ev, Fields):
                 if ev.tag == b"R":
-                    got.result = fields(ev.fields)
+                    got.result = result_fields(ev.fields)
                 elif ev.tag == b"F" and len(ev.fields) == 4:
                     if len(got.findings) < 1000:
                         got.findings.append(ev.fields)

@@ -110,8 +110,3 @@ class Parser:
         for line in chunk.split(b"\n"):
             if line:
                 out.append(Text(line))
-
-
-def fields_to_dict(fields: tuple[bytes, ...]) -> dict[bytes, bytes]:
-    it = iter(fields)
-    return dict(zip(it, it, strict=False))

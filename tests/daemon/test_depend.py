@@ -131,3 +131,16 @@ def test_inline_eclass_functions_declare_inherits_locals():
         "__ebprof_x",
     }
     assert set(INLINE_LOCALS.decode().split()[1:]) == generic
+
+
+def test_a_result_frame_of_the_wrong_shape_fails_the_package():
+    from ebprof.daemon.outcome import Collected, build, result_fields
+    from ebprof.model.records import SourceResult
+
+    assert result_fields((b"1", b"2", b"1")) == {}
+    got = Collected(result=result_fields((b"1", b"2", b"1")))
+    res = build(SourceResult("a/b-1", "/r/a/b/b-1.ebuild", "failed"), got, bytes.decode, b"", False)
+    assert (
+        res.status == "failed"
+        and res.error == "/r/a/b/b-1.ebuild: malformed result from the daemon"
+    )

@@ -158,23 +158,24 @@ __ebprof_leave() {
 	[[ ${__ebprof_flags} == *e* ]] && __ebprof_env
 }
 
-# __ebprof_result: the R frame: timing, whether the end was reached, IFS, every raw
-# metadata variable that is set ("=KEY"), every set E_* ("+KEY"), the inherit events,
-# PORTAGE_EXPLICIT_INHERIT when set, and last the field "phases" whose value is what
-# `declare -F` prints for the phase functions that exist. The body is built once below:
-# ${KEY+"=KEY"} ${KEY+"${KEY}"} gives both words when KEY is set (even to "") and none
-# when it is not, whatever IFS the ebuild left, in one expansion instead of a loop.
-__ebprof_x='set -- t0 "${__ebprof_t0}" t1 "${__ebprof_t1}" eof "${__ebprof_reached:-0}"'
-__ebprof_x+=' ${IFS+"IFS"} ${IFS+"${IFS}"}'
-for __ebprof_f in "${__ebprof_raw_keys[@]}"; do
-	__ebprof_x+=" \${${__ebprof_f}+\"=${__ebprof_f}\"} \${${__ebprof_f}+\"\${${__ebprof_f}}\"}"
+# __ebprof_result: the R frame, fields in a fixed order (ebprof/daemon/outcome.py reads
+# them): the two stamps, whether the end was reached, one word saying which of the
+# variables below are set ("s:" for each set one, ":" for each unset one), then their
+# values: IFS, every raw metadata variable, every E_*, PORTAGE_EXPLICIT_INHERIT; then the
+# inherit events, and last what `declare -F` prints for the phase functions that exist.
+# The body is built once below. Quoted "${KEY-}" expansions stay correct whatever IFS the
+# ebuild left and under set -u, and cost half of the name/value pairs this replaced.
+__ebprof_vars=(IFS "${__ebprof_raw_keys[@]}" "${__ebprof_acc_keys[@]/#/E_}" PORTAGE_EXPLICIT_INHERIT)
+__ebprof_x='set -- "${__ebprof_t0}" "${__ebprof_t1}" "${__ebprof_reached:-0}" "'
+for __ebprof_f in "${__ebprof_vars[@]}"; do
+	__ebprof_x+="\${${__ebprof_f}+s}:"
 done
-for __ebprof_f in "${__ebprof_acc_keys[@]}"; do
-	__ebprof_x+=" \${E_${__ebprof_f}+\"+${__ebprof_f}\"} \${E_${__ebprof_f}+\"\${E_${__ebprof_f}}\"}"
+__ebprof_x+='"'
+for __ebprof_f in "${__ebprof_vars[@]}"; do
+	__ebprof_x+=" \"\${${__ebprof_f}-}\""
 done
-__ebprof_x+=' ${PORTAGE_EXPLICIT_INHERIT+"inherit"} ${PORTAGE_EXPLICIT_INHERIT+"${PORTAGE_EXPLICIT_INHERIT}"}'
 eval "__ebprof_result() {
-	${__ebprof_x} events \"\${__ebprof_events}\" phases
+	${__ebprof_x} \"\${__ebprof_events}\"
 	{
 		builtin printf '\\n\\x1e%s %d\\n' R \"\$((\$# + 1))\"
 		builtin printf '%s\\0' \"\$@\"
@@ -182,7 +183,7 @@ eval "__ebprof_result() {
 		builtin printf '\\0'
 	} >&2
 }"
-unset -v __ebprof_x __ebprof_f
+unset -v __ebprof_x __ebprof_f __ebprof_vars
 
 # Portage's post-processing in bash, for environment dumps only (the metadata comes
 # from ebprof/daemon/depend.py, which the tests hold to the same results).
