@@ -56,7 +56,10 @@ def parse_trace(data: bytes, resolve: Callable[[bytes], str]) -> tuple[list[Line
             continue  # the daemon's own lines (set -x / set +x, the end-of-ebuild mark)
         dt = own[i + 1][0] - t if i + 1 < len(own) else 0.0
         text = cmd.split(b"\n", 1)[0][:80].decode("utf-8", "replace")
-        if name == INHERIT_BOOKKEEPING:
+        if line == 1 and cmd == b":" and name.endswith(".eclass"):
+            # the no-op that opens an eclass's cached form: still the eclass's load
+            line, text = 0, LOAD
+        elif name == INHERIT_BOOKKEEPING:
             loaded = _loaded(cmd, resolve)
             if loaded is not None:  # the eclass's parse (first use) or body copy (cached)
                 name, line, text = loaded, 0, LOAD

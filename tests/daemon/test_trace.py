@@ -38,6 +38,22 @@ def test_parse_trace_attributes_gaps_to_lines_of_the_main_process():
     assert [r.us for r in rows] == sorted((r.us for r in rows), reverse=True)
 
 
+def test_parse_trace_counts_a_cached_eclass_opening_as_its_load():
+    names = {b"e0.ebuild": "/r/a.ebuild", b"__ebprof_ec_3": "/r/eclass/x.eclass"}
+    names[b"fn/x.eclass"] = "/r/eclass/x.eclass"
+    data = b"\n".join([
+        _rec(1.000000, 10, 2, "e0.ebuild", "inherit x", 2),
+        _rec(1.000100, 10, 257, "/lib/lib.bash", "__ebprof_ec_3", 3),
+        _rec(1.000400, 10, 1, "fn/x.eclass", ":", 4),  # the wrapper's, on the eclass's line 1
+        _rec(1.000600, 10, 5, "fn/x.eclass", "X=1", 4),
+        _rec(1.000700, 10, 33, "/lib/ebd.bash", "set +x"),
+    ])  # fmt: skip
+    rows, _ = parse_trace(data, lambda b: names.get(b, b.decode()))
+    got = {(r.file, r.line): (r.us, r.hits, r.text) for r in rows}
+    assert got[("/r/eclass/x.eclass", 0)] == (500, 2, LOAD)
+    assert ("/r/eclass/x.eclass", 1) not in got
+
+
 def test_traced_sourcing_counts_loops_and_forks():
     repo = open_repository(REPOS / "demo")
     refs = [r for r in repo.ebuilds() if r.cpv.package == "heavy"]
@@ -49,6 +65,7 @@ def test_traced_sourcing_counts_loops_and_forks():
     assert by_line[(slow, 9)].hits == 300  # the loop body
     assert by_line[(slow, 7)].text.startswith("SLOW_DEPS=")
     assert res.forks == 1  # $(_slow_gen)
+    assert (slow, 1) not in by_line  # the cached form's opening no-op is the eclass's load
     assert res.metadata["RDEPEND"].strip() == "dev-libs/base"  # tracing changes nothing
     text = render(build_session([res], "heavy", lines=True), "console")
     assert "slow.eclass" in text and "(1 fork)" in text and "[x300]" in text
