@@ -98,6 +98,10 @@ __ebprof_setup() {
 	declare -gix ECLASS_DEPTH=0
 	FUNCNEST=4096
 	enable -n history
+	# Every package's: set once here, inherited by each fork.
+	shopt -u patsub_replacement globskipdots 2>&99
+	shopt -s expand_aliases localvar_unset
+	export CATEGORY PF P PN PV PR PVR EBUILD FILESDIR S
 	unset -v EAPI DEPEND RDEPEND PDEPEND BDEPEND IDEPEND PROPERTIES RESTRICT INHERITED \
 		IUSE REQUIRED_USE ECLASS E_IUSE E_REQUIRED_USE E_DEPEND E_RDEPEND E_PDEPEND \
 		E_BDEPEND E_IDEPEND E_PROPERTIES E_RESTRICT PORTAGE_EXPLICIT_INHERIT
@@ -105,34 +109,43 @@ __ebprof_setup() {
 
 # ---------------------------------------------------------------- child setup
 __ebprof_enter() {
-	__ebprof_seq=$1 __ebprof_file=$2 EBUILD=$3 CATEGORY=$4 PF=$5 P=$6 PN=$7
-	PV=$8 PR=$9 PVR=${10} __ebprof_eapi=${11} __ebprof_flags=${12} FILESDIR=${13}
-	[[ ${__ebprof_flags} == *t* ]] && __ebprof_timing=1
+	# One command for the package's variables (exported by __ebprof_setup) and the timing
+	# switch: every simple command costs bash several thousand instructions.
+	__ebprof_seq=$1 __ebprof_file=$2 EBUILD=$3 CATEGORY=$4 PF=$5 P=$6 PN=$7 PV=$8 PR=$9 \
+		PVR=${10} __ebprof_eapi=${11} __ebprof_flags=${12} FILESDIR=${13} \
+		S=${WORKDIR}/$6 __ebprof_main=${BASHPID} __ebprof_timing=${12//[!t]/}
 	if [[ ${__ebprof_flags} == *x* ]]; then
 		# Line profile: xtrace to a private file, each line stamped with time, process,
 		# line and file (opened now, before restricted mode forbids it).
 		exec {BASH_XTRACEFD}>"${__ebprof_file%.ebuild}.trace"
 		PS4=$'\x1e${EPOCHREALTIME}\x1f${BASHPID}\x1f${LINENO}\x1f${BASH_SOURCE}\x1f'
 	fi
-	__ebprof_main=${BASHPID}
 	# The child announces itself: while it runs, it is the only writer on the stream.
-	__ebprof_frame S "${__ebprof_seq}" "${BASHPID}"
-	export CATEGORY PF P PN PV PR PVR EBUILD FILESDIR S=${WORKDIR}/${P}
-	local n=0
-	[[ ${__ebprof_eapi} == [0-9] ]] && n=${__ebprof_eapi}
-	__ebprof_n=${n}
-	((n < 5)) && unset -f usex
-	((n < 6)) && unset -f in_iuse get_libdir
-	((n < 7)) && unset -f ver_cut ver_rs ver_test
-	((n < 4)) && unset -f nonfatal
-	case ${n} in
-	[0-5]) BASH_COMPAT=3.2 ;;
-	[67]) BASH_COMPAT=4.2 ;;
-	8) BASH_COMPAT=5.0 ;;
+	builtin printf '\n\x1eS %s %s\n' "${__ebprof_seq}" "${BASHPID}" >&2
+	# What the EAPI takes away (functions of later EAPIs), BASH_COMPAT, failglob (6+).
+	case ${__ebprof_eapi} in
+	0 | 1 | 2 | 3)
+		__ebprof_n=${__ebprof_eapi} BASH_COMPAT=3.2
+		unset -f usex in_iuse get_libdir ver_cut ver_rs ver_test nonfatal
+		;;
+	4 | 5)
+		__ebprof_n=${__ebprof_eapi} BASH_COMPAT=3.2
+		unset -f in_iuse get_libdir ver_cut ver_rs ver_test
+		((__ebprof_n == 4)) && unset -f usex
+		;;
+	6)
+		__ebprof_n=6 BASH_COMPAT=4.2
+		unset -f ver_cut ver_rs ver_test
+		shopt -s failglob
+		;;
+	7) __ebprof_n=7 BASH_COMPAT=4.2 && shopt -s failglob ;;
+	8) __ebprof_n=8 BASH_COMPAT=5.0 && shopt -s failglob ;;
+	[0-9]) __ebprof_n=${__ebprof_eapi} && shopt -s failglob ;;
+	*)
+		__ebprof_n=0 BASH_COMPAT=3.2
+		unset -f usex in_iuse get_libdir ver_cut ver_rs ver_test nonfatal
+		;;
 	esac
-	shopt -u patsub_replacement globskipdots 2>&99
-	shopt -s expand_aliases localvar_unset
-	((n >= 6)) && shopt -s failglob
 	# PATH, SHELL, ENV and BASH_ENV are locked by restricted mode itself.
 	trap '__ebprof_exited' EXIT
 	set -r
