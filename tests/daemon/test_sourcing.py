@@ -189,3 +189,14 @@ def test_packages_queued_behind_a_fault_are_sourced_once():
     assert "killed by signal 9" in got["fault/killgroup-1"][0].error
     assert "refuses to be sourced" in got["fault/die-1"][0].error
     assert restarts == 2
+
+
+def test_run_directory_goes_to_tmpfs_unless_tmpdir_is_set(monkeypatch):
+    from ebprof.daemon.workspace import default_parent
+
+    monkeypatch.setenv("TMPDIR", "/somewhere")
+    assert default_parent() is None  # tempfile then honours TMPDIR
+    monkeypatch.delenv("TMPDIR")
+    shm = Path("/dev/shm")
+    usable = shm.is_dir() and os.access(shm, os.W_OK | os.X_OK)
+    assert default_parent() == (shm if usable else None)
