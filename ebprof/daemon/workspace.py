@@ -62,6 +62,7 @@ def default_parent() -> Path | None:
 # holds the two lists equal) and the opening stamp, so the eclass keeps its line numbers;
 # __ebprof_ec_close does the rest, or returns the eclass's failing status for inherit's
 # die, as sourcing would.
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")  # PMS 3.1.6, eclass names
 INLINE_LOCALS = (
     b"local x repo_location location potential_location __export_funcs_var=__ebprof_xf "
     b"__ebprof_xf IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND"
@@ -127,7 +128,9 @@ class Workspace:
         costs one function call instead of two; such functions are named
         ``__ebprof_ei_N`` (see lib.bash)."""
         ec = self.eclasses[name]
-        fn = ec.inline_function if inline and self.shape(name).global_return is False else None
+        fn = None
+        if inline and _PLAIN_NAME.fullmatch(name) and self.shape(name).global_return is False:
+            fn = ec.inline_function  # its name is written into bash code: PMS names only
         if name not in self._wrapped or self._wrapped[name] != fn:
             text = private_copy(ec.data)
             if fn is None:

@@ -80,3 +80,26 @@ def test_eclass_that_does_not_parse_fails_where_portage_does(results):
     assert "unexpected end of file" in bash[0].message
     # trying to cache it must not leave output on any other package
     assert not [f for x in results.values() for f in x.findings if f.kind == "output"]
+
+
+def test_eclass_named_outside_pms_keeps_the_plain_cached_form(tmp_path):
+    """Its name would be written into the cached function's bash code."""
+    import shutil
+
+    root = tmp_path / "repo"
+    shutil.copytree(REPOS / "inherit", root)
+    (root / "eclass/odd+name.eclass").write_text('IUSE="odd"\n')
+    (root / "scope/odd").mkdir()
+    (root / "scope/odd/odd-1.ebuild").write_text(
+        'EAPI=8\ninherit odd+name\nDESCRIPTION="x"\nSLOT=0\nIUSE="ebuild"\n'
+    )
+    repo = open_repository(root)
+    refs = [r for r in repo.ebuilds() if r.cpv.package == "odd"]
+    with SourcePool(repo, SourceOptions(jobs=1)) as pool:
+        (first,) = list(pool.source(refs))
+        (again,) = list(pool.source(refs))  # through the cache
+        ws = pool.workspace
+        assert ws is not None and ws.wrap("odd+name") == ws.eclasses["odd+name"].function
+    for r in (first, again):
+        assert r.ok, r.error
+        assert r.metadata["IUSE"].split() == ["ebuild", "odd"]
