@@ -4,7 +4,7 @@ The child sends each metadata variable as sourcing left it, what the eclasses
 accumulated (portage's E_* variables), the explicit inherits and which phase
 functions exist; the rules below are the ones portage's ebuild.sh runs in bash
 after sourcing. Doing them here keeps that work out of every fork (it was about a
-tenth of a package's bash instructions); lib.bash keeps a bash copy only for
+tenth of a package's bash instructions); env.bash keeps a bash copy only for
 environment dumps (``__ebprof_env``), and the tests hold the two to the same
 results.
 """

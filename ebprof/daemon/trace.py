@@ -94,6 +94,6 @@ def _loaded(cmd: bytes, resolve: Callable[[bytes], str]) -> str | None:
 def _name(src: bytes, resolve: Callable[[bytes], str]) -> str | None:
     if src.endswith(b"/ebd.bash"):
         return None
-    if src.endswith((b"/lib.bash", b"/ver.bash")):
+    if src.endswith((b"/lib.bash", b"/ver.bash", b"/env.bash")):
         return INHERIT_BOOKKEEPING
     return resolve(src)

@@ -7,7 +7,7 @@ from ebprof.daemon.client import bash_dir
 
 def test_bash_files_exist_and_pass_bash_n():
     files = sorted(bash_dir().glob("*.bash"))
-    assert {f.name for f in files} >= {"ebd.bash", "lib.bash", "ver.bash"}
+    assert {f.name for f in files} >= {"ebd.bash", "lib.bash", "ver.bash", "env.bash"}
     for f in files:
         proc = subprocess.run(["bash", "-n", str(f)], capture_output=True, text=True)
         assert proc.returncode == 0, f"{f}: {proc.stderr}"

@@ -198,61 +198,6 @@ eval "__ebprof_result() {
 }"
 unset -v __ebprof_x __ebprof_f __ebprof_vars
 
-# Portage's post-processing in bash, for environment dumps only (the metadata comes
-# from ebprof/daemon/depend.py, which the tests hold to the same results).
-__ebprof_env() {
-	((__ebprof_n >= 6)) && shopt -u failglob
-	[[ -v EAPI ]] || EAPI=0
-	case ${EAPI} in
-	0 | 1 | 2 | 3) export RDEPEND=${RDEPEND-${DEPEND}} ;;
-	esac
-	IUSE+="${IUSE:+ }${E_IUSE}"
-	DEPEND+="${DEPEND:+ }${E_DEPEND}"
-	RDEPEND+="${RDEPEND:+ }${E_RDEPEND}"
-	PDEPEND+="${PDEPEND:+ }${E_PDEPEND}"
-	BDEPEND+="${BDEPEND:+ }${E_BDEPEND}"
-	IDEPEND+="${IDEPEND:+ }${E_IDEPEND}"
-	REQUIRED_USE+="${REQUIRED_USE:+ }${E_REQUIRED_USE}"
-	if __ebprof_accumulates; then
-		PROPERTIES+=${PROPERTIES:+ }${E_PROPERTIES}
-		RESTRICT+=${RESTRICT:+ }${E_RESTRICT}
-	fi
-	local __ebprof_f __ebprof_phases=
-	case ${EAPI} in
-	0 | 1) __ebprof_f="src_compile pkg_config pkg_info src_install pkg_nofetch pkg_postinst
-		pkg_postrm pkg_preinst pkg_prerm pkg_setup src_test src_unpack" ;;
-	2 | 3) __ebprof_f="src_compile pkg_config src_configure pkg_info src_install pkg_nofetch
-		pkg_postinst pkg_postrm pkg_preinst src_prepare pkg_prerm pkg_setup src_test
-		src_unpack" ;;
-	*) __ebprof_f="src_compile pkg_config src_configure pkg_info src_install pkg_nofetch
-		pkg_postinst pkg_postrm pkg_preinst src_prepare pkg_prerm pkg_pretend pkg_setup
-		src_test src_unpack" ;;
-	esac
-	for __ebprof_f in ${__ebprof_f}; do
-		if declare -F "${__ebprof_f}"; then
-			__ebprof_f=${__ebprof_f#pkg_}
-			__ebprof_phases+=" ${__ebprof_f#src_}"
-		fi
-	done
-	DEFINED_PHASES=${__ebprof_phases:--}
-	case ${EAPI} in
-	0 | 1 | 2 | 3 | 4 | 5 | 6) unset -v BDEPEND IDEPEND ;;
-	7) unset -v IDEPEND ;;
-	esac
-	INHERIT=${PORTAGE_EXPLICIT_INHERIT}
-	__ebprof_frame E
-	declare -p >&2
-	declare -F >&2
-	builtin printf '\0' >&2
-}
-
-__ebprof_accumulates() {
-	case ${EAPI} in
-	8 | 9) return 0 ;;
-	esac
-	return 1
-}
-
 # Marks that sourcing reached the end of the ebuild (appended to the private copy).
 __ebprof_end_of_ebuild() {
 	__ebprof_eof=1
@@ -484,6 +429,9 @@ hasv() {
 
 # ---------------------------------------------------------------- PMS: versions (EAPI 7+)
 builtin source "${__ebprof_bashdir}/ver.bash" || return 1
+
+# ---------------------------------------------------------------- environment dumps
+builtin source "${__ebprof_bashdir}/env.bash" || return 1
 
 # ---------------------------------------------------------------- stubs and lock-down
 for __ebprof_x in "${__ebprof_stubs[@]}"; do

@@ -1,0 +1,59 @@
+# ebprof: the end of the depend phase in bash, for environment dumps (sourced by lib.bash).
+#
+# The metadata itself is post-processed in Python (ebprof/daemon/depend.py); an
+# environment dump (`ebprof env`) shows the variables as portage leaves them, so this runs
+# the same rules in the child before `declare -p`. tests/daemon/test_depend.py holds the
+# two to equal results.
+
+__ebprof_env() {
+	((__ebprof_n >= 6)) && shopt -u failglob
+	[[ -v EAPI ]] || EAPI=0
+	case ${EAPI} in
+	0 | 1 | 2 | 3) export RDEPEND=${RDEPEND-${DEPEND}} ;;
+	esac
+	IUSE+="${IUSE:+ }${E_IUSE}"
+	DEPEND+="${DEPEND:+ }${E_DEPEND}"
+	RDEPEND+="${RDEPEND:+ }${E_RDEPEND}"
+	PDEPEND+="${PDEPEND:+ }${E_PDEPEND}"
+	BDEPEND+="${BDEPEND:+ }${E_BDEPEND}"
+	IDEPEND+="${IDEPEND:+ }${E_IDEPEND}"
+	REQUIRED_USE+="${REQUIRED_USE:+ }${E_REQUIRED_USE}"
+	if __ebprof_accumulates; then
+		PROPERTIES+=${PROPERTIES:+ }${E_PROPERTIES}
+		RESTRICT+=${RESTRICT:+ }${E_RESTRICT}
+	fi
+	local __ebprof_f __ebprof_phases=
+	case ${EAPI} in
+	0 | 1) __ebprof_f="src_compile pkg_config pkg_info src_install pkg_nofetch pkg_postinst
+		pkg_postrm pkg_preinst pkg_prerm pkg_setup src_test src_unpack" ;;
+	2 | 3) __ebprof_f="src_compile pkg_config src_configure pkg_info src_install pkg_nofetch
+		pkg_postinst pkg_postrm pkg_preinst src_prepare pkg_prerm pkg_setup src_test
+		src_unpack" ;;
+	*) __ebprof_f="src_compile pkg_config src_configure pkg_info src_install pkg_nofetch
+		pkg_postinst pkg_postrm pkg_preinst src_prepare pkg_prerm pkg_pretend pkg_setup
+		src_test src_unpack" ;;
+	esac
+	for __ebprof_f in ${__ebprof_f}; do
+		if declare -F "${__ebprof_f}"; then
+			__ebprof_f=${__ebprof_f#pkg_}
+			__ebprof_phases+=" ${__ebprof_f#src_}"
+		fi
+	done
+	DEFINED_PHASES=${__ebprof_phases:--}
+	case ${EAPI} in
+	0 | 1 | 2 | 3 | 4 | 5 | 6) unset -v BDEPEND IDEPEND ;;
+	7) unset -v IDEPEND ;;
+	esac
+	INHERIT=${PORTAGE_EXPLICIT_INHERIT}
+	__ebprof_frame E
+	declare -p >&2
+	declare -F >&2
+	builtin printf '\0' >&2
+}
+
+__ebprof_accumulates() {
+	case ${EAPI} in
+	8 | 9) return 0 ;;
+	esac
+	return 1
+}
