@@ -11,7 +11,9 @@ results.
 
 from __future__ import annotations
 
-from ebprof.model.eapi import KNOWN
+from dataclasses import replace
+
+from ebprof.model.eapi import KNOWN, Eapi
 
 # Accumulated in every EAPI, in the order portage appends them.
 _ACCUMULATED = ("IUSE", "DEPEND", "RDEPEND", "PDEPEND", "BDEPEND", "IDEPEND", "REQUIRED_USE")
@@ -32,15 +34,16 @@ RAW_KEYS = (
 ACCUMULATED_KEYS = _ACCUMULATED + _ACCUMULATED_8
 
 
-def defined_phases(eapi: str, functions: set[str]) -> str:
+# bash's `case` sends an EAPI it does not list to its catch-all: the newest phases,
+# BDEPEND and IDEPEND kept, no RDEPEND fallback, and (listed as 8|9) no accumulation.
+_UNLISTED = replace(KNOWN["9"], accumulates_restrict=False)
+
+
+def defined_phases(eapi: Eapi, functions: set[str]) -> str:
     """DEFINED_PHASES: the EAPI's phases whose function exists, short names, sorted,
     each after a space as portage's loop appends them; "-" when there are none."""
-    info = KNOWN.get(eapi)
-    # bash's `case` sends any EAPI it does not list to the newest set of phases
-    phases = info.phases if info is not None else KNOWN["9"].phases
-    long = info.phase_functions if info is not None else KNOWN["9"].phase_functions
-    have = [short for short, fn in zip(phases, long, strict=True) if fn in functions]
-    return "".join(f" {short}" for short in have) or "-"
+    have = zip(eapi.phases, eapi.phase_functions, strict=True)
+    return "".join(f" {short}" for short, fn in have if fn in functions) or "-"
 
 
 def finish(
@@ -56,18 +59,17 @@ def finish(
     functions, ``explicit_inherit`` PORTAGE_EXPLICIT_INHERIT (None when unset).
     """
     md = dict(raw)
-    eapi = md.setdefault("EAPI", "0")  # [[ -v EAPI ]] || EAPI=0
-    if eapi in ("0", "1", "2", "3") and "RDEPEND" not in md:
+    eapi = KNOWN.get(md.setdefault("EAPI", "0"), _UNLISTED)  # [[ -v EAPI ]] || EAPI=0
+    if eapi.rdepend_fallback and "RDEPEND" not in md:
         md["RDEPEND"] = md.get("DEPEND", "")  # RDEPEND=${RDEPEND-${DEPEND}}
-    keys = _ACCUMULATED + (_ACCUMULATED_8 if eapi in ("8", "9") else ())
+    keys = _ACCUMULATED + (_ACCUMULATED_8 if eapi.accumulates_restrict else ())
     for key in keys:  # KEY+="${KEY:+ }${E_KEY}"
         own = md.get(key, "")
         md[key] = f"{own} {accumulated.get(key, '')}" if own else accumulated.get(key, "")
     md["DEFINED_PHASES"] = defined_phases(eapi, functions)
-    if eapi in ("0", "1", "2", "3", "4", "5", "6"):
+    if not eapi.has_bdepend:
         md.pop("BDEPEND", None)
-        md.pop("IDEPEND", None)
-    elif eapi == "7":
+    if not eapi.has_idepend:
         md.pop("IDEPEND", None)
     md["INHERIT"] = explicit_inherit or ""
     return md

@@ -86,12 +86,7 @@ def _returns(node: Node) -> bool:
 
 def find_guard(data: bytes) -> Guard | None:
     """The include guard of an eclass, or None when it has no provably skippable one."""
-    if b"if" not in data:
-        return None
-    root = _parser().parse(data).root_node
-    if root.has_error:
-        return None
-    return _find_guard(data, root)
+    return shape(data).guard
 
 
 def _find_guard(data: bytes, root: Node) -> Guard | None:

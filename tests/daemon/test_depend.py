@@ -75,6 +75,18 @@ def test_defined_phases_follow_the_eapi(eapi, want):
     assert finish({"EAPI": eapi}, functions=fns)["DEFINED_PHASES"] == want
 
 
+def test_an_eapi_bash_does_not_list_takes_its_catch_all():
+    md = finish(
+        {"EAPI": "x1", "RESTRICT": "test", "DEPEND": "a/b", "BDEPEND": "b/b", "IDEPEND": "i/i"},
+        {"RESTRICT": "mirror"},
+        functions={"pkg_pretend"},
+    )
+    assert md["RESTRICT"] == "test"  # accumulation is listed as 8 | 9 only
+    assert md["RDEPEND"] == ""  # no fallback to DEPEND
+    assert md["BDEPEND"] == "b/b " and md["IDEPEND"] == "i/i "  # kept, accumulated
+    assert md["DEFINED_PHASES"] == " pretend"
+
+
 def test_no_phases_is_a_dash_and_inherit_is_the_explicit_list():
     md = finish({"EAPI": "8", "DEFINED_PHASES": "forged", "INHERIT": "forged"}, inherit=" a b")
     assert md["DEFINED_PHASES"] == "-"
