@@ -165,12 +165,20 @@ class SourcePool:
         # processing (writing a cache entry) overlaps with sourcing.
         finished: list[SourceResult] = []
 
-        def forget(slot: int) -> None:
-            """After a restart: the old descriptor is closed and its number may come back."""
+        def renewed(slot: int, restart: bool = True) -> None:
+            """After the slot's daemon was (or, with ``restart``, is now) replaced: its old
+            descriptor is closed and its number may come back, so it leaves the selector
+            here (every restart passes through this), and the packages it still held go
+            to the new one."""
+            if restart:
+                self._restart(slot)
             fd = registered.pop(slot, None)
             if fd is not None:
                 with contextlib.suppress(KeyError, ValueError, OSError):
                     sel.unregister(fd)
+            dead.discard(slot)
+            retry.extend(queues[slot])
+            queues[slot].clear()
 
         try:
             while True:
@@ -201,8 +209,7 @@ class SourcePool:
                         dead.add(slot)
                         retry.appendleft(job)
                     else:
-                        self._restart(slot)
-                        forget(slot)
+                        renewed(slot)
                         job.result.status = "failed"
                         job.result.error = f"{job.ref.path}: daemon died before sourcing"
                         finished.append(job.result)
@@ -214,7 +221,6 @@ class SourcePool:
                 for slot in busy:
                     fd = self.daemons[slot].fileno()
                     if registered.get(slot) != fd:
-                        forget(slot)
                         sel.register(fd, selectors.EVENT_READ, slot)
                         registered[slot] = fd
                 now = time.monotonic()
@@ -229,15 +235,10 @@ class SourcePool:
                         finished.append(self._finish(slot, job))
                     if self.daemons[slot] is not before:
                         # restarted: the packages queued behind the crashed one go again
-                        forget(slot)
-                        dead.discard(slot)
-                        retry.extend(q)
-                        q.clear()
+                        renewed(slot, restart=False)
                     elif slot in dead and not q:
                         # it refused a command yet finished its work: start afresh
-                        self._restart(slot)
-                        forget(slot)
-                        dead.discard(slot)
+                        renewed(slot)
                 now = time.monotonic()
                 for slot in busy:
                     q = queues[slot]
@@ -251,12 +252,8 @@ class SourcePool:
                         self.daemons[slot].kill_child()
                     else:  # the daemon itself is wedged
                         q.popleft()
-                        self._restart(slot)
-                        forget(slot)
-                        dead.discard(slot)
+                        renewed(slot)
                         finished.append(self._finish(slot, job, finish_cache=False))
-                        retry.extend(q)
-                        q.clear()
         finally:
             sel.close()
             for slot, q in enumerate(queues):  # interrupted: nothing may outlive the run

@@ -123,10 +123,10 @@ class Workspace:
         """Write the eclass as the body of a function (same line numbers) for caching.
 
         With ``inline``, and when the eclass has no ``return`` outside its functions,
-        the function also carries inherit's bookkeeping for it (``__ebprof_ec_open``'s
-        locals on line 1, ``__ebprof_ec_close`` after the last line), so a first inherit
-        costs one function call instead of two; such functions are named
-        ``__ebprof_ei_N`` (see lib.bash)."""
+        the function also carries inherit's bookkeeping for it (``_INLINE``: the locals
+        of ``__ebprof_inherit`` on line 1, ``__ebprof_ec_close`` after the last line),
+        so a first inherit costs one function call instead of two; such functions are
+        named ``__ebprof_ei_N`` (see lib.bash)."""
         ec = self.eclasses[name]
         fn = None
         if inline and _PLAIN_NAME.fullmatch(name) and self.shape(name).global_return is False:
