@@ -63,6 +63,16 @@ def add_malloc_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_pin_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-pin",
+        dest="pin",
+        action="store_false",
+        help="let the kernel place the daemons; by default each keeps to one CPU when "
+        "there is a job per CPU (docs/sourcing.md)",
+    )
+
+
 def add_format_option(parser: argparse.ArgumentParser, choices: Sequence[str]) -> None:
     parser.add_argument("--format", choices=list(choices), default=choices[0], help="output format")
 

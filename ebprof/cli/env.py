@@ -6,7 +6,12 @@ import argparse
 import json
 import sys
 
-from ebprof.cli.common import add_jobs_option, add_malloc_option, add_repo_options
+from ebprof.cli.common import (
+    add_jobs_option,
+    add_malloc_option,
+    add_pin_option,
+    add_repo_options,
+)
 from ebprof.cli.output import ms, print_failures
 from ebprof.cli.recorded import (
     add_store_options,
@@ -41,6 +46,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=["plain", "json"], default="plain")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
     add_malloc_option(p)
+    add_pin_option(p)
     add_store_options(p)
     p.set_defaults(func=run)  # fmt: skip
 
@@ -53,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
         flt = EnvFilter.parse(args.filter)
     except ValueError as e:
         raise UserError(str(e)) from None
-    options = SourceOptions(jobs=args.jobs, timeout=args.timeout, env=True, malloc=args.malloc)
+    options = SourceOptions(
+        jobs=args.jobs, timeout=args.timeout, env=True, malloc=args.malloc, pin=args.pin
+    )
     _repo, results, tally = source_targets(args, options)
     results.sort(key=lambda r: r.cpv)
     ok = [r for r in results if r.ok]

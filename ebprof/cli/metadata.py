@@ -13,6 +13,7 @@ from ebprof.cli.common import (
     add_jobs_option,
     add_malloc_option,
     add_master_options,
+    add_pin_option,
     config_root,
     open_store_or_warn,
 )
@@ -53,6 +54,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
     add_malloc_option(p)
+    add_pin_option(p)
     add_master_options(p)
     add_cache_option(p)
     p.add_argument(
@@ -76,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(str(e)) from None
         out = args.output or repo.path / "metadata/md5-cache"
         options = SourceOptions(jobs=args.jobs, timeout=args.timeout, strict=args.strict,
-                                malloc=args.malloc)  # fmt: skip
+                                malloc=args.malloc, pin=args.pin)  # fmt: skip
         refs = list(repo.ebuilds())
         recorder = None
         if not args.no_store:

@@ -6,7 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from ebprof.cli.common import add_jobs_option, add_malloc_option, add_repo_options
+from ebprof.cli.common import (
+    add_jobs_option,
+    add_malloc_option,
+    add_pin_option,
+    add_repo_options,
+)
 from ebprof.cli.output import print_failures
 from ebprof.cli.recorded import (
     add_store_options,
@@ -36,6 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
     add_malloc_option(p)
+    add_pin_option(p)
     p.add_argument(
         "--lines",
         action="store_true",
@@ -49,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from ebprof.features.profile import build_session, render
 
     options = SourceOptions(jobs=args.jobs, timeout=args.timeout, lines=args.lines,
-                            malloc=args.malloc)  # fmt: skip
+                            malloc=args.malloc, pin=args.pin)  # fmt: skip
     # Traced times are inflated: never reuse or keep them as the package's timing.
     repo, results, tally = source_targets(args, options, use_store=not args.lines)
     results.sort(key=lambda r: r.cpv)

@@ -11,6 +11,7 @@ from ebprof.cli.common import (
     add_format_option,
     add_jobs_option,
     add_malloc_option,
+    add_pin_option,
     add_repo_options,
 )
 from ebprof.cli.output import ms, print_failures
@@ -62,6 +63,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="per-ebuild time limit (default 30)",
     )
     add_malloc_option(p)
+    add_pin_option(p)
     p.add_argument(
         "--no-timing",
         action="store_true",
@@ -90,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
         timing=not args.no_timing,
         cache_eclasses=not args.no_eclass_cache,
         malloc=args.malloc,
+        pin=args.pin,
     )
     _repo, results, tally = source_targets(args, options, bench=bench)
     report_tally(tally)

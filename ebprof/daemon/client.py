@@ -12,6 +12,7 @@ import time
 from importlib import resources
 from pathlib import Path
 
+from ebprof.daemon import affinity
 from ebprof.daemon.protocol import Event, Frame, Parser
 from ebprof.errors import DaemonError, ProtocolError
 
@@ -38,10 +39,13 @@ def find_bash() -> str:
 class Daemon:
     """A long-lived restricted-sourcing bash talking over two pipes."""
 
-    def __init__(self, rundir: Path, slot: int, preload: str | None = None) -> None:
+    def __init__(
+        self, rundir: Path, slot: int, preload: str | None = None, cpu: int | None = None
+    ) -> None:
         self.rundir = rundir
         self.slot = slot
         self.preload = preload  # a malloc for bash (see allocator.py), or None
+        self.cpu = cpu  # the CPU it and its children keep to (see affinity.py), or None
         self.proc: subprocess.Popen[bytes] | None = None
         self.child_pid: int | None = None
         self.bash_version = ""
@@ -62,6 +66,11 @@ class Daemon:
         libdir = bash_dir()
         bash = find_bash()
         env = {"LC_ALL": "C", "HOME": str(self.rundir / "home"), "TERM": "dumb"}
+        # Every symbol bound once, in the daemon: lazily, each fork would look up again
+        # each library function the daemon itself had not called yet, and write the
+        # result into a page it shares with the daemon (a copy-on-write fault). On core-kit
+        # that was 3 % of all page faults and of the CPU time (docs/performance.md).
+        env["LD_BIND_NOW"] = "1"
         if self.preload:
             env["LD_PRELOAD"] = self.preload  # ebd.bash unsets it once bash has started
         # The intermediate shell keeps $PPID of the daemon away from ebprof itself. Only
@@ -93,6 +102,10 @@ class Daemon:
                         raise DaemonError(f"daemon speaks protocol {ev.words!r}, want {PROTOCOL!r}")
                     self.bash_version = ev.words[1].decode() if len(ev.words) > 1 else ""
                     self.pid = int(ev.words[2]) if len(ev.words) > 2 else None
+                    # Pinned while it waits for its first command, before any fork: every
+                    # child it makes inherits the CPU.
+                    if self.cpu is not None and self.pid is not None:
+                        affinity.pin(self.pid, self.cpu)
                     return
             if time.monotonic() > deadline:
                 self.kill()

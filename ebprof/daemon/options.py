@@ -17,3 +17,4 @@ class SourceOptions:
     cache_eclasses: bool = True  # keep used eclasses as functions in the daemon
     lines: bool = False  # xtrace every command with a timestamp (line profile; slower)
     malloc: str = "auto"  # auto | system | path of a malloc library for bash (allocator.py)
+    pin: bool = True  # one CPU per daemon when there is a job per CPU (affinity.py)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ebprof.daemon import allocator
+from ebprof.daemon import affinity, allocator
 from ebprof.daemon.client import Daemon, DaemonDied, find_bash
 from ebprof.daemon.options import SourceOptions
 from ebprof.daemon.outcome import Collected, build, result_fields
@@ -57,6 +57,7 @@ class SourcePool:
         self._cached: list[set[str]] = []
         self._names: dict[bytes, str] = {}
         self.malloc: str | None = None  # the library preloaded into every daemon
+        self._cpus: list[int | None] = []  # each slot's CPU (affinity.plan)
 
     def __enter__(self) -> SourcePool:
         self.malloc = allocator.choose(self.options.malloc, find_bash())
@@ -69,9 +70,11 @@ class SourcePool:
             self._names[ec.function.encode()] = str(ec.path)  # for line profiles
             self._names[ec.skip_function.encode()] = str(ec.path)
             self._names[ec.inline_function.encode()] = str(ec.path)
+        jobs = self.options.jobs
+        self._cpus = affinity.plan(jobs) if self.options.pin else [None] * jobs
         try:
-            for slot in range(self.options.jobs):
-                d = Daemon(ws.dir, slot, self.malloc)
+            for slot in range(jobs):
+                d = Daemon(ws.dir, slot, self.malloc, self._cpus[slot])
                 self.daemons.append(d)
                 self._cached.append(set())
                 d.launch()
@@ -396,7 +399,7 @@ class SourcePool:
         assert ws is not None
         self.daemons[slot].kill()
         self.restarts += 1
-        d = Daemon(ws.dir, slot, self.malloc)
+        d = Daemon(ws.dir, slot, self.malloc, self._cpus[slot])
         try:
             d.start()
         except DaemonError:

@@ -23,6 +23,8 @@ def _run(malloc: str) -> tuple[str | None, list[str], dict]:
     repo = open_repository(REPOS / "demo")
     with SourcePool(repo, SourceOptions(jobs=2, env=True, malloc=malloc)) as pool:
         maps = [Path(f"/proc/{d.pid}/maps").read_text() for d in pool.daemons]
+        # what the daemons started with (environ keeps a process's initial environment)
+        maps += [Path(f"/proc/{d.pid}/environ").read_bytes().decode() for d in pool.daemons]
         results = {r.cpv: r for r in pool.source(repo.ebuilds())}
         return pool.malloc, maps, results
 
@@ -40,13 +42,13 @@ WHEEL = sys.platform == "linux" and platform.machine() in ("x86_64", "aarch64")
 def test_auto_preloads_the_bundled_mimalloc_into_every_daemon(runs):
     lib, maps, _ = runs["auto"]
     assert lib is not None and lib == allocator.bundled()
-    assert len(maps) == 2 and all(lib in m for m in maps)
+    assert len(maps) == 4 and all(lib in m for m in maps[:2])
 
 
 def test_system_runs_bash_as_it_is(runs):
     lib, maps, _ = runs["system"]
     assert lib is None
-    assert not any("mimalloc" in m for m in maps)
+    assert not any("mimalloc" in m for m in maps[:2])
 
 
 def test_results_do_not_depend_on_the_allocator(runs):
@@ -58,9 +60,16 @@ def test_results_do_not_depend_on_the_allocator(runs):
         assert a[cpv].findings == b[cpv].findings, cpv
 
 
+def test_daemons_bind_every_symbol_at_start(runs):
+    # so that no package's fork resolves a library function lazily (client.py)
+    for malloc in ("auto", "system"):
+        assert all("\0LD_BIND_NOW=1\0" in f"\0{e}" for e in runs[malloc][1][2:])
+
+
 def test_ebuilds_do_not_see_the_preload(runs):
     env = runs["auto"][2]["dev-util/heavy-1.0"].env
     assert env and "CATEGORY=" in env and "LD_PRELOAD" not in env
+    assert "LD_BIND_NOW" not in env
 
 
 def test_a_library_bash_cannot_load_is_a_usage_error_naming_it(tmp_path):

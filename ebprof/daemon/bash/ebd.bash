@@ -8,8 +8,9 @@
 # a function, so the ebuild's global scope is bash's real global scope, as in
 # portage), waits for it and reports its exit status.
 
-# A preloaded malloc (ebprof/daemon/allocator.py) is in place by now; ebuilds need not see it.
-unset -v LD_PRELOAD
+# A preloaded malloc (ebprof/daemon/allocator.py) is in place and every symbol bound
+# (ebprof/daemon/client.py) by now; ebuilds need not see how.
+unset -v LD_PRELOAD LD_BIND_NOW
 __ebprof_libdir=$1
 __ebprof_rundir=$2
 __ebprof_tmp=$3
