@@ -38,10 +38,25 @@ def _null_redirect(m: re.Match[bytes]) -> bytes:
 
 
 def private_copy(data: bytes) -> bytes:
-    """The text the daemon sources for ``data`` (see ``_TO_NULL``)."""
-    if b"/dev/null" not in data:
+    """The text the daemon sources for ``data`` (see ``_TO_NULL``).
+
+    The pattern is only tried on the stretch of line before each ``/dev/null``: run over
+    a whole file it spent 57 ms on core-kit's eclasses, which every run writes at start."""
+    i = data.find(b"/dev/null")
+    if i < 0:
         return data
-    return _TO_NULL.sub(_null_redirect, data)
+    out: list[bytes] = []
+    done = 0  # data[:done] is in out
+    while i >= 0:
+        start = max(done, data.rfind(b"\n", 0, i) + 1)
+        # one byte past the name, for the pattern's look-ahead
+        m = _TO_NULL.search(data, start, i + len(b"/dev/null") + 1)
+        if m is not None:
+            out += (data[done : m.start()], _null_redirect(m))
+            done = m.end()
+        i = data.find(b"/dev/null", i + 1)
+    out.append(data[done:])
+    return b"".join(out)
 
 
 def default_parent() -> Path | None:
