@@ -151,6 +151,13 @@ def cache_dir(args: argparse.Namespace) -> Path:
     return getattr(args, "cache", None) or default_cache_dir()
 
 
+def shape_cache(args: argparse.Namespace) -> str:
+    """The file keeping eclass shapes across runs, next to the results stores."""
+    from ebprof.daemon.shapecache import FILE_NAME
+
+    return str(cache_dir(args) / FILE_NAME)
+
+
 def repo_store_path(args: argparse.Namespace, repo: Repository) -> Path:
     from ebprof.store import store_path
 

@@ -11,6 +11,7 @@ from ebprof.cli.common import (
     add_malloc_option,
     add_pin_option,
     add_repo_options,
+    shape_cache,
 )
 from ebprof.cli.output import ms, print_failures
 from ebprof.cli.recorded import (
@@ -60,7 +61,12 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as e:
         raise UserError(str(e)) from None
     options = SourceOptions(
-        jobs=args.jobs, timeout=args.timeout, env=True, malloc=args.malloc, pin=args.pin
+        jobs=args.jobs,
+        timeout=args.timeout,
+        env=True,
+        malloc=args.malloc,
+        pin=args.pin,
+        shape_cache=shape_cache(args),
     )
     _repo, results, tally = source_targets(args, options)
     results.sort(key=lambda r: r.cpv)

@@ -16,6 +16,7 @@ from ebprof.cli.common import (
     add_pin_option,
     config_root,
     open_store_or_warn,
+    shape_cache,
 )
 from ebprof.cli.output import progress_bar
 from ebprof.daemon.options import SourceOptions
@@ -78,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(str(e)) from None
         out = args.output or repo.path / "metadata/md5-cache"
         options = SourceOptions(jobs=args.jobs, timeout=args.timeout, strict=args.strict,
-                                malloc=args.malloc, pin=args.pin)  # fmt: skip
+                                malloc=args.malloc, pin=args.pin,
+                                shape_cache=shape_cache(args))  # fmt: skip
         refs = list(repo.ebuilds())
         recorder = None
         if not args.no_store:

@@ -11,6 +11,7 @@ from ebprof.cli.common import (
     add_malloc_option,
     add_pin_option,
     add_repo_options,
+    shape_cache,
 )
 from ebprof.cli.output import print_failures
 from ebprof.cli.recorded import (
@@ -55,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
     from ebprof.features.profile import build_session, render
 
     options = SourceOptions(jobs=args.jobs, timeout=args.timeout, lines=args.lines,
-                            malloc=args.malloc, pin=args.pin)  # fmt: skip
+                            malloc=args.malloc, pin=args.pin,
+                            shape_cache=shape_cache(args))  # fmt: skip
     # Traced times are inflated: never reuse or keep them as the package's timing.
     repo, results, tally = source_targets(args, options, use_store=not args.lines)
     results.sort(key=lambda r: r.cpv)

@@ -13,6 +13,7 @@ from ebprof.cli.common import (
     add_malloc_option,
     add_pin_option,
     add_repo_options,
+    shape_cache,
 )
 from ebprof.cli.output import ms, print_failures
 from ebprof.cli.recorded import (
@@ -93,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
         cache_eclasses=not args.no_eclass_cache,
         malloc=args.malloc,
         pin=args.pin,
+        shape_cache=shape_cache(args),
     )
     _repo, results, tally = source_targets(args, options, bench=bench)
     report_tally(tally)

@@ -32,6 +32,15 @@ class Guard:
 
     variable: str
     skip_text: bytes
+    span: tuple[int, int] = (0, 0)  # the guarded block's whole lines, as byte offsets
+
+    @classmethod
+    def blanking(cls, data: bytes, variable: str, start: int, end: int) -> Guard:
+        """The guard whose block is ``data[start:end]``. The block becomes ``:`` and as many
+        newlines, so findings in the rest of the file keep their line numbers, and the
+        status is the one a skipped ``if`` leaves (0)."""
+        blank = b":" + b"\n" * data.count(b"\n", start, end)
+        return cls(variable, data[:start] + blank + data[end:], (start, end))
 
     @property
     def empty(self) -> bool:
@@ -102,11 +111,7 @@ def _find_guard(data: bytes, root: Node) -> Guard | None:
     line_end = len(data) if line_end < 0 else line_end
     if data[line_start:start].strip() or not _only_comment(data[end:line_end]):
         return None
-    block = data[line_start:line_end]
-    # Same line count, so findings in the rest of the file keep their line numbers; ``:``
-    # leaves the status a skipped ``if`` leaves (0).
-    blank = b":" + b"\n" * block.count(b"\n")
-    return Guard(var, data[:line_start] + blank + data[line_end:])
+    return Guard.blanking(data, var, line_start, line_end)
 
 
 def _guard_var(node: Node) -> str | None:

@@ -18,3 +18,4 @@ class SourceOptions:
     lines: bool = False  # xtrace every command with a timestamp (line profile; slower)
     malloc: str = "auto"  # auto | system | path of a malloc library for bash (allocator.py)
     pin: bool = True  # one CPU per daemon when there is a job per CPU (affinity.py)
+    shape_cache: str | None = None  # file keeping eclass shapes across runs (shapecache.py)

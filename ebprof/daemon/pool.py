@@ -16,6 +16,7 @@ from ebprof.daemon.client import Daemon, DaemonDied, find_bash
 from ebprof.daemon.options import SourceOptions
 from ebprof.daemon.outcome import Collected, build, result_fields
 from ebprof.daemon.protocol import Fields, Frame, Text
+from ebprof.daemon.shapecache import ShapeCache
 from ebprof.daemon.trace import read_trace
 from ebprof.daemon.workspace import Workspace, default_parent
 from ebprof.errors import DaemonError, ProtocolError
@@ -61,7 +62,10 @@ class SourcePool:
 
     def __enter__(self) -> SourcePool:
         self.malloc = allocator.choose(self.options.malloc, find_bash())
-        self.workspace = Workspace(self.repo, default_parent())
+        shapes = self.options.shape_cache
+        self.workspace = Workspace(
+            self.repo, default_parent(), ShapeCache(Path(shapes)) if shapes else None
+        )
         ws = self.workspace
         for name, ec in ws.eclasses.items():
             self._names[f"{name}.eclass".encode()] = str(ec.path)
@@ -93,6 +97,8 @@ class SourcePool:
             d.close()
         self.daemons.clear()
         if self.workspace is not None:
+            if self.workspace.shapes is not None:
+                self.workspace.shapes.save()
             self.workspace.close()
             self.workspace = None
 
@@ -425,4 +431,3 @@ def source_all(
 
 
 __all__ = ["SourceOptions", "SourcePool", "source_all"]
-_ = Path

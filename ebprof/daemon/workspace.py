@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ebprof.daemon.guard import Shape, shape
+from ebprof.daemon.shapecache import ShapeCache
 from ebprof.repo import Repository
 from ebprof.repo.inherits import inherited_names
 
@@ -113,8 +114,11 @@ class EclassFile:
 class Workspace:
     """The run directory shared by all daemons of one pool."""
 
-    def __init__(self, repo: Repository, parent: Path | None = None) -> None:
+    def __init__(
+        self, repo: Repository, parent: Path | None = None, shapes: ShapeCache | None = None
+    ) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="ebprof-", dir=parent))
+        self.shapes = shapes  # eclass shapes kept across runs, if any
         for sub in ("fn", "home", "temp", "work", "distdir"):
             (self.dir / sub).mkdir()
         self.eclasses: dict[str, EclassFile] = {}
@@ -176,7 +180,10 @@ class Workspace:
 
     def shape(self, name: str) -> Shape:
         if name not in self._shapes:
-            self._shapes[name] = shape(self.eclasses[name].data)
+            ec = self.eclasses[name]
+            self._shapes[name] = (
+                self.shapes.shape(ec.data, ec.md5) if self.shapes is not None else shape(ec.data)
+            )
         return self._shapes[name]
 
     def skip_form(self, name: str) -> tuple[str, str] | None:
