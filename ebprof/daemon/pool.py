@@ -67,13 +67,6 @@ class SourcePool:
             self.repo, default_parent(), ShapeCache(Path(shapes)) if shapes else None
         )
         ws = self.workspace
-        for name, ec in ws.eclasses.items():
-            self._names[f"{name}.eclass".encode()] = str(ec.path)
-            self._names[f"fn/{name}.eclass".encode()] = str(ec.path)
-            self._names[f"fn/{name}.skip".encode()] = str(ec.path)
-            self._names[ec.function.encode()] = str(ec.path)  # for line profiles
-            self._names[ec.skip_function.encode()] = str(ec.path)
-            self._names[ec.inline_function.encode()] = str(ec.path)
         jobs = self.options.jobs
         self._cpus = affinity.plan(jobs) if self.options.pin else [None] * jobs
         try:
@@ -82,6 +75,14 @@ class SourcePool:
                 self.daemons.append(d)
                 self._cached.append(set())
                 d.launch()
+            ws.load()  # while the daemons start
+            for name, ec in ws.eclasses.items():
+                self._names[f"{name}.eclass".encode()] = str(ec.path)
+                self._names[f"fn/{name}.eclass".encode()] = str(ec.path)
+                self._names[f"fn/{name}.skip".encode()] = str(ec.path)
+                self._names[ec.function.encode()] = str(ec.path)  # for line profiles
+                self._names[ec.skip_function.encode()] = str(ec.path)
+                self._names[ec.inline_function.encode()] = str(ec.path)
             for d in self.daemons:
                 d.wait_ready()
         except BaseException:

@@ -128,7 +128,13 @@ class Workspace:
         self._skips: set[str] = set()
         self._deps: dict[str, list[str]] = {}
         self._fds: dict[str, int] = {}
-        for i, (name, path) in enumerate(sorted(repo.eclasses().items())):
+        self._repo = repo
+
+    def load(self) -> None:
+        """Read every eclass once, hash it and write its private copy. Separate from
+        ``__init__`` so that a pool can start its daemons first: they need only the
+        directory, and load their library meanwhile."""
+        for i, (name, path) in enumerate(sorted(self._repo.eclasses().items())):
             try:
                 data = path.read_bytes()
             except OSError as e:
