@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ebprof.errors import RepoError, UserError
 from ebprof.repo import Repository, find_repo_root, load_repos_conf, open_repository
@@ -53,7 +53,8 @@ def add_jobs_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_malloc_option(parser: argparse.ArgumentParser) -> None:
+def add_daemon_options(parser: argparse.ArgumentParser) -> None:
+    """How the daemons run, for every command that sources (see ``daemon_options``)."""
     parser.add_argument(
         "--malloc",
         default="auto",
@@ -61,9 +62,6 @@ def add_malloc_option(parser: argparse.ArgumentParser) -> None:
         help="allocator for the daemons' bash: auto (mimalloc when it loads, else the "
         "system's), system (glibc's), or a malloc library to preload (docs/sourcing.md)",
     )
-
-
-def add_pin_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-pin",
         dest="pin",
@@ -151,11 +149,16 @@ def cache_dir(args: argparse.Namespace) -> Path:
     return getattr(args, "cache", None) or default_cache_dir()
 
 
-def shape_cache(args: argparse.Namespace) -> str:
-    """The file keeping eclass shapes across runs, next to the results stores."""
+def daemon_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``SourceOptions`` every sourcing command takes alike: ``add_daemon_options``'s,
+    and the file keeping eclass shapes across runs, next to the results stores."""
     from ebprof.daemon.shapecache import FILE_NAME
 
-    return str(cache_dir(args) / FILE_NAME)
+    return {
+        "malloc": args.malloc,
+        "pin": args.pin,
+        "shape_cache": str(cache_dir(args) / FILE_NAME),
+    }
 
 
 def repo_store_path(args: argparse.Namespace, repo: Repository) -> Path:

@@ -7,11 +7,10 @@ import json
 import sys
 
 from ebprof.cli.common import (
+    add_daemon_options,
     add_jobs_option,
-    add_malloc_option,
-    add_pin_option,
     add_repo_options,
-    shape_cache,
+    daemon_options,
 )
 from ebprof.cli.output import ms, print_failures
 from ebprof.cli.recorded import (
@@ -46,8 +45,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--functions", action="store_true", help="also list the functions defined")
     p.add_argument("--format", choices=["plain", "json"], default="plain")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
-    add_malloc_option(p)
-    add_pin_option(p)
+    add_daemon_options(p)
     add_store_options(p)
     p.set_defaults(func=run)  # fmt: skip
 
@@ -64,9 +62,7 @@ def run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         timeout=args.timeout,
         env=True,
-        malloc=args.malloc,
-        pin=args.pin,
-        shape_cache=shape_cache(args),
+        **daemon_options(args),
     )
     _repo, results, tally = source_targets(args, options)
     results.sort(key=lambda r: r.cpv)

@@ -9,14 +9,13 @@ from pathlib import Path
 
 from ebprof.cli.common import (
     add_cache_option,
+    add_daemon_options,
     add_format_option,
     add_jobs_option,
-    add_malloc_option,
     add_master_options,
-    add_pin_option,
     config_root,
+    daemon_options,
     open_store_or_warn,
-    shape_cache,
 )
 from ebprof.cli.output import progress_bar
 from ebprof.daemon.options import SourceOptions
@@ -54,8 +53,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="fail packages with bash-internal errors (no entry is written)",
     )
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
-    add_malloc_option(p)
-    add_pin_option(p)
+    add_daemon_options(p)
     add_master_options(p)
     add_cache_option(p)
     p.add_argument(
@@ -79,8 +77,7 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(str(e)) from None
         out = args.output or repo.path / "metadata/md5-cache"
         options = SourceOptions(jobs=args.jobs, timeout=args.timeout, strict=args.strict,
-                                malloc=args.malloc, pin=args.pin,
-                                shape_cache=shape_cache(args))  # fmt: skip
+                                **daemon_options(args))  # fmt: skip
         refs = list(repo.ebuilds())
         recorder = None
         if not args.no_store:

@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 
 from ebprof.cli.common import (
+    add_daemon_options,
     add_jobs_option,
-    add_malloc_option,
-    add_pin_option,
     add_repo_options,
-    shape_cache,
+    daemon_options,
 )
 from ebprof.cli.output import print_failures
 from ebprof.cli.recorded import (
@@ -41,8 +40,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of standard output"
     )
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
-    add_malloc_option(p)
-    add_pin_option(p)
+    add_daemon_options(p)
     p.add_argument(
         "--lines",
         action="store_true",
@@ -56,8 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from ebprof.features.profile import build_session, render
 
     options = SourceOptions(jobs=args.jobs, timeout=args.timeout, lines=args.lines,
-                            malloc=args.malloc, pin=args.pin,
-                            shape_cache=shape_cache(args))  # fmt: skip
+                            **daemon_options(args))  # fmt: skip
     # Traced times are inflated: never reuse or keep them as the package's timing.
     repo, results, tally = source_targets(args, options, use_store=not args.lines)
     results.sort(key=lambda r: r.cpv)

@@ -8,12 +8,11 @@ import sys
 from typing import TYPE_CHECKING
 
 from ebprof.cli.common import (
+    add_daemon_options,
     add_format_option,
     add_jobs_option,
-    add_malloc_option,
-    add_pin_option,
     add_repo_options,
-    shape_cache,
+    daemon_options,
 )
 from ebprof.cli.output import ms, print_failures
 from ebprof.cli.recorded import (
@@ -63,8 +62,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="SECONDS",
         help="per-ebuild time limit (default 30)",
     )
-    add_malloc_option(p)
-    add_pin_option(p)
+    add_daemon_options(p)
     p.add_argument(
         "--no-timing",
         action="store_true",
@@ -92,9 +90,7 @@ def run(args: argparse.Namespace) -> int:
         strict=args.strict,
         timing=not args.no_timing,
         cache_eclasses=not args.no_eclass_cache,
-        malloc=args.malloc,
-        pin=args.pin,
-        shape_cache=shape_cache(args),
+        **daemon_options(args),
     )
     _repo, results, tally = source_targets(args, options, bench=bench)
     report_tally(tally)
