@@ -98,8 +98,6 @@ class SourcePool:
             d.close()
         self.daemons.clear()
         if self.workspace is not None:
-            if self.workspace.shapes is not None:
-                self.workspace.shapes.save()
             self.workspace.close()
             self.workspace = None
 

@@ -232,6 +232,9 @@ class Workspace:
         return name
 
     def close(self) -> None:
+        """Keep what this run learnt of the eclasses' shapes, and remove the directory."""
+        if self.shapes is not None:
+            self.shapes.save()
         for fd in self._fds.values():
             os.close(fd)
         self._fds.clear()
