@@ -112,7 +112,8 @@ def run(args: argparse.Namespace) -> int:
             else:
                 print(f"{r.cpv}: {r.error}", file=sys.stderr)
         line = {"repo": repo.name, "regenerated": summary.regenerated,
-                "reused": summary.reused, "kept": summary.kept,
+                "reused": summary.reused, "unchanged": summary.unchanged,
+                "kept": summary.kept,
                 "removed": summary.removed, "failed": len(summary.failed),
                 "seconds": round(summary.seconds, 3)}  # fmt: skip
         if args.format == "json":
@@ -121,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
             print(
                 f"{repo.name}: regenerated {summary.regenerated}"
                 + (f" ({summary.reused} from the results store)" if summary.reused else "")
+                + (f" ({summary.unchanged} unchanged)" if summary.unchanged else "")
                 + f", kept {summary.kept}, "
                 f"removed {summary.removed}, failed {len(summary.failed)} "
                 f"in {summary.seconds:.2f}s"

@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 
 @dataclass
 class RegenSummary:
-    regenerated: int = 0  # entries written, reused ones included
-    reused: int = 0  # written from a stored result, without sourcing
+    regenerated: int = 0  # entries produced, reused ones included
+    reused: int = 0  # produced from a stored result, without sourcing
+    unchanged: int = 0  # produced equal to the entry already there, which is left alone
     kept: int = 0
     removed: int = 0
     failed: list[SourceResult] = field(default_factory=list)
@@ -116,7 +117,12 @@ def _store(res: SourceResult, output: Path, summary: RegenSummary) -> None:
         except ValueError as e:
             res.status, res.error = "failed", f"{res.path}: cannot write metadata: {e}"
         else:
-            md5dict.write_atomic(entry, data)
+            # egencache's rule: an identical entry is not rewritten, so its inode and
+            # mtime stay (no spurious rsync transfer, no new file for a --force run).
+            if _read(entry) == data:
+                summary.unchanged += 1
+            else:
+                md5dict.write_atomic(entry, data)
             summary.regenerated += 1
             return
     summary.failed.append(res)

@@ -152,6 +152,22 @@ def test_incremental(demo_copy, tmp_path):
     assert s.regenerated == 6
 
 
+def test_force_leaves_identical_entries_alone(demo_copy, tmp_path):
+    """egencache's rule: a regenerated entry equal to the one there is not rewritten, so
+    its inode and mtime stay; a different one is replaced."""
+    out = tmp_path / "cache"
+    run(demo_copy, out)
+    same, edited = out / "app-misc/hello-1.0", out / "dev-libs/old-0.9"
+    edited.write_bytes(edited.read_bytes().replace(b"EAPI=", b"EAPI=0\nX="))
+    before = {p: os.stat(p) for p in (same, edited)}
+    s = run(demo_copy, out, force=True)
+    assert (s.regenerated, s.unchanged, s.kept) == (7, 6, 0)
+    st = os.stat(same)
+    assert (st.st_ino, st.st_mtime_ns) == (before[same].st_ino, before[same].st_mtime_ns)
+    assert os.stat(edited).st_ino != before[edited].st_ino
+    assert b"X=" not in edited.read_bytes()
+
+
 def test_overlay_records_the_eclass_used(overlay_copy, tmp_path):
     overlay, demo = overlay_copy
     out = tmp_path / "cache"
