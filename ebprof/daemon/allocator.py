@@ -16,7 +16,7 @@ import ctypes.util
 import functools
 import os
 import subprocess
-from importlib import metadata
+import sys
 from pathlib import Path
 
 from ebprof.errors import UserError
@@ -26,7 +26,17 @@ SYSTEM = "system"  # bash as it is (glibc's malloc)
 
 
 def bundled() -> str | None:
-    """The libmimalloc shared object installed by the cmeel-mimalloc wheel, if any."""
+    """The libmimalloc shared object installed by the cmeel-mimalloc wheel, if any.
+
+    The wheel puts it under ``cmeel.prefix/lib`` in site-packages, looked up there first:
+    reading the wheel's file list through importlib.metadata costs 35 ms of imports
+    before a run's first package, which is a sixth of a run that sources one package."""
+    for entry in sys.path:
+        path = os.path.join(entry or ".", "cmeel.prefix", "lib", "libmimalloc.so")
+        if os.path.isfile(path):
+            return path
+    from importlib import metadata
+
     try:
         files = metadata.distribution("cmeel-mimalloc").files or []
     except metadata.PackageNotFoundError:

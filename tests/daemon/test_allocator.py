@@ -39,6 +39,17 @@ WHEEL = sys.platform == "linux" and platform.machine() in ("x86_64", "aarch64")
 
 
 @pytest.mark.skipif(not WHEEL, reason="no cmeel-mimalloc wheel for this platform")
+def test_bundled_is_the_wheels_own_library():
+    """The quick lookup under site-packages finds a file the wheel itself installed."""
+    from importlib import metadata
+
+    files = metadata.distribution("cmeel-mimalloc").files or []
+    own = {Path(str(f.locate())).resolve() for f in files if f.name.startswith("libmimalloc.so")}
+    lib = allocator.bundled()
+    assert lib is not None and Path(lib).resolve() in own
+
+
+@pytest.mark.skipif(not WHEEL, reason="no cmeel-mimalloc wheel for this platform")
 def test_auto_preloads_the_bundled_mimalloc_into_every_daemon(runs):
     lib, maps, _ = runs["auto"]
     assert lib is not None and lib == allocator.bundled()

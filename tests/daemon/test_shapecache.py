@@ -105,3 +105,29 @@ def test_commands_keep_shapes_next_to_the_results_stores(capsys) -> None:
     assert main(["source", "-r", str(REPOS / "demo"), "--no-store"]) == 0
     capsys.readouterr()
     assert ShapeCache(where)._entries  # the demo's eclasses, read back
+
+
+def test_grammar_key_follows_the_compiled_bindings(tmp_path: Path, monkeypatch) -> None:
+    """Shapes are tied to the tree-sitter and tree-sitter-bash bindings actually
+    installed: replacing either's compiled file (an upgrade, a rebuild) changes the key,
+    and without one there is no key, so nothing is trusted."""
+    import importlib.machinery
+
+    dirs = {m: tmp_path / m for m in ("tree_sitter", "tree_sitter_bash")}
+    for d in dirs.values():
+        d.mkdir()
+        (d / "__init__.py").write_text("")
+        (d / "_binding.abi3.so").write_bytes(b"v1")
+
+    def find_spec(name: str):
+        spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
+        spec.submodule_search_locations = [str(dirs[name])]
+        return spec
+
+    monkeypatch.setattr(shapecache.importlib.util, "find_spec", find_spec)
+    first = shapecache._grammar()
+    assert first and first == shapecache._grammar()
+    (dirs["tree_sitter_bash"] / "_binding.abi3.so").write_bytes(b"v2, rebuilt")
+    assert shapecache._grammar() not in ("", first)
+    (dirs["tree_sitter"] / "_binding.abi3.so").unlink()
+    assert shapecache._grammar() == ""
