@@ -2,9 +2,15 @@
 
 Each traced command starts a record ``\\x1e...TIME\\x1fPID\\x1fLINE\\x1fFILE\\x1fCOMMAND`` (the
 ``\\x1e`` repeated per nesting level). A line's time is the gap to the next command of
-the same process, counted for the sourcing process only, so each line's cost includes the
-subshells and command substitutions it waited for, and no time is counted twice; the
-subshells themselves are counted as forks. Line 0 of an eclass is the cost of loading it.
+the same process, counted for the sourcing process only, so no time is counted twice.
+
+bash traces a command after expanding it, so the fork of ``X=$(cmd)`` happens before its
+own trace record, in the gap after the previous command; a ``( ... )`` subshell leaves no
+record in the sourcing process at all. A gap in which a process first appears is
+therefore the cost of the line that forked it, which that process's first record names
+(a subshell's commands carry the line of the ``$(...)`` or ``( ... )``): the fork, the
+subshell's work and the wait dwarf the previous command's own cost. The subshells are
+counted as forks. Line 0 of an eclass is the cost of loading it.
 """
 
 from __future__ import annotations
@@ -44,17 +50,33 @@ def parse_trace(data: bytes, resolve: Callable[[bytes], str]) -> tuple[list[Line
     if not events:
         return [], 0
     main = events[0][1]
-    pids = {e[1] for e in events}
-    own = [e for e in events if e[1] == main]
+    seen = {main}
+    # the sourcing process's records, each with the first record of any process that
+    # appeared before its next one (the fork made in that gap)
+    own: list[tuple[float, int, bytes, bytes, tuple[int, bytes, bytes] | None]] = []
+    spawned: tuple[int, bytes, bytes] | None = None
+    for t, pid, line, src, cmd in events:
+        if pid == main:
+            if own and spawned is not None:
+                own[-1] = (*own[-1][:4], spawned)
+            own.append((t, line, src, cmd, None))
+            spawned = None
+        elif pid not in seen:
+            seen.add(pid)
+            if spawned is None and own:
+                spawned = (line, src, cmd)
+    if own and spawned is not None:
+        own[-1] = (*own[-1][:4], spawned)
     acc: dict[tuple[str, int], list] = {}
     names: dict[bytes, str | None] = {}
-    for i, (t, _pid, line, src, cmd) in enumerate(own):
+
+    def where(line: int, src: bytes, cmd: bytes) -> tuple[tuple[str, int], str] | None:
+        """The (file, line) a record counts for, and its text; None for ebprof's own."""
         if src not in names:
             names[src] = _name(src, resolve)
         name = names[src]
         if name is None or cmd == b"__ebprof_end_of_ebuild":
-            continue  # the daemon's own lines (set -x / set +x, the end-of-ebuild mark)
-        dt = own[i + 1][0] - t if i + 1 < len(own) else 0.0
+            return None  # the daemon's own lines (set -x / set +x, the end-of-ebuild mark)
         text = cmd.split(b"\n", 1)[0][:80].decode("utf-8", "replace")
         if line == 1 and cmd == b":" and name.endswith(".eclass"):
             # the no-op that opens an eclass's cached form: still the eclass's load
@@ -65,16 +87,34 @@ def parse_trace(data: bytes, resolve: Callable[[bytes], str]) -> tuple[list[Line
                 name, line, text = loaded, 0, LOAD
             else:
                 line, text = 0, "inherit"
-        key = (name, line)
+        return (name, line), text
+
+    def add(key: tuple[str, int], text: str, dt: float, hits: int) -> None:
         slot = acc.get(key)
         if slot is None:
-            acc[key] = [dt, 1, text]
-        else:
-            slot[0] += dt
-            slot[1] += 1
+            acc[key] = [dt, hits, text, hits > 0]
+            return
+        slot[0] += dt
+        slot[1] += hits
+        if hits and not slot[3]:  # a line's own record names it better than its subshell's
+            slot[2], slot[3] = text, True
+
+    keys = [where(line, src, cmd) for _t, line, src, cmd, _s in own]
+    for i, (t, _line, _src, _cmd, fork) in enumerate(own):
+        dt = own[i + 1][0] - t if i + 1 < len(own) else 0.0
+        here = keys[i]
+        forker = where(*fork) if fork is not None else None
+        if forker is not None and (here is None or forker[0] != here[0]):
+            if here is not None:
+                add(*here, 0.0, 1)
+            # the forking line's own record, if it has one, is the next: it counts the hit
+            after = keys[i + 1] if i + 1 < len(own) else None
+            add(*forker, dt, 0 if after is not None and after[0] == forker[0] else 1)
+        elif here is not None:
+            add(*here, dt, 1)
     rows = [LineTime(f, ln, round(v[0] * 1e6), v[1], v[2]) for (f, ln), v in acc.items()]
     rows.sort(key=lambda r: (-r.us, r.file, r.line))
-    return rows[:MAX_LINES], len(pids) - 1
+    return rows[:MAX_LINES], len(seen) - 1
 
 
 def _loaded(cmd: bytes, resolve: Callable[[bytes], str]) -> str | None:
