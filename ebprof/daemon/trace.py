@@ -51,22 +51,17 @@ def parse_trace(data: bytes, resolve: Callable[[bytes], str]) -> tuple[list[Line
         return [], 0
     main = events[0][1]
     seen = {main}
-    # the sourcing process's records, each with the first record of any process that
-    # appeared before its next one (the fork made in that gap)
-    own: list[tuple[float, int, bytes, bytes, tuple[int, bytes, bytes] | None]] = []
-    spawned: tuple[int, bytes, bytes] | None = None
+    own: list[tuple[float, int, bytes, bytes]] = []  # the sourcing process's records
+    # by index into own: the first record of a process that appeared after that record
+    # and before the next (the fork made in that gap)
+    forked: dict[int, tuple[int, bytes, bytes]] = {}
     for t, pid, line, src, cmd in events:
         if pid == main:
-            if own and spawned is not None:
-                own[-1] = (*own[-1][:4], spawned)
-            own.append((t, line, src, cmd, None))
-            spawned = None
+            own.append((t, line, src, cmd))
         elif pid not in seen:
             seen.add(pid)
-            if spawned is None and own:
-                spawned = (line, src, cmd)
-    if own and spawned is not None:
-        own[-1] = (*own[-1][:4], spawned)
+            if own:
+                forked.setdefault(len(own) - 1, (line, src, cmd))
     acc: dict[tuple[str, int], list] = {}
     names: dict[bytes, str | None] = {}
 
@@ -99,10 +94,11 @@ def parse_trace(data: bytes, resolve: Callable[[bytes], str]) -> tuple[list[Line
         if hits and not slot[3]:  # a line's own record names it better than its subshell's
             slot[2], slot[3] = text, True
 
-    keys = [where(line, src, cmd) for _t, line, src, cmd, _s in own]
-    for i, (t, _line, _src, _cmd, fork) in enumerate(own):
+    keys = [where(line, src, cmd) for _t, line, src, cmd in own]
+    for i, (t, *_rest) in enumerate(own):
         dt = own[i + 1][0] - t if i + 1 < len(own) else 0.0
         here = keys[i]
+        fork = forked.get(i)
         forker = where(*fork) if fork is not None else None
         if forker is not None and (here is None or forker[0] != here[0]):
             if here is not None:
