@@ -1,8 +1,12 @@
 """The bash side ships as package data and is syntactically valid."""
 
+import re
 import subprocess
+from pathlib import Path
 
 from ebprof.daemon.client import bash_dir
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
 def test_bash_files_exist_and_pass_bash_n():
@@ -13,9 +17,22 @@ def test_bash_files_exist_and_pass_bash_n():
         assert proc.returncode == 0, f"{f}: {proc.stderr}"
 
 
-def test_internal_names_are_prefixed():
-    import re
+def test_hand_run_floor_benchmarks_still_fit_the_library():
+    """package_floor.bash drives __ebprof_enter/__ebprof_leave as ebd.bash does; a change
+    to their arguments must not leave the benchmark measuring a package that died."""
+    for f in sorted(BENCH.glob("*.bash")):
+        proc = subprocess.run(["bash", "-n", str(f)], capture_output=True, text=True)
+        assert proc.returncode == 0, f"{f}: {proc.stderr}"
+    proc = subprocess.run(["bash", str(BENCH / "package_floor.bash"), "", "3"],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    m = re.search(r"small heap .*: median µs per package: fork \d+ setup \d+ src \d+ "
+                  r"frame \d+ exitw \d+ total (\d+); page faults per package: child \d+, "
+                  r"parent \d+", proc.stdout)  # fmt: skip
+    assert m and int(m.group(1)) > 0, proc.stdout
 
+
+def test_internal_names_are_prefixed():
     text = "\n".join(f.read_text() for f in bash_dir().glob("*.bash"))
     defined = re.findall(r"^([A-Za-z_][\w.-]*)\(\) \{", text, re.M)
     public = {
