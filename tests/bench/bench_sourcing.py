@@ -57,8 +57,10 @@ def peers(repo: str, venv: str, jobs: int, out: Path, which: str = "egencache pm
     text = subprocess.run([str(script), repo, str(out)], env=env, capture_output=True,
                           text=True, check=False).stdout  # fmt: skip
     got = {}
-    for m in re.finditer(r"peer=(\w+) mode=(\w+) run=\d+ rc=\d+ wall_s=([\d.]+)", text):
+    pat = r"peer=(\w+) mode=(\w+) run=\d+ rc=\d+ wall_s=([\d.]+) user_s=([\d.]+) sys_s=([\d.]+)"
+    for m in re.finditer(pat, text):
         got[f"{m.group(1)} {m.group(2)}"] = float(m.group(3))
+        got[f"{m.group(1)} {m.group(2)} CPU"] = float(m.group(4)) + float(m.group(5))
     return got
 
 
@@ -204,6 +206,14 @@ def main() -> int:
         ]
         print(f"ratio ebprof/pmaint full regen within each run: {[round(x, 2) for x in paired]}, "
               f"median {statistics.median(paired):.2f}")  # fmt: skip
+        # CPU against CPU: what a busy host moves least (it slows pmaint's wall time by
+        # leaving it fewer CPUs more than it adds to either tool's CPU time).
+        cpu = [
+            e / p
+            for e, p in zip(res["ebprof metadata full CPU"], res["pmaint full CPU"], strict=True)
+        ]
+        print(f"CPU ratio ebprof/pmaint full regen within each run: {[round(x, 2) for x in cpu]}, "
+              f"median {statistics.median(cpu):.2f}")  # fmt: skip
         # The host slows either tool down, never speeds it up: each one's fastest run is its
         # least disturbed, and their ratio is the one a slow pmaint run flatters least.
         print(f"ratio ebprof/pmaint full regen, fastest runs: "
