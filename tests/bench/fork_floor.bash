@@ -14,12 +14,8 @@ floor() {
 		$(((${t1/./} - ${t0/./}) / n)) "$(awk '/VmRSS/ {print $2}' /proc/$$/status)"
 }
 floor "small heap"
+source "$(dirname -- "${BASH_SOURCE[0]}")/eclass_functions.bash"
 tmp=$(mktemp)
-for e in "${repo}"/eclass/*.eclass; do
-	name=${e##*/}
-	name=${name%.eclass}
-	{ printf '__floor_%s() { :; ' "${name//[^a-zA-Z0-9_]/_}"; cat "${e}"; printf '\n}\n'; } >"${tmp}"
-	source "${tmp}" 2>/dev/null
-done
+floor_eclasses_as_functions "${repo}" "${tmp}"
 rm -f "${tmp}"
 floor "every eclass as a function"

@@ -18,13 +18,8 @@ run=$(mktemp -d)
 rm=$(type -P rm) # the library locks PATH
 trap '"${rm}" -rf -- "${run}"' EXIT
 if [[ -n ${repo} ]]; then
-	for e in "${repo}"/eclass/*.eclass; do
-		name=${e##*/}
-		name=${name%.eclass}
-		{ printf '__floor_%s() { :; ' "${name//[^a-zA-Z0-9_]/_}"; cat "${e}"; printf '\n}\n'; } \
-			>"${run}/fn"
-		source "${run}/fn" 2>/dev/null
-	done
+	source "$(dirname -- "${BASH_SOURCE[0]}")/eclass_functions.bash"
+	floor_eclasses_as_functions "${repo}" "${run}/fn"
 fi
 printf 'EAPI=8\nDESCRIPTION="floor"\nSLOT=0\n__ebprof_end_of_ebuild\n' >"${run}/floor.ebuild"
 : >"${run}/steps"
