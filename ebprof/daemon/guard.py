@@ -93,12 +93,8 @@ def _returns(node: Node) -> bool:
     return False
 
 
-def find_guard(data: bytes) -> Guard | None:
-    """The include guard of an eclass, or None when it has no provably skippable one."""
-    return shape(data).guard
-
-
 def _find_guard(data: bytes, root: Node) -> Guard | None:
+    """The include guard of an eclass, or None when it has no provably skippable one."""
     guards = [n for n in root.children if n.type == "if_statement" and _guard_var(n)]
     if len(guards) != 1:
         return None

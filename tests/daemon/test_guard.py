@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ebprof.daemon.guard import find_guard, shape
+from ebprof.daemon.guard import shape
 from ebprof.daemon.pool import SourceOptions, SourcePool
 from ebprof.repo import open_repository
 
@@ -27,7 +27,7 @@ EXPORT_FUNCTIONS src_compile
 
 
 def test_guard_found_and_block_blanked_keeping_lines():
-    g = find_guard(GUARDED)
+    g = shape(GUARDED).guard
     assert g is not None and g.variable == "_G_ECLASS"
     assert g.skip_text.count(b"\n") == GUARDED.count(b"\n")
     lines = g.skip_text.split(b"\n")
@@ -40,7 +40,7 @@ def test_guard_found_and_block_blanked_keeping_lines():
     "cond", [b"[[ -z ${_X} ]]", b"[[ ! ${_X} ]]", b'[[ -z "${_X}" ]]', b"[[ -z $_X ]]"]
 )
 def test_guard_condition_forms(cond):
-    g = find_guard(b"# c\nif " + cond + b"; then\n_X=1\nf() { :; }\nfi # end\n")
+    g = shape(b"# c\nif " + cond + b"; then\n_X=1\nf() { :; }\nfi # end\n").guard
     assert g is not None and g.variable == "_X" and g.empty
 
 
@@ -57,7 +57,7 @@ def test_guard_condition_forms(cond):
     ],
 )
 def test_no_guard_when_not_provably_skippable(text):
-    assert find_guard(text) is None
+    assert shape(text).guard is None
 
 
 def _repo(tmp_path: Path) -> Path:
