@@ -64,12 +64,16 @@ class Parser:
                 self._tag = None
                 continue
             if self._tag is not None:
-                while len(self._fields) < self._count:
-                    i = buf.find(b"\0")
-                    if i < 0:
+                # All the fields that are here at once: a result frame has about thirty.
+                need = self._count - len(self._fields)
+                if need:
+                    parts = bytes(buf).split(b"\0", need)
+                    if len(parts) <= need:  # the last one is not complete yet
+                        self._fields += parts[:-1]
+                        buf[:] = parts[-1]
                         return out
-                    self._fields.append(bytes(buf[:i]))
-                    del buf[: i + 1]
+                    self._fields += parts[:need]
+                    buf[:] = parts[need]
                 out.append(Fields(self._tag, tuple(self._fields)))
                 self._tag, self._fields = None, []
                 continue

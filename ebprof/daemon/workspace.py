@@ -125,7 +125,7 @@ class Workspace:
         self.unreadable: dict[str, str] = {}
         self._wrapped: dict[str, str | None] = {}
         self._shapes: dict[str, Shape] = {}
-        self._skips: set[str] = set()
+        self._skips: dict[str, tuple[str, str] | None] = {}  # skip_form's answers
         self._deps: dict[str, list[str]] = {}
         self._fds: dict[str, int] = {}
         self._repo = repo
@@ -195,19 +195,23 @@ class Workspace:
     def skip_form(self, name: str) -> tuple[str, str] | None:
         """Write the eclass's re-inherit form (see guard.py): (guard variable, function), the
         function being "-" when nothing is left outside the guarded block."""
+        if name in self._skips:  # each daemon asks; Guard.empty reads the whole text
+            return self._skips[name]
         ec = self.eclasses[name]
         guard = self.shape(name).guard
-        if guard is None:
-            return None
-        if name not in self._skips:
-            if not guard.empty:
+        form = None
+        if guard is not None:
+            if guard.empty:
+                form = (guard.variable, "-")
+            else:
                 body = b"%s() { :; %s\n}\n" % (
                     ec.skip_function.encode(),
                     private_copy(guard.skip_text),
                 )
                 (self.dir / "fn" / f"{name}.skip").write_bytes(body)
-            self._skips.add(name)
-        return guard.variable, "-" if guard.empty else ec.skip_function
+                form = (guard.variable, ec.skip_function)
+        self._skips[name] = form
+        return form
 
     def ebuild_name(self, slot: int, spare: bool = False) -> str:
         """A slot's private ebuild copy; two per slot, because a daemon holds the next
