@@ -64,16 +64,20 @@ class Parser:
                 self._tag = None
                 continue
             if self._tag is not None:
-                # All the fields that are here at once: a result frame has about thirty.
+                # The fields that are here, cut out at once (a result frame has about
+                # thirty); only the frame's own bytes are copied, never what follows it.
                 need = self._count - len(self._fields)
+                end = 0
+                while need:
+                    i = buf.find(b"\0", end)
+                    if i < 0:
+                        break
+                    end, need = i + 1, need - 1
+                if end:
+                    self._fields += bytes(buf[: end - 1]).split(b"\0")
+                    del buf[:end]
                 if need:
-                    parts = bytes(buf).split(b"\0", need)
-                    if len(parts) <= need:  # the last one is not complete yet
-                        self._fields += parts[:-1]
-                        buf[:] = parts[-1]
-                        return out
-                    self._fields += parts[:need]
-                    buf[:] = parts[need]
+                    return out
                 out.append(Fields(self._tag, tuple(self._fields)))
                 self._tag, self._fields = None, []
                 continue
