@@ -7,7 +7,7 @@ import hashlib
 import selectors
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from ebprof.daemon.client import Daemon, DaemonDied, find_bash
 from ebprof.daemon.options import SourceOptions
 from ebprof.daemon.outcome import Collected, build, result_fields
 from ebprof.daemon.protocol import Fields, Frame, Text
+from ebprof.daemon.schedule import rarity_order
 from ebprof.daemon.shapecache import ShapeCache
 from ebprof.daemon.trace import read_trace
 from ebprof.daemon.workspace import Workspace, default_parent
@@ -56,6 +57,7 @@ class SourcePool:
         self.restarts = 0
         self._seq = 0
         self._cached: list[set[str]] = []
+        self._closures: dict[Path, list[str]] = {}  # rarity_order's reading, for _precache
         self._names: dict[bytes, str] = {}
         self.malloc: str | None = None  # the library preloaded into every daemon
         self._cpus: list[int | None] = []  # each slot's CPU (affinity.plan)
@@ -148,6 +150,17 @@ class SourcePool:
             return res, None, 0
         return res, data, data.count(b"\n") + 1
 
+    def _needs(self, ref: EbuildRef) -> list[str]:
+        """The eclasses ``_precache`` will cache for ``ref``, kept for it (none if it
+        cannot be read: ``_prepare`` reports that)."""
+        assert self.workspace is not None
+        try:
+            names = self.workspace.static_closure(ref.path.read_bytes())
+        except OSError:
+            return []
+        self._closures[ref.path] = names
+        return names
+
     def _flags(self, data: bytes) -> str:
         f = ""
         if self.options.timing:
@@ -160,8 +173,13 @@ class SourcePool:
 
     # ------------------------------------------------------------ the loop
     def source(self, refs: Iterable[EbuildRef]) -> Iterator[SourceResult]:
-        """Yield one result per ebuild, in completion order."""
+        """Yield one result per ebuild, in completion order.
+
+        A sequence is handed out in ``rarity_order`` when the daemons cache eclasses
+        (schedule.py says why)."""
         assert self.workspace is not None, "use SourcePool as a context manager"
+        if self.options.cache_eclasses and isinstance(refs, Sequence) and len(refs) > 2:
+            refs = rarity_order(refs, self._needs)
         todo = iter(refs)
         queues: list[deque[_Job]] = [deque() for _ in self.daemons]
         retry: deque[_Job] = deque()  # prepared jobs a dead daemon never finished
@@ -284,7 +302,7 @@ class SourcePool:
                  cpv.p, cpv.package, cpv.pv, cpv.pr, cpv.pvr, res.eapi or "0",
                  self._flags(job.text), filesdir]  # fmt: skip
         try:
-            self._precache(slot, job.text)
+            self._precache(slot, job.text, self._closures.pop(ref.path, None))
             self.daemons[slot].send(*words)
         except DaemonDied:
             return False
@@ -373,15 +391,16 @@ class SourcePool:
         with contextlib.suppress(DaemonDied):  # _pump notices the death and restarts
             self._cache(slot, names)
 
-    def _precache(self, slot: int, text: bytes) -> None:
+    def _precache(self, slot: int, text: bytes, names: list[str] | None = None) -> None:
         """Cache the eclasses an ebuild's ``inherit`` lines name, and theirs, before the
         daemon sources it: its next package is already queued when a result arrives, so
         caching only after a package would make that one parse them again. An eclass
-        that does not parse as a function is simply not cached (__ebprof_cache)."""
+        that does not parse as a function is simply not cached (__ebprof_cache).
+        ``names``: the same list, when ``rarity_order`` already worked it out."""
         ws = self.workspace
         assert ws is not None
         if self.options.cache_eclasses:
-            self._cache(slot, ws.static_closure(text))
+            self._cache(slot, ws.static_closure(text) if names is None else names)
 
     def _cache(self, slot: int, names: Iterable[str]) -> None:
         ws = self.workspace
