@@ -224,6 +224,7 @@ class SourcePool:
                             break
                         res, data, nlines = self._prepare(ref)
                         if data is None:
+                            self._closures.pop(ref.path, None)
                             finished.append(res)
                             continue
                         job = _Job(ref, res, nlines, data)

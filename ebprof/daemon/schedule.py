@@ -8,7 +8,7 @@ writes land in more shared pages. In repository order a rarely inherited eclass
 is cached early and carried through most of the run. Handing out first the packages
 whose eclasses most packages share, and last those that need a rarely inherited
 one, keeps the daemons small for most forks: on core-kit the page faults of a full
-regeneration fell by 12 % and its CPU by about 6 % (docs/performance.md).
+regeneration fell by 11 % and its CPU by about 5 % (docs/performance.md).
 """
 
 from __future__ import annotations
