@@ -34,6 +34,7 @@ class _Job:
     result: SourceResult
     nlines: int
     text: bytes
+    needs: list[str] | None = None  # its eclasses, if rarity_order worked them out
     name: str = ""  # the private ebuild copy it was written to
     started: float = 0.0  # when its daemon turned to it (the previous package was done)
     deadline: float = float("inf")
@@ -57,7 +58,7 @@ class SourcePool:
         self.restarts = 0
         self._seq = 0
         self._cached: list[set[str]] = []
-        self._closures: dict[Path, list[str]] = {}  # rarity_order's reading, for _precache
+        self._closures: dict[Path, list[str]] = {}  # rarity_order's reading, until _Job.needs
         self._names: dict[bytes, str] = {}
         self.malloc: str | None = None  # the library preloaded into every daemon
         self._cpus: list[int | None] = []  # each slot's CPU (affinity.plan)
@@ -223,11 +224,11 @@ class SourcePool:
                             exhausted = True
                             break
                         res, data, nlines = self._prepare(ref)
+                        needs = self._closures.pop(ref.path, None)
                         if data is None:
-                            self._closures.pop(ref.path, None)
                             finished.append(res)
                             continue
-                        job = _Job(ref, res, nlines, data)
+                        job = _Job(ref, res, nlines, data, needs)
                     if self._submit(slot, job, queues[slot]):
                         continue
                     if queues[slot]:
@@ -303,7 +304,7 @@ class SourcePool:
                  cpv.p, cpv.package, cpv.pv, cpv.pr, cpv.pvr, res.eapi or "0",
                  self._flags(job.text), filesdir]  # fmt: skip
         try:
-            self._precache(slot, job.text, self._closures.pop(ref.path, None))
+            self._precache(slot, job.text, job.needs)
             self.daemons[slot].send(*words)
         except DaemonDied:
             return False
