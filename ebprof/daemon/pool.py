@@ -58,7 +58,6 @@ class SourcePool:
         self.restarts = 0
         self._seq = 0
         self._cached: list[set[str]] = []
-        self._closures: dict[Path, list[str]] = {}  # rarity_order's reading, until _Job.needs
         self._names: dict[bytes, str] = {}
         self.malloc: str | None = None  # the library preloaded into every daemon
         self._cpus: list[int | None] = []  # each slot's CPU (affinity.plan)
@@ -152,15 +151,13 @@ class SourcePool:
         return res, data, data.count(b"\n") + 1
 
     def _needs(self, ref: EbuildRef) -> list[str]:
-        """The eclasses ``_precache`` will cache for ``ref``, kept for it (none if it
-        cannot be read: ``_prepare`` reports that)."""
+        """The eclasses ``_precache`` will cache for ``ref`` (none if it cannot be read:
+        ``_prepare`` reports that)."""
         assert self.workspace is not None
         try:
-            names = self.workspace.static_closure(ref.path.read_bytes())
+            return self.workspace.static_closure(ref.path.read_bytes())
         except OSError:
             return []
-        self._closures[ref.path] = names
-        return names
 
     def _flags(self, data: bytes) -> str:
         f = ""
@@ -179,8 +176,10 @@ class SourcePool:
         A sequence is handed out in ``rarity_order`` when the daemons cache eclasses
         (schedule.py says why)."""
         assert self.workspace is not None, "use SourcePool as a context manager"
+        # rarity_order's reading of each package's eclasses, until its _Job carries it
+        closures: dict[Path, list[str]] = {}
         if self.options.cache_eclasses and isinstance(refs, Sequence) and len(refs) > 2:
-            refs = rarity_order(refs, self._needs)
+            refs = rarity_order(refs, lambda ref: closures.setdefault(ref.path, self._needs(ref)))
         todo = iter(refs)
         queues: list[deque[_Job]] = [deque() for _ in self.daemons]
         retry: deque[_Job] = deque()  # prepared jobs a dead daemon never finished
@@ -224,7 +223,7 @@ class SourcePool:
                             exhausted = True
                             break
                         res, data, nlines = self._prepare(ref)
-                        needs = self._closures.pop(ref.path, None)
+                        needs = closures.pop(ref.path, None)
                         if data is None:
                             finished.append(res)
                             continue
