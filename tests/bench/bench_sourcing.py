@@ -2,7 +2,8 @@
 """Hand-run benchmark: ebprof against pkgcore and portage, in one run, as ratios.
 
 usage: python tests/bench/bench_sourcing.py REPO [--runs N] [--jobs N] [--venv PEERVENV]
-                                            [--eclass NAME] [--skip-touch]
+                                            [--eclass NAME] [--skip-touch] [--out-dir DIR]
+                                            [--pairs N]
 
 Per run, interleaved: `pmaint regen -t J --force` and `egencache` with their no-op runs
 (through ../shared/tools/run-peers.sh), `ebprof metadata --force -o DIR -j J` (also with
@@ -10,8 +11,16 @@ Per run, interleaved: `pmaint regen -t J --force` and `egencache` with their no-
 timing on and off. Then, once: the per-ebuild overhead at -j1 (request wall time minus the
 time bash spent sourcing inside the fork; with and without mimalloc), and the
 regeneration after touching one widely used eclass (--eclass, default toolchain-funcs) in a
-copy of REPO, ebprof against pmaint. Wall times are never asserted anywhere; the point is
-the ratios measured side by side on the same machine.
+copy of REPO, ebprof against pmaint. With --pairs N, last, N more full regenerations of
+ebprof and pmaint alone, one right after the other, each pair printed with its wall and CPU
+ratios: on a shared VM whose speed drifts within minutes, the ratio within a pair is the
+steadiest figure there is. Wall times are never asserted anywhere; the point is the ratios
+measured side by side on the same machine.
+
+Every full regeneration writes into an empty directory, ebprof's as the peers' (run-peers.sh
+empties theirs): into a cache that is already up to date, `ebprof metadata --force` writes
+nothing, as egencache, while `pmaint regen --force` rewrites every entry. --out-dir says
+where all the caches go (default: the system's temporary directory).
 """
 
 from __future__ import annotations
@@ -156,41 +165,35 @@ def touch_eclass(repo: str, eclass: str, jobs: int, venv: str) -> dict[str, floa
     return got
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("repo")
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--venv", default="/tmp/peervenv")
-    ap.add_argument("--eclass", default="toolchain-funcs")
-    ap.add_argument("--skip-touch", action="store_true")
-    a = ap.parse_args()
-    # The peers run from a venv pip installed, with their modules compiled to bytecode; an
-    # editable ebprof under PYTHONDONTWRITEBYTECODE=1 would compile its own on every run
-    # (about 60 ms of CPU). Compiled once here, ebprof starts as an installed copy does.
-    import ebprof
-
-    compileall.compile_dir(Path(ebprof.__file__).parent, quiet=1)
-    res: dict[str, list[float]] = {}
-    j = ["-j", str(a.jobs)]
-    with tempfile.TemporaryDirectory() as tmp:
+def pairs(repo: str, venv: str, jobs: int, n: int, out_dir: str | None) -> None:
+    """``n`` full regenerations of each, into emptied caches, in pairs that alternate which
+    tool goes first."""
+    walls, cpus = [], []
+    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         out = Path(tmp, "cache")
-        for _ in range(a.runs):
-            for k, v in peers(a.repo, a.venv, a.jobs, Path(tmp, "peers")).items():
-                res.setdefault(k, []).append(v)
-            full = [*EBPROF, "metadata", a.repo, "--force", "-o", str(out), "--no-store", *j]
+        full = [*EBPROF, "metadata", repo, "--force", "-o", str(out), "--no-store", "-j", str(jobs)]
+        for i in range(1, n + 1):
+            if i % 2 == 0:
+                got = peers(repo, venv, jobs, Path(tmp, "peers"), "pmaint")
+            shutil.rmtree(out, ignore_errors=True)
             wall, cpu = timed_cpu(full)
-            res.setdefault("ebprof metadata full", []).append(wall)
-            res.setdefault("ebprof metadata full CPU", []).append(cpu)
-            wall, cpu = timed_cpu([*full, "--malloc", "system"])
-            res.setdefault("ebprof metadata full, system malloc", []).append(wall)
-            res.setdefault("ebprof metadata full CPU, system malloc", []).append(cpu)
-            noop = [*EBPROF, "metadata", a.repo, "-o", str(out), "--no-store", *j]
-            res.setdefault("ebprof metadata noop", []).append(timed(noop))
-            for label, extra in (("timing", ()), ("no-timing", ("--no-timing",))):
-                wall, src = source_sum(a.repo, a.jobs, *extra)
-                res.setdefault(f"ebprof source {label} wall", []).append(wall)
-                res.setdefault(f"ebprof source {label} in-fork sum", []).append(src)
+            if i % 2 == 1:
+                got = peers(repo, venv, jobs, Path(tmp, "peers"), "pmaint")
+            if "pmaint full" not in got:
+                return
+            walls.append(wall / got["pmaint full"])
+            cpus.append(cpu / got["pmaint full CPU"])
+            print(f"pair {i}: ebprof {wall:.2f}s / CPU {cpu:.2f}s, pmaint {got['pmaint full']:.2f}s"
+                  f" / CPU {got['pmaint full CPU']:.2f}s: wall ratio {walls[-1]:.3f}, CPU ratio "
+                  f"{cpus[-1]:.3f}", flush=True)  # fmt: skip
+    print(f"pairs: wall ratio median {statistics.median(walls):.3f} "
+          f"({min(walls):.3f}-{max(walls):.3f}), CPU ratio median {statistics.median(cpus):.3f} "
+          f"({min(cpus):.3f}-{max(cpus):.3f}), {sum(w <= 1 / 3 for w in walls)} of {n} "
+          f"wall ratios at or under 1/3")  # fmt: skip
+
+
+def summarize(a: argparse.Namespace, res: dict[str, list[float]]) -> None:
+    """The medians and ratios of the runs, then the measurements made once."""
     med = {k: statistics.median(v) for k, v in res.items()}
     for k, v in sorted(med.items()):
         print(f"{k:42} median {v:7.2f}s  runs {[round(x, 2) for x in res[k]]}")
@@ -234,8 +237,53 @@ def main() -> int:
     for malloc in ("auto", "system"):
         got = {k: round(v, 3) for k, v in overhead(a.repo, malloc).items()}
         print(f"per-ebuild overhead at -j1, --malloc {malloc}:", got)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("repo")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--venv", default="/tmp/peervenv")
+    ap.add_argument("--eclass", default="toolchain-funcs")
+    ap.add_argument("--skip-touch", action="store_true")
+    ap.add_argument("--out-dir", default=None, help="where every tool's cache goes")
+    ap.add_argument("--pairs", type=int, default=0, help="interleaved ebprof/pmaint pairs, last")
+    a = ap.parse_args()
+    # The peers run from a venv pip installed, with their modules compiled to bytecode; an
+    # editable ebprof under PYTHONDONTWRITEBYTECODE=1 would compile its own on every run
+    # (about 60 ms of CPU). Compiled once here, ebprof starts as an installed copy does.
+    import ebprof
+
+    compileall.compile_dir(Path(ebprof.__file__).parent, quiet=1)
+    res: dict[str, list[float]] = {}
+    j = ["-j", str(a.jobs)]
+    with tempfile.TemporaryDirectory(dir=a.out_dir) as tmp:
+        out = Path(tmp, "cache")
+        for _ in range(a.runs):
+            for k, v in peers(a.repo, a.venv, a.jobs, Path(tmp, "peers")).items():
+                res.setdefault(k, []).append(v)
+            full = [*EBPROF, "metadata", a.repo, "--force", "-o", str(out), "--no-store", *j]
+            shutil.rmtree(out, ignore_errors=True)
+            wall, cpu = timed_cpu(full)
+            res.setdefault("ebprof metadata full", []).append(wall)
+            res.setdefault("ebprof metadata full CPU", []).append(cpu)
+            shutil.rmtree(out, ignore_errors=True)
+            wall, cpu = timed_cpu([*full, "--malloc", "system"])
+            res.setdefault("ebprof metadata full, system malloc", []).append(wall)
+            res.setdefault("ebprof metadata full CPU, system malloc", []).append(cpu)
+            noop = [*EBPROF, "metadata", a.repo, "-o", str(out), "--no-store", *j]
+            res.setdefault("ebprof metadata noop", []).append(timed(noop))
+            for label, extra in (("timing", ()), ("no-timing", ("--no-timing",))):
+                wall, src = source_sum(a.repo, a.jobs, *extra)
+                res.setdefault(f"ebprof source {label} wall", []).append(wall)
+                res.setdefault(f"ebprof source {label} in-fork sum", []).append(src)
+    if a.runs:  # --runs 0 --skip-touch --pairs N: only the pairs
+        summarize(a, res)
     if not a.skip_touch:
         print(f"after touching {a.eclass}.eclass:", touch_eclass(a.repo, a.eclass, a.jobs, a.venv))
+    if a.pairs:
+        pairs(a.repo, a.venv, a.jobs, a.pairs, a.out_dir)
     return 0
 
 
