@@ -292,9 +292,10 @@ class SourcePool:
         ws = self.workspace
         assert ws is not None
         self._seq += 1
-        # the copy the daemon's current package (if any) is not using
-        spare = bool(queue) and queue[0].name == ws.ebuild_name(slot)
-        job.name = ws.write_ebuild(slot, job.text, spare)
+        # a copy none of the daemon's packages is using
+        held = {j.name for j in queue}
+        copy = next(k for k in range(DEPTH) if ws.ebuild_name(slot, k) not in held)
+        job.name = ws.write_ebuild(slot, job.text, copy)
         job.got, job.killed_at = Collected(), None
         ref, res = job.ref, job.result
         cpv = ref.cpv

@@ -213,20 +213,20 @@ class Workspace:
         self._skips[name] = form
         return form
 
-    def ebuild_name(self, slot: int, spare: bool = False) -> str:
-        """A slot's private ebuild copy; two per slot, because a daemon holds the next
-        package queued while it sources the current one."""
-        return f"e{slot}{'b' if spare else ''}.ebuild"
+    def ebuild_name(self, slot: int, copy: int = 0) -> str:
+        """One of a slot's private ebuild copies: one for each package its daemon holds,
+        the one it sources and those queued behind it."""
+        return f"e{slot}.ebuild" if copy == 0 else f"e{slot}.{copy}.ebuild"
 
     def trace_path(self, name: str) -> Path:
         """Where the line trace of the ebuild copy ``name`` goes (see
         ``SourceOptions.lines``), as ``__ebprof_enter`` derives it."""
         return (self.dir / name).with_suffix(".trace")
 
-    def write_ebuild(self, slot: int, data: bytes, spare: bool = False) -> str:
-        """Overwrite one of the slot's private copies in place (the one its daemon is not
-        using); keeping the file open saves an open/close per package."""
-        name = self.ebuild_name(slot, spare)
+    def write_ebuild(self, slot: int, data: bytes, copy: int = 0) -> str:
+        """Overwrite one of the slot's private copies in place (one no package its daemon
+        holds is using); keeping the file open saves an open/close per package."""
+        name = self.ebuild_name(slot, copy)
         fd = self._fds.get(name)
         if fd is None:
             fd = self._fds[name] = os.open(self.dir / name, os.O_RDWR | os.O_CREAT, 0o644)

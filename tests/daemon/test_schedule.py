@@ -19,28 +19,43 @@ NEEDS = {
 
 def test_most_shared_eclasses_first_rarest_last():
     # common: 5 users (rank 0), mid: 2 (rank 1), rare: 1 (rank 2); c needs none.
-    assert rarity_order(list(NEEDS), NEEDS.__getitem__) == ["c", "a", "f", "d", "e", "b"]
+    assert list(rarity_order(list(NEEDS), NEEDS.__getitem__)) == ["c", "a", "f", "d", "e", "b"]
 
 
 def test_equal_keys_keep_their_order():
     items = ["f", "e", "d", "a"]
-    assert rarity_order(items, NEEDS.__getitem__) == ["f", "a", "e", "d"]
+    assert list(rarity_order(items, NEEDS.__getitem__)) == ["f", "a", "e", "d"]
 
 
 def test_ties_in_users_are_broken_by_name_whatever_the_input_order():
     needs = {"x": ["zeta"], "y": ["alpha"]}  # one user each: alpha ranks before zeta
-    assert rarity_order(["x", "y"], needs.__getitem__) == ["y", "x"]
-    assert rarity_order(["y", "x"], needs.__getitem__) == ["y", "x"]
+    assert list(rarity_order(["x", "y"], needs.__getitem__)) == ["y", "x"]
+    assert list(rarity_order(["y", "x"], needs.__getitem__)) == ["y", "x"]
 
 
 def test_an_eclass_named_twice_by_one_package_counts_once():
     # Counted per mention, "twice" would outrank "shared" (used by two packages).
     needs = {"p": ["twice", "twice", "twice"], "q": ["shared"], "r": ["shared"]}
-    assert rarity_order(["p", "q", "r"], needs.__getitem__) == ["q", "r", "p"]
+    assert list(rarity_order(["p", "q", "r"], needs.__getitem__)) == ["q", "r", "p"]
+
+
+def test_items_without_eclasses_come_out_before_the_rest_is_read():
+    # A pool sources these while it still reads the other ebuilds.
+    read: list[str] = []
+
+    def eclasses_of(item: str) -> list[str]:
+        read.append(item)
+        return NEEDS[item]
+
+    order = rarity_order(["a", "c", "b", "d"], eclasses_of)
+    assert next(order) == "c"
+    assert read == ["a", "c"]
+    assert list(order) == ["a", "d", "b"]
+    assert read == ["a", "c", "b", "d"]
 
 
 def test_empty():
-    assert rarity_order([], NEEDS.__getitem__) == []
+    assert list(rarity_order([], NEEDS.__getitem__)) == []
 
 
 def _order(refs, jobs=1):

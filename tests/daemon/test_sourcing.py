@@ -200,3 +200,18 @@ def test_run_directory_goes_to_tmpfs_unless_tmpdir_is_set(monkeypatch):
     shm = Path("/dev/shm")
     usable = shm.is_dir() and os.access(shm, os.W_OK | os.X_OK)
     assert default_parent() == (shm if usable else None)
+
+
+def test_each_queued_package_has_its_own_ebuild_copy(monkeypatch):
+    """A daemon holds up to DEPTH packages; were two of them to share a private copy,
+    the later one's text would replace the earlier one's before it was sourced, and the
+    earlier one would come back with the later one's metadata."""
+    import ebprof.daemon.pool as pool_module
+
+    monkeypatch.setattr(pool_module, "DEPTH", 1)  # one at a time: nothing to share
+    alone = {cpv: r.metadata for cpv, r in source(REPOS / "demo", jobs=1).items()}
+    assert len({m["DESCRIPTION"] for m in alone.values()}) == len(alone)
+    for depth in (2, 4):
+        monkeypatch.setattr(pool_module, "DEPTH", depth)
+        queued = {cpv: r.metadata for cpv, r in source(REPOS / "demo", jobs=1).items()}
+        assert queued == alone, depth
