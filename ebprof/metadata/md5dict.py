@@ -60,7 +60,7 @@ def _open_temporary(tmp: str) -> int:
     return os.open(tmp, flags, 0o644)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: str | Path, data: bytes) -> None:
     """Write via a temporary file in the same directory and rename: readers see the old
     entry or the new one, never a partial one.
 
@@ -86,15 +86,24 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def remove_stale_temporaries(root: Path) -> int:
     """Delete temporaries left by a killed writer."""
+    return sweep(root)[0]
+
+
+def sweep(root: Path) -> tuple[int, set[str]]:
+    """Delete temporaries left by a killed writer; also which entries exist
+    (``CATEGORY/PF``), which a writer need not read back when it is not there."""
     n = 0
+    present: set[str] = set()
     if not root.is_dir():
-        return 0
+        return 0, present
     for cat in os.scandir(root):
         if not cat.is_dir():
             continue
         for e in os.scandir(cat.path):
-            if e.name.startswith(".ebprof-"):
+            if not e.name.startswith("."):
+                present.add(f"{cat.name}/{e.name}")
+            elif e.name.startswith(".ebprof-"):
                 with contextlib.suppress(OSError):
                     os.unlink(e.path)
                     n += 1
-    return n
+    return n, present

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 
 _WS = " \t\n"
+# What str.splitlines splits on, and the lone surrogates of undecodable bytes.
+_QUIRKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029\ud800-\udfff]")
 _OPT = re.compile(r"^-[neE]+$")
 _DEFAULT_SPLIT = re.compile(r"[ \t\n]+")
 
@@ -139,7 +141,12 @@ def portage_metadata(raw: dict[str, str], keys: tuple[str, ...], ifs: str | None
     The emitted text is decoded as UTF-8 with replacement and split with
     ``str.splitlines`` exactly as portage does, quirks included.
     """
-    text = "".join(f"{k}={portage_value(raw.get(k, ''), ifs)}\n" for k in keys)
+    values = [portage_value(raw.get(k, ""), ifs) for k in keys]
+    if _QUIRKS.search("".join(values)) is None:
+        # What the general path gives when no value holds a line boundary or an invalid
+        # byte (surrogateescape): each line is one key's, unchanged.
+        return dict(zip(keys, values, strict=True))
+    text = "".join(f"{k}={v}\n" for k, v in zip(keys, values, strict=True))
     data = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     out: dict[str, str] = {}
     for line in data.splitlines():

@@ -71,7 +71,7 @@ def regen(
     fresh one."""
     start = time.monotonic()
     summary = RegenSummary()
-    md5dict.remove_stale_temporaries(output)
+    present = md5dict.sweep(output)[1]
     eclasses = EclassChecksums(repo)
     todo: list[EbuildRef] = []
     out = str(output)
@@ -88,7 +88,7 @@ def regen(
     if todo and reuse is not None and not force:
         reused, todo = reuse(todo)
         for res in reused:
-            _store(res, output, summary)
+            _store(res, out, present, summary)
             summary.reused += 1
             if on_result is not None:
                 on_result(res)
@@ -99,7 +99,7 @@ def regen(
             for i, res in enumerate(pool.source(todo), 1):
                 if progress is not None:
                     progress(i, len(todo))
-                _store(res, output, summary)
+                _store(res, out, present, summary)
                 if on_result is not None:
                     on_result(res)
     if prune:
@@ -108,9 +108,9 @@ def regen(
     return summary
 
 
-def _store(res: SourceResult, output: Path, summary: RegenSummary) -> None:
-    cat, _, pf = res.cpv.partition("/")
-    entry = output / cat / pf
+def _store(res: SourceResult, out: str, present: set[str], summary: RegenSummary) -> None:
+    """Write one result's entry under ``out``; ``present``: the entries there at the start."""
+    entry = f"{out}/{res.cpv}"
     if res.ok:
         try:
             data = md5dict.render(res)
@@ -119,7 +119,7 @@ def _store(res: SourceResult, output: Path, summary: RegenSummary) -> None:
         else:
             # egencache's rule: an identical entry is not rewritten, so its inode and
             # mtime stay (no spurious rsync transfer, no new file for a --force run).
-            if _read(entry) == data:
+            if res.cpv in present and _read(entry) == data:
                 summary.unchanged += 1
             else:
                 md5dict.write_atomic(entry, data)
@@ -127,7 +127,7 @@ def _store(res: SourceResult, output: Path, summary: RegenSummary) -> None:
             return
     summary.failed.append(res)
     with contextlib.suppress(FileNotFoundError):
-        entry.unlink()  # a stale entry must not survive a failed regeneration
+        os.unlink(entry)  # a stale entry must not survive a failed regeneration
 
 
 def _prune(output: Path, refs: list[EbuildRef]) -> int:

@@ -11,7 +11,7 @@ import pytest
 
 from ebprof.daemon.pool import SourceOptions
 from ebprof.metadata import md5dict
-from ebprof.metadata.normalize import echo, portage_value, split_ifs
+from ebprof.metadata.normalize import echo, portage_metadata, portage_value, split_ifs
 from ebprof.metadata.regen import regen
 from ebprof.repo import open_repository
 
@@ -74,6 +74,25 @@ TRICKY = [
 def test_portage_value_fast_path_matches_echo(ifs):
     for raw in TRICKY:
         assert portage_value(raw, ifs) == echo(split_ifs(raw, ifs)).rstrip("\n"), (raw, ifs)
+
+
+@pytest.mark.parametrize("ifs", [None, ":"])
+def test_portage_metadata_is_portages_line_splitting(ifs):
+    """What portage does with the depend phase's output: one KEY=VALUE line per key,
+    decoded with replacement and split with str.splitlines, so a value holding a line
+    boundary loses what follows it, and the rest can come out as lines of their own."""
+    keys = ("DESCRIPTION", "HOMEPAGE", "SLOT")
+    for raw in TRICKY:
+        for key in keys:
+            values = {k: (raw if k == key else "x") for k in keys}
+            text = "".join(f"{k}={portage_value(values[k], ifs)}\n" for k in keys)
+            data = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            want = dict(line.split("=", 1) for line in data.splitlines() if "=" in line)
+            if all("=" in line for line in data.splitlines()):
+                assert portage_metadata(values, keys, ifs) == want, (raw, key)
+            else:
+                with pytest.raises(ValueError):
+                    portage_metadata(values, keys, ifs)
 
 
 def test_ifs_splitting():
@@ -215,7 +234,10 @@ def test_atomic_write_leaves_old_entry_or_new(tmp_path, monkeypatch, interrupted
     assert target.read_bytes() == b"OLD=1\n"
     assert [p.name for p in target.parent.iterdir()] == ["pkg-1"]
     (tmp_path / "cat/.ebprof-left").write_text("partial")  # a killed writer's temporary
-    assert md5dict.remove_stale_temporaries(tmp_path) == 1
+    (tmp_path / "cat/.keep").write_text("")  # not ebprof's: neither removed nor an entry
+    assert md5dict.sweep(tmp_path) == (1, {"cat/pkg-1"})
+    assert sorted(p.name for p in target.parent.iterdir()) == [".keep", "pkg-1"]
+    assert md5dict.remove_stale_temporaries(tmp_path) == 0
 
 
 def test_write_atomic(tmp_path):
