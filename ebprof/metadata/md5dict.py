@@ -65,7 +65,7 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     entry or the new one, never a partial one.
 
     The temporary is ``.ebprof-<name>.<pid>`` (the prefix lets
-    :func:`remove_stale_temporaries` find those of a killed writer)."""
+    :func:`sweep` find those of a killed writer)."""
     parent, name = os.path.split(path)
     tmp = os.path.join(parent, f".ebprof-{name}.{os.getpid()}")
     fd = _open_temporary(tmp)
@@ -82,11 +82,6 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
-
-def remove_stale_temporaries(root: Path) -> int:
-    """Delete temporaries left by a killed writer."""
-    return sweep(root)[0]
 
 
 def sweep(root: Path) -> tuple[int, set[str]]:

@@ -77,8 +77,9 @@ def regen(
     out = str(output)
     for ref in refs:
         # Plain strings and open(): this loop is most of a no-op run's time.
-        # A missing entry costs no read or hash of its ebuild.
-        entry = None if force else _read(f"{out}/{ref.cpv.category}/{ref.cpv.pf}")
+        # A missing entry costs no read, and no read or hash of its ebuild.
+        cpv = str(ref.cpv)
+        entry = None if force or cpv not in present else _read(f"{out}/{cpv}")
         if entry is not None:
             data = _read(ref.path)
             if data is not None and is_valid(entry, hashlib.md5(data).hexdigest(), eclasses):

@@ -59,6 +59,11 @@ def timed_cpu(cmd: list[str], **kw) -> tuple[float, float]:
     return wall, cpu
 
 
+def full_regen(repo: str, out: Path, jobs: int) -> list[str]:
+    """ebprof's full regeneration, as every measurement against the peers runs it."""
+    return [*EBPROF, "metadata", repo, "--force", "-o", str(out), "--no-store", "-j", str(jobs)]
+
+
 def discard(path: Path) -> None:
     """Move a cache out of the way, into ``trash`` beside it, instead of deleting it.
 
@@ -188,7 +193,7 @@ def pairs(repo: str, venv: str, jobs: int, n: int, out_dir: str | None) -> None:
     walls, cpus = [], []
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         out = Path(tmp, "cache")
-        full = [*EBPROF, "metadata", repo, "--force", "-o", str(out), "--no-store", "-j", str(jobs)]
+        full = full_regen(repo, out, jobs)
         for i in range(1, n + 1):
             if i % 2 == 0:
                 got = peers(repo, venv, jobs, Path(tmp, "peers"), "pmaint")
@@ -280,7 +285,7 @@ def main() -> int:
         for _ in range(a.runs):
             for k, v in peers(a.repo, a.venv, a.jobs, Path(tmp, "peers")).items():
                 res.setdefault(k, []).append(v)
-            full = [*EBPROF, "metadata", a.repo, "--force", "-o", str(out), "--no-store", *j]
+            full = full_regen(a.repo, out, a.jobs)
             discard(out)
             wall, cpu = timed_cpu(full)
             res.setdefault("ebprof metadata full", []).append(wall)

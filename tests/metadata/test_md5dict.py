@@ -237,7 +237,7 @@ def test_atomic_write_leaves_old_entry_or_new(tmp_path, monkeypatch, interrupted
     (tmp_path / "cat/.keep").write_text("")  # not ebprof's: neither removed nor an entry
     assert md5dict.sweep(tmp_path) == (1, {"cat/pkg-1"})
     assert sorted(p.name for p in target.parent.iterdir()) == [".keep", "pkg-1"]
-    assert md5dict.remove_stale_temporaries(tmp_path) == 0
+    assert md5dict.sweep(tmp_path)[0] == 0  # nothing left to remove
 
 
 def test_write_atomic(tmp_path):
