@@ -104,7 +104,7 @@ def regen(
                 if on_result is not None:
                     on_result(res)
     if prune:
-        summary.removed += _prune(output, refs)
+        summary.removed += _prune(out, present, refs)
     summary.seconds = time.monotonic() - start
     return summary
 
@@ -131,20 +131,14 @@ def _store(res: SourceResult, out: str, present: set[str], summary: RegenSummary
         os.unlink(entry)  # a stale entry must not survive a failed regeneration
 
 
-def _prune(output: Path, refs: list[EbuildRef]) -> int:
-    """Remove entries whose ebuild is gone (``refs`` is the whole repository)."""
-    wanted = {(r.cpv.category, r.cpv.pf) for r in refs}
+def _prune(out: str, present: set[str], refs: list[EbuildRef]) -> int:
+    """Remove entries whose ebuild is gone (``refs`` is the whole repository), from those
+    the sweep found at the start: every entry written since is one of ``refs``."""
     n = 0
-    if not output.is_dir():
-        return 0
-    for cat in os.scandir(output):
-        if not cat.is_dir():
-            continue
-        for e in os.scandir(cat.path):
-            if not e.name.startswith(".") and (cat.name, e.name) not in wanted:
-                with contextlib.suppress(OSError):
-                    os.unlink(e.path)
-                    n += 1
+    for name in present.difference(str(r.cpv) for r in refs):
+        with contextlib.suppress(OSError):
+            os.unlink(f"{out}/{name}")
+            n += 1
     return n
 
 
