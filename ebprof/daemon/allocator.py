@@ -108,7 +108,7 @@ def describe(lib: str | None) -> str:
 
 def name(spec: str) -> str:
     """What ``--malloc SPEC`` resolves to, as a run records it ("" if it cannot tell)."""
-    from ebprof.daemon.client import find_bash
+    from ebprof.daemon.transport import find_bash
     from ebprof.errors import EbprofError
 
     try:

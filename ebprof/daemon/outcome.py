@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ebprof.daemon import depend
+from ebprof.daemon.protocol import ResultFrames
 from ebprof.model.records import FATAL_KINDS, STRICT_KINDS, Finding, InheritNode, SourceResult
 
 _BASH_MSG = re.compile(rb"^(.+?): line (\d+): (.*)$")
@@ -39,7 +40,8 @@ def global_statement_line(text: bytes, word: bytes) -> int | None:
 
 @dataclass
 class Collected:
-    """What arrived for one package between its request and its D frame."""
+    """What arrived for one package: the lines it printed, its result file's frames, and
+    how its child ended."""
 
     texts: list[bytes] = field(default_factory=list)
     findings: list[tuple[bytes, ...]] = field(default_factory=list)
@@ -48,6 +50,29 @@ class Collected:
     rc: int | None = None
     timed_out: bool = False
     crashed: str | None = None
+    violation: str | None = None  # its result file was not what ebprof's code writes
+    fresh: bool = False  # sourced by a bash of its own (ebd.bash, ONESHOT)
+
+    def take(self, frames: ResultFrames) -> None:
+        """Keep what the package's result file held (protocol.parse_results)."""
+        self.findings = frames.findings or []
+        if frames.result is not None:
+            self.result = result_fields(frames.result)
+            if not self.result:
+                self.violation = f"a result frame of {len(frames.result)} fields"
+        self.env = frames.env
+
+    def wants_fresh(self) -> bool:
+        """Whether this package must be sourced again, by a bash of its own: bash gave up
+        the whole `source` after an error that portage's main shell survives (no result,
+        and no die, timeout or fault to explain it), or the package defined aliases, which
+        bash expands while it parses, so eclasses cached before they existed did not see
+        them. A package sourced that way already is never sent again."""
+        if self.fresh or self.timed_out or self.crashed or self.violation:
+            return False
+        if self.result is None:
+            return not any(f[0] == b"die" for f in self.findings)
+        return self.result.get(b"aliases", b"0") != b"0"
 
 
 def _us(stamp: bytes) -> int:
@@ -114,10 +139,7 @@ def build(
                 message.decode("utf-8", "replace"),
             )
         )
-    r = got.result
-    if r is not None and not (b"t0" in r and b"t1" in r):
-        got.crashed = got.crashed or f"{res.path}: malformed result from the daemon"
-        r = None
+    r = got.result or None
     if r is not None:
         t0 = _us(r[b"t0"])
         res.source_us = _us(r[b"t1"]) - t0
@@ -143,6 +165,9 @@ def build(
         res.status, res.error = "timeout", "timed out; its processes were killed"
     elif got.crashed:
         res.status, res.error = "failed", got.crashed
+    elif got.violation:
+        res.status = "failed"
+        res.error = f"{res.path}: protocol violation while sourcing: {got.violation}"
     elif fatal is not None:
         bash = [f for f in findings if f.kind == "bash"]
         if fatal.kind == "exit" and bash:  # a fatal bash error, not an explicit exit
@@ -155,6 +180,13 @@ def build(
         rc = got.rc or 0
         how = f"killed by signal {rc - 128}" if rc > 128 else f"exit status {rc}"
         res.error = f"{res.path}: sourcing ended without a result ({how})"
+    elif (status := r.get(b"status", b"0")) != b"0":
+        # portage: source "${EBUILD}" || die "error sourcing ebuild"
+        res.status = "failed"
+        res.error = (
+            f"{_status_location(res.path, text, findings, r)}: error sourcing ebuild "
+            f"(status {status.decode('ascii', 'replace')})"
+        )
     elif strict and (first := next((f for f in findings if f.kind in STRICT_KINDS), None)):
         res.status, res.error = "failed", f"{first.location()}: {first.kind}: {first.message}"
     else:
@@ -167,6 +199,39 @@ def build(
                 f"sourcing set {eapi!r}"
             )
     return res
+
+
+def _status_location(path: str, text: bytes, findings: list[Finding], r: dict[bytes, bytes]) -> str:
+    """Where a package's `source` went wrong: its syntax error, its `return` at global
+    scope, or its last global-scope command."""
+    syntax = next((f for f in findings if f.is_syntax_error and f.file == path), None)
+    if syntax is not None:
+        return syntax.location()
+    if r.get(b"eof") != b"1":
+        line = global_statement_line(text, b"return")
+    else:
+        line = last_statement_line(text)
+    return f"{path}:{line}" if line else path
+
+
+def last_statement_line(text: bytes) -> int | None:
+    """The line of the last command outside function bodies, read as global_statement_line
+    reads ebuilds (bodies from ``name() {`` to the next ``}`` in column 0)."""
+    last = None
+    in_func = False
+    for n, line in enumerate(text.split(b"\n"), 1):
+        stripped = line.strip()
+        if in_func:
+            if line.startswith(b"}"):
+                in_func = False
+            continue
+        if _FUNC_START.match(stripped) and not stripped.endswith(b"}"):
+            in_func = True
+            last = n
+            continue
+        if stripped and not stripped.startswith(b"#"):
+            last = n
+    return last
 
 
 def _text(v: bytes) -> str:
@@ -202,13 +267,16 @@ _RESULT_KEYS = (
 
 def result_fields(raw: tuple[bytes, ...]) -> dict[bytes, bytes]:
     """An R frame as a dict of the variables that were set (see __ebprof_result); empty
-    when the frame does not have the expected shape (build() then fails the package)."""
+    when the frame does not have the expected shape (a protocol violation)."""
     n = len(_RESULT_KEYS)
-    if len(raw) != n + 6:
+    if len(raw) != n + 8:
         return {}
-    out = {b"t0": raw[0], b"t1": raw[1], b"eof": raw[2], b"events": raw[n + 4]}
-    out[b"phases"] = raw[n + 5]
-    for key, flag, value in zip(_RESULT_KEYS, raw[3].split(b":"), raw[4 : n + 4], strict=False):
+    out = {b"t0": raw[0], b"t1": raw[1], b"eof": raw[2], b"status": raw[3]}
+    out[b"aliases"], out[b"events"], out[b"phases"] = raw[4], raw[n + 6], raw[n + 7]
+    flags = raw[5].split(b":")
+    if len(flags) != n + 1 or not all(f in (b"", b"s") for f in flags):
+        return {}
+    for key, flag, value in zip(_RESULT_KEYS, flags, raw[6 : n + 6], strict=False):
         if flag == b"s":
             out[key] = value
     return out

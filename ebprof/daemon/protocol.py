@@ -1,120 +1,171 @@
-"""The daemon's reply stream: frames interleaved with bash's own stderr text.
+"""The daemon's protocol, declared in one place (ebprof/daemon/bash/frames.bash writes it).
 
-Every frame starts with ``\\n\\x1e`` and a header line ``TAG [WORD...]``. Tags in
-``FIELD_TAGS`` carry a count and that many NUL-terminated fields (bash strings
-cannot contain NUL, so fields need no escaping). Everything outside frames is
-stderr text: bash's error messages and whatever the ebuild printed to fd 2.
-Starting each frame with a newline means a partial line written by an ebuild
-can never swallow a frame header.
+Two kinds of channel keep what a package runs away from everything else:
+
+- **Control frames**, daemon -> ebprof, on a pipe every package's child closes before it
+  runs a line of the package: ``\\x1e TAG WORD... \\n``. Only ebprof's own bash writes
+  them, so a malformed one means the daemon cannot be trusted any more.
+- **Result frames**, a package's child -> ebprof, in a result file created for that
+  package alone: ``\\x1e TAG SEQ NONCE COUNT \\n``, COUNT fields each ending in NUL (bash
+  strings cannot hold NUL), then ``\\x1f NONCE \\n``. SEQ and NONCE are the ones ebprof
+  sent with the package. The package's code can write to that file too, so everything in
+  it is checked, and anything out of shape fails that package alone ("protocol
+  violation"): no byte of it can reach another package.
+
+What the package prints (fd 1 and 2) goes to a pipe of its own and is only read as text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 from ebprof.errors import ProtocolError
 
-MARK = b"\n\x1e"
-FIELD_TAGS = frozenset({b"R", b"F"})
-BLOB_TAGS = frozenset({b"E"})  # header, then raw text up to one NUL
-_MAX_TEXT = 1 << 20  # bound on buffered text without a newline (output floods)
-_MAX_FIELDS = 1 << 16
+VERSION = b"2"
+MARK = b"\x1e"
+TRAILER = b"\x1f"
+MAX_FIELDS = 1 << 16
+MAX_FINDINGS = 1000  # kept per package; the rest are counted
+
+
+class Tag(Enum):
+    """Every frame there is, with what it carries (the words of a control frame; the
+    number of fields of a result frame, None when it varies)."""
+
+    HELLO = (b"H", "control", ("protocol", "bash", "pid", "watcher"))
+    STARTED = (b"S", "control", ("seq", "pid"))
+    DONE = (b"D", "control", ("seq", "status"))
+    CACHED = (b"C", "control", ("eclass", "verdict", "skip"))
+    RESULT = (b"R", "result", None)
+    FINDING = (b"F", "result", 4)  # kind, file, line, message
+    ENVIRONMENT = (b"E", "result", 1)  # what `declare -p; declare -F` printed
+
+    def __init__(self, code: bytes, channel: str, shape: tuple[str, ...] | int | None) -> None:
+        self.code = code
+        self.channel = channel
+        self.shape = shape
+
+
+_CONTROL = {t.code: t for t in Tag if t.channel == "control"}
+_RESULT = {t.code: t for t in Tag if t.channel == "result"}
 
 
 @dataclass(frozen=True, slots=True)
-class Text:
-    line: bytes
+class Control:
+    """One control frame: its tag and its words by the names the table gives them."""
 
-
-@dataclass(frozen=True, slots=True)
-class Frame:
-    tag: bytes
+    tag: Tag
     words: tuple[bytes, ...]
 
+    def __getitem__(self, name: str) -> bytes:
+        assert isinstance(self.tag.shape, tuple)
+        return self.words[self.tag.shape.index(name)]
 
-@dataclass(frozen=True, slots=True)
-class Fields:
-    tag: bytes
-    fields: tuple[bytes, ...]
+    def number(self, name: str) -> int:
+        try:
+            return int(self[name])
+        except ValueError:
+            raise ProtocolError(f"{self.tag.name} frame: {name} is not a number") from None
 
 
-Event = Text | Frame | Fields
-
-
-class Parser:
-    """Incremental parser; ``feed`` bytes as they arrive, get complete events back."""
+class ControlParser:
+    """Incremental reader of a daemon's control pipe."""
 
     def __init__(self) -> None:
         self._buf = bytearray()
-        self._tag: bytes | None = None
-        self._count = 0
-        self._fields: list[bytes] = []
 
-    def feed(self, data: bytes) -> list[Event]:
-        buf = self._buf
-        buf += data
-        out: list[Event] = []
-        while True:
-            if self._tag is not None and self._count < 0:
-                i = buf.find(b"\0")
-                if i < 0:
-                    return out
-                out.append(Fields(self._tag, (bytes(buf[:i]),)))
-                del buf[: i + 1]
-                self._tag = None
-                continue
-            if self._tag is not None:
-                # The fields that are here, cut out at once (a result frame has about
-                # thirty); only the frame's own bytes are copied, never what follows it.
-                need = self._count - len(self._fields)
-                end = 0
-                while need:
-                    i = buf.find(b"\0", end)
-                    if i < 0:
-                        break
-                    end, need = i + 1, need - 1
-                if end:
-                    self._fields += bytes(buf[: end - 1]).split(b"\0")
-                    del buf[:end]
-                if need:
-                    return out
-                out.append(Fields(self._tag, tuple(self._fields)))
-                self._tag, self._fields = None, []
-                continue
-            i = buf.find(MARK)
-            if i < 0:
-                j = buf.rfind(b"\n")
-                if j > 0:
-                    self._text(bytes(buf[:j]), out)
-                    del buf[:j]
-                elif len(buf) > _MAX_TEXT:
-                    self._text(bytes(buf[:-1]), out)
-                    del buf[:-1]
-                return out
-            if i > 0:
-                self._text(bytes(buf[:i]), out)
-                del buf[:i]
-            j = buf.find(b"\n", 2)
-            if j < 0:
-                return out
-            header = bytes(buf[2:j]).split(b" ")
-            del buf[: j + 1]
-            tag = header[0]
-            if tag in BLOB_TAGS:
-                self._tag, self._count = tag, -1
-            elif tag in FIELD_TAGS:
-                try:
-                    self._count = int(header[1])
-                except (IndexError, ValueError):
-                    raise ProtocolError(f"bad frame header: {b' '.join(header)!r}") from None
-                if not 0 <= self._count <= _MAX_FIELDS:
-                    raise ProtocolError(f"bad field count: {self._count}")
-                self._tag = tag
-            else:
-                out.append(Frame(tag, tuple(header[1:])))
+    def feed(self, data: bytes) -> list[Control]:
+        self._buf += data
+        out: list[Control] = []
+        while (i := self._buf.find(b"\n")) >= 0:
+            line = bytes(self._buf[:i])
+            del self._buf[: i + 1]
+            if not line.startswith(MARK):
+                raise ProtocolError(f"stray bytes on the control pipe: {line[:60]!r}")
+            words = line[1:].split(b" ")
+            tag = _CONTROL.get(words[0])
+            if tag is None or not isinstance(tag.shape, tuple):
+                raise ProtocolError(f"unknown control frame: {line[:60]!r}")
+            if len(words) - 1 != len(tag.shape):
+                raise ProtocolError(f"{tag.name} frame with {len(words) - 1} words: {line[:60]!r}")
+            out.append(Control(tag, tuple(words[1:])))
+        return out
 
-    @staticmethod
-    def _text(chunk: bytes, out: list[Event]) -> None:
-        for line in chunk.split(b"\n"):
-            if line:
-                out.append(Text(line))
+
+class ProtocolViolation(Exception):
+    """A package's result file is not what ebprof's own code writes: that package fails."""
+
+
+@dataclass(slots=True)
+class ResultFrames:
+    """What one package's result file held."""
+
+    result: tuple[bytes, ...] | None = None
+    findings: list[tuple[bytes, ...]] | None = None
+    dropped: int = 0  # findings beyond MAX_FINDINGS
+    env: bytes | None = None
+
+
+def parse_results(data: bytes, seq: int, nonce: bytes) -> ResultFrames:
+    """Read a result file strictly; raise ProtocolViolation on the first thing out of shape."""
+    out = ResultFrames(findings=[])
+    findings = out.findings
+    assert findings is not None
+    want = b"%d %s " % (seq, nonce)
+    trailer = TRAILER + nonce + b"\n"
+    pos, n = 0, len(data)
+    while pos < n:
+        if data[pos : pos + 1] != MARK:
+            raise ProtocolViolation(f"bytes outside a frame at offset {pos}")
+        eol = data.find(b"\n", pos)
+        if eol < 0:
+            raise ProtocolViolation("a frame header without its end")
+        head = data[pos + 1 : eol]
+        tag = _RESULT.get(head[:1])
+        if tag is None or head[1:2] != b" " or not head[2:].startswith(want):
+            raise ProtocolViolation(f"a frame header that is not this package's: {head[:40]!r}")
+        try:
+            count = int(head[2 + len(want) :])
+        except ValueError:
+            raise ProtocolViolation(f"a bad field count: {head[:40]!r}") from None
+        if not 0 <= count <= MAX_FIELDS or (isinstance(tag.shape, int) and count != tag.shape):
+            raise ProtocolViolation(f"{tag.name} frame with {count} fields")
+        pos = eol + 1
+        fields: list[bytes] = []
+        for _ in range(count):
+            end = data.find(b"\0", pos)
+            if end < 0:
+                raise ProtocolViolation(f"{tag.name} frame cut short")
+            fields.append(data[pos:end])
+            pos = end + 1
+        if not data.startswith(trailer, pos):
+            raise ProtocolViolation(f"{tag.name} frame without its trailer")
+        pos += len(trailer)
+        if tag is Tag.RESULT:
+            if out.result is not None:
+                raise ProtocolViolation("two result frames")
+            out.result = tuple(fields)
+        elif tag is Tag.ENVIRONMENT:
+            if out.env is not None:
+                raise ProtocolViolation("two environment frames")
+            out.env = fields[0]
+        elif len(findings) < MAX_FINDINGS:
+            findings.append(tuple(fields))
+        else:
+            out.dropped += 1
+    return out
+
+
+def encode_command(words: tuple[str, ...] | list[str]) -> bytes:
+    """A command: its length in 8 decimal digits, then the words joined by US (0x1f).
+
+    bash's ``read`` takes a pipe one byte per system call, except ``read -N`` which takes
+    up to N bytes at once; a length prefix lets the daemon read a command in two calls
+    instead of one per byte (the daemon runs with LC_ALL=C, so characters are bytes)."""
+    if any("\x1f" in w for w in words):
+        raise ProtocolError(f"a command word holds US (0x1f): {words!r}")
+    body = "\x1f".join(words).encode("utf-8", "surrogateescape")
+    if len(body) >= 10**8:
+        raise ProtocolError("command too long")
+    return b"%08d" % len(body) + body

@@ -21,7 +21,7 @@ import msgspec
 
 from ebprof.daemon.guard import Guard, Shape, shape
 
-FORMAT = 1  # bump when guard.py changes what it finds
+FORMAT = 2  # bump when guard.py changes what it finds, or what a verdict means
 FILE_NAME = "eclass-shapes.msgpack"
 MAX_ENTRIES = 4096  # the newest ones are kept
 
@@ -37,6 +37,9 @@ class _File(msgspec.Struct):
     format: int
     grammar: str
     shapes: dict[str, _Entry]
+    # "FORM-KEY BASH-VERSION" -> whether the daemon's probe proved the cached form to be one
+    # function (cache.bash); it depends only on the form's bytes and on bash
+    verdicts: dict[str, bool] = {}
 
 
 def _grammar() -> str:
@@ -70,11 +73,13 @@ class ShapeCache:
         self.path = path
         self.grammar = _grammar()
         self._entries: dict[str, _Entry] = {}
+        self._verdicts: dict[str, bool] = {}
         self._dirty = False
         with contextlib.suppress(OSError, msgspec.DecodeError, msgspec.ValidationError):
             got = msgspec.msgpack.decode(path.read_bytes(), type=_File)
             if got.format == FORMAT and got.grammar == self.grammar and self.grammar:
                 self._entries = got.shapes
+                self._verdicts = got.verdicts
 
     def shape(self, data: bytes, md5: str) -> Shape:
         e = self._entries.get(md5)
@@ -88,12 +93,23 @@ class ShapeCache:
         self._dirty = True
         return sh
 
+    def verdict(self, key: str, bash: str) -> bool | None:
+        """What an earlier run's probe found for a cached form (Workspace.Form.key)."""
+        return self._verdicts.get(f"{key} {bash}")
+
+    def set_verdict(self, key: str, bash: str, ok: bool) -> None:
+        k = f"{key} {bash}"
+        if self._verdicts.get(k) != ok:
+            self._verdicts[k] = ok
+            self._dirty = True
+
     def save(self) -> None:
         """Write the file if this run added shapes; quietly not, if it cannot."""
         if not self._dirty or not self.grammar:
             return
         entries = dict(list(self._entries.items())[-MAX_ENTRIES:])
-        data = msgspec.msgpack.encode(_File(FORMAT, self.grammar, entries))
+        verdicts = dict(list(self._verdicts.items())[-2 * MAX_ENTRIES :])
+        data = msgspec.msgpack.encode(_File(FORMAT, self.grammar, entries, verdicts))
         tmp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ebprof.daemon import reaper
 from ebprof.daemon.guard import Shape, shape
 from ebprof.daemon.shapecache import ShapeCache
 from ebprof.repo import Repository
@@ -81,15 +83,18 @@ def default_parent() -> Path | None:
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")  # PMS 3.1.6, eclass names
 INLINE_LOCALS = (
     b"local x repo_location location potential_location __export_funcs_var=__ebprof_xf "
-    b"__ebprof_xf IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND"
+    b"__ebprof_xf __ebprof_o __ebprof_i IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND"
 )
 _INLINE = (
     b"%s() { local -x ECLASS=%s ECLASS_DEPTH=$((ECLASS_DEPTH + 1)); "
     + INLINE_LOCALS
     + b"; case ${EAPI} in 8 | 9) local PROPERTIES RESTRICT __ebprof_acc=1 ;; esac; "
+    b"__ebprof_o=${BASHOPTS} __ebprof_i=${IFS} "
     b'__ebprof_events+=${__ebprof_timing:+"+%s:${EPOCHREALTIME} "}; %s\n'
-    b"__ebprof_ec_close $? || return\n}\n"
+    b"%s\n}\n"
 )
+# The last line of every other cached form (cache.bash, __ebprof_pass).
+_PLAIN = b"%s() { :; %s\n%s\n}\n"
 
 
 @dataclass(slots=True)
@@ -98,7 +103,7 @@ class EclassFile:
     path: Path  # where it lives in the repository
     data: bytes
     md5: str
-    function: str  # the name of its cached form inside a daemon
+    function: str  # the name of its cached form inside a daemon (a token of the run's in it)
 
     @property
     def inline_function(self) -> str:
@@ -111,13 +116,30 @@ class EclassFile:
         return self.function.replace("__ebprof_ec_", "__ebprof_sk_")
 
 
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A cached form as the daemon gets it: the function, the line its body ends with (the
+    one cache.bash's probe looks for), and what its text is known by across runs (the
+    wrapper's bytes with this run's token taken out: the verdict of a probe holds for
+    them whatever the token)."""
+
+    function: str
+    last: str
+    key: str
+
+
 class Workspace:
     """The run directory shared by all daemons of one pool."""
 
     def __init__(
         self, repo: Repository, parent: Path | None = None, shapes: ShapeCache | None = None
     ) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="ebprof-", dir=parent))
+        # What killed runs left (their watchers normally remove it themselves).
+        reaper.sweep_rundirs(parent or Path(tempfile.gettempdir()))
+        self.dir = Path(tempfile.mkdtemp(prefix=reaper.PREFIX, dir=parent))
+        self.lock = reaper.lock(self.dir)  # held while this run lives
+        # In every cached form's name and last line; no eclass can know it (cache.bash).
+        self.token = secrets.token_hex(8)
         self.shapes = shapes  # eclass shapes kept across runs, if any
         for sub in ("fn", "home", "temp", "work", "distdir"):
             (self.dir / sub).mkdir()
@@ -125,7 +147,7 @@ class Workspace:
         self.unreadable: dict[str, str] = {}
         self._wrapped: dict[str, str | None] = {}
         self._shapes: dict[str, Shape] = {}
-        self._skips: dict[str, tuple[str, str] | None] = {}  # skip_form's answers
+        self._skips: dict[str, tuple[str, Form | None] | None] = {}  # skip_form's answers
         self._deps: dict[str, list[str]] = {}
         self._fds: dict[str, int] = {}
         self._repo = repo
@@ -141,10 +163,11 @@ class Workspace:
                 self.unreadable[name] = f"{path}: cannot read: {e.strerror}"
                 continue
             md5 = hashlib.md5(data).hexdigest()
-            self.eclasses[name] = EclassFile(name, path, data, md5, f"__ebprof_ec_{i}")
+            fn = f"__ebprof_ec_{i}_{self.token}"
+            self.eclasses[name] = EclassFile(name, path, data, md5, fn)
             (self.dir / f"{name}.eclass").write_bytes(private_copy(data))
 
-    def wrap(self, name: str, inline: bool = True) -> str:
+    def wrap(self, name: str, inline: bool = True) -> Form:
         """Write the eclass as the body of a function (same line numbers) for caching.
 
         With ``inline``, and when the eclass has no ``return`` outside its functions,
@@ -156,15 +179,27 @@ class Workspace:
         fn = None
         if inline and _PLAIN_NAME.fullmatch(name) and self.shape(name).global_return is False:
             fn = ec.inline_function  # its name is written into bash code: PMS names only
-        if name not in self._wrapped or self._wrapped[name] != fn:
-            text = private_copy(ec.data)
+        text = private_copy(ec.data)
+        if fn is None:
+            form = self._form(ec.function, b"__ebprof_pass $?", text, name, "plain")
+        else:
+            form = self._form(fn, b"__ebprof_ec_close $?", text, name, "inline", b" || return")
+        if self._wrapped.get(name) != form.function:
+            fn_b, last = form.function.encode(), form.last.encode()
             if fn is None:
-                body = b"%s() { :; %s\n}\n" % (ec.function.encode(), text)
+                body = _PLAIN % (fn_b, text, last)
             else:
-                body = _INLINE % (fn.encode(), name.encode(), name.encode(), text)
+                body = _INLINE % (fn_b, name.encode(), name.encode(), text, last)
             (self.dir / "fn" / f"{name}.eclass").write_bytes(body)
-            self._wrapped[name] = fn
-        return fn or ec.function
+            self._wrapped[name] = form.function
+        return form
+
+    def _form(
+        self, fn: str, close: bytes, text: bytes, name: str, kind: str, tail: bytes = b""
+    ) -> Form:
+        last = close + b" " + self.token.encode() + tail
+        digest = hashlib.sha256(b"%s\0%s\0%s" % (kind.encode(), name.encode(), text)).hexdigest()
+        return Form(fn, last.decode(), digest)
 
     def static_closure(self, text: bytes) -> list[str]:
         """The eclasses ``text``'s inherit lines name, directly or through the eclasses'
@@ -192,24 +227,23 @@ class Workspace:
             )
         return self._shapes[name]
 
-    def skip_form(self, name: str) -> tuple[str, str] | None:
-        """Write the eclass's re-inherit form (see guard.py): (guard variable, function), the
-        function being "-" when nothing is left outside the guarded block."""
+    def skip_form(self, name: str) -> tuple[str, Form | None] | None:
+        """Write the eclass's re-inherit form (see guard.py): (guard variable, its form),
+        the form being None when nothing is left outside the guarded block."""
         if name in self._skips:  # each daemon asks; Guard.empty reads the whole text
             return self._skips[name]
         ec = self.eclasses[name]
         guard = self.shape(name).guard
-        form = None
+        form: tuple[str, Form | None] | None = None
         if guard is not None:
             if guard.empty:
-                form = (guard.variable, "-")
+                form = (guard.variable, None)
             else:
-                body = b"%s() { :; %s\n}\n" % (
-                    ec.skip_function.encode(),
-                    private_copy(guard.skip_text),
-                )
+                text = private_copy(guard.skip_text)
+                skip = self._form(ec.skip_function, b"__ebprof_pass $?", text, name, "skip")
+                body = _PLAIN % (skip.function.encode(), text, skip.last.encode())
                 (self.dir / "fn" / f"{name}.skip").write_bytes(body)
-                form = (guard.variable, ec.skip_function)
+                form = (guard.variable, skip)
         self._skips[name] = form
         return form
 
@@ -217,11 +251,6 @@ class Workspace:
         """One of a slot's private ebuild copies: one for each package its daemon holds,
         the one it sources and those queued behind it."""
         return f"e{slot}.ebuild" if copy == 0 else f"e{slot}.{copy}.ebuild"
-
-    def trace_path(self, name: str) -> Path:
-        """Where the line trace of the ebuild copy ``name`` goes (see
-        ``SourceOptions.lines``), as ``__ebprof_enter`` derives it."""
-        return (self.dir / name).with_suffix(".trace")
 
     def write_ebuild(self, slot: int, data: bytes, copy: int = 0) -> str:
         """Overwrite one of the slot's private copies in place (one no package its daemon
@@ -243,3 +272,4 @@ class Workspace:
             os.close(fd)
         self._fds.clear()
         shutil.rmtree(self.dir, ignore_errors=True)
+        os.close(self.lock)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ebprof import __version__
 from ebprof.daemon.options import SourceOptions
-from ebprof.model.records import STRICT_KINDS, SourceResult
+from ebprof.model.records import ENGINE, STRICT_KINDS, SourceResult
 from ebprof.repo import EbuildRef, Repository
 from ebprof.repo.checksums import EclassChecksums
 
@@ -31,7 +31,7 @@ REUSABLE = frozenset({"ok", "failed"})
 
 def still_valid(stored: SourceResult, ebuild_md5: str, sums: EclassChecksums) -> bool:
     """Whether ``stored`` is what sourcing the ebuild now would give."""
-    if stored.status not in REUSABLE or stored.md5 != ebuild_md5:
+    if stored.status not in REUSABLE or stored.md5 != ebuild_md5 or stored.engine != ENGINE:
         return False
     return all(sums.md5(name) == md5 for name, md5 in stored.eclasses.items())
 

@@ -6,6 +6,10 @@ from collections.abc import Iterable
 
 import msgspec
 
+# The sourcing semantics a result was made with; bumped whenever a change to the daemon
+# can change a result, so stored results of older semantics are sourced again.
+ENGINE = "2"
+
 # Finding kinds. "bash" is a bash-internal error (syntax error, readonly assignment,
 # restricted-mode refusal, failglob miss, ...); the others come from ebprof's helpers.
 FATAL_KINDS = frozenset({"die", "exit", "timeout", "crash"})
@@ -79,6 +83,9 @@ class SourceResult(msgspec.Struct):
     env: str | None = None
     lines: list[LineTime] = []  # with a line profile: hottest first
     forks: int = 0  # subshells and command substitutions seen by the line profile
+    # How it was sourced (ebprof.model.records.ENGINE when sourcing made it): a stored
+    # result is reused only when this is still today's; "" for one that must never be.
+    engine: str = ""
 
     @property
     def ok(self) -> bool:

@@ -48,7 +48,11 @@ class RunWriter:
         """Buffer one result; commits a batch when it is full or old enough."""
         if self._done:
             raise CacheError(f"run {self.run.id} is already finished")
-        data = ENCODER.encode(result)
+        try:
+            data = ENCODER.encode(result)
+        except UnicodeEncodeError:
+            result = lossy_copy(result)
+            data = ENCODER.encode(result)
         digest = content_digest(data)
         summary = ENCODER.encode(PackageSummary.of(result, digest))
         self._pending.append((pkg_key(self.run.id, result.cpv), summary, digest, data))
@@ -134,3 +138,21 @@ class RunWriter:
             self.finish()
         else:
             self.abandon()
+
+
+def _utf8(text: str) -> str:
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def lossy_copy(result: SourceResult) -> SourceResult:
+    """A copy of a result holding bytes that are not UTF-8 (kept as lone surrogates, which
+    msgpack cannot store), with U+FFFD in their place, as portage writes them; it is marked
+    never to be reused, because its raw values are no longer exact."""
+    return msgspec.structs.replace(
+        result,
+        metadata={k: _utf8(v) for k, v in result.metadata.items()},
+        ifs=None if result.ifs is None else _utf8(result.ifs),
+        env=None if result.env is None else _utf8(result.env),
+        findings=[msgspec.structs.replace(f, message=_utf8(f.message)) for f in result.findings],
+        engine="",
+    )

@@ -4,6 +4,8 @@ package's fork and kept across a daemon restart; the kernel's choice otherwise."
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from pathlib import Path
 
 from ebprof.daemon import affinity
@@ -32,9 +34,9 @@ def _cpu_repo(tmp_path: Path) -> Path:
         d = repo / f"cat/p{n}"
         d.mkdir(parents=True)
         (d / f"p{n}-1.ebuild").write_text(
-            "EAPI=8\nSLOT=0\n"
+            "EAPI=8\n"
             "while read -r k v; do [[ ${k} == Cpus_allowed_list: ]] && DESCRIPTION=${v}; "
-            "done </proc/${BASHPID}/status\n"
+            "done </proc/${BASHPID}/status\nSLOT=0\n"
         )
     return repo
 
@@ -79,12 +81,22 @@ def test_without_pin_the_daemons_keep_the_callers_cpus(tmp_path):
 
 def test_a_restarted_daemon_gets_its_cpu_back():
     repo = open_repository(REPOS / "bad")
-    kill = next(r for r in repo.ebuilds() if r.cpv.package == "killdaemon")
+    loop = next(r for r in repo.ebuilds() if r.cpv.package == "loop")
     jobs = max(2, len(affinity.usable_cpus()))
     planned = affinity.plan(jobs)
     with SourcePool(repo, SourceOptions(jobs=jobs, timeout=5.0)) as pool:
         before = [d.pid for d in pool.daemons]
-        list(pool.source([kill] * jobs))
+
+        def kill_all() -> None:
+            for pid in before:
+                os.kill(pid, signal.SIGKILL)
+
+        killer = threading.Timer(0.5, kill_all)
+        killer.start()  # every daemon dies while its package spins
+        try:
+            list(pool.source([loop] * jobs))
+        finally:
+            killer.cancel()
         assert pool.restarts >= 1
         assert [d.pid for d in pool.daemons] != before
         for d, cpu in zip(pool.daemons, planned, strict=True):

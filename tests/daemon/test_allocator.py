@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from ebprof.daemon import allocator
-from ebprof.daemon.client import find_bash
 from ebprof.daemon.options import SourceOptions
 from ebprof.daemon.pool import SourcePool
+from ebprof.daemon.transport import find_bash
 from ebprof.errors import UserError
 from ebprof.repo import open_repository
 from tests.conftest import REPOS

@@ -4,7 +4,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from ebprof.daemon.client import bash_dir
+from ebprof.daemon.transport import bash_dir
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
@@ -44,6 +44,9 @@ def test_internal_names_are_prefixed():
         "command_not_found_handle",
         "source",
         ".",
+        "kill",
+        "suspend",
+        "history",
         "einfo",
         "einfon",
         "elog",

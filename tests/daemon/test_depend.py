@@ -12,8 +12,8 @@ import subprocess
 import pytest
 
 from ebprof.daemon import depend
-from ebprof.daemon.client import bash_dir
 from ebprof.daemon.pool import SourceOptions, SourcePool
+from ebprof.daemon.transport import bash_dir
 from ebprof.daemon.workspace import INLINE_LOCALS
 from ebprof.features.envdump import parse_env
 from ebprof.model.eapi import METADATA_KEYS
@@ -147,12 +147,15 @@ def test_inline_eclass_functions_declare_inherits_locals():
 
 def test_a_result_frame_of_the_wrong_shape_fails_the_package():
     from ebprof.daemon.outcome import Collected, build, result_fields
+    from ebprof.daemon.protocol import ResultFrames
     from ebprof.model.records import SourceResult
 
     assert result_fields((b"1", b"2", b"1")) == {}
-    got = Collected(result=result_fields((b"1", b"2", b"1")))
+    got = Collected()
+    got.take(ResultFrames(result=(b"1", b"2", b"1"), findings=[]))
+    assert not got.wants_fresh()  # a package that forged its frames is not sourced again
     res = build(SourceResult("a/b-1", "/r/a/b/b-1.ebuild", "failed"), got, bytes.decode, b"", False)
-    assert (
-        res.status == "failed"
-        and res.error == "/r/a/b/b-1.ebuild: malformed result from the daemon"
+    assert res.status == "failed"
+    assert res.error == (
+        "/r/a/b/b-1.ebuild: protocol violation while sourcing: a result frame of 3 fields"
     )

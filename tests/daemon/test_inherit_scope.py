@@ -36,11 +36,11 @@ def _results(cached: bool) -> dict[str, SourceResult]:
             return first
         # The first pass cached every eclass; the second sources through the cache.
         ws = pool.workspace
-        assert ws is not None and ws.skip_form("inner") == ("_INNER_ECLASS", "-")
+        assert ws is not None and ws.skip_form("inner") == ("_INNER_ECLASS", None)
         # Eclasses carry inherit's bookkeeping in their cached form, except one that
         # returns at its top level (the return would skip it).
-        assert ws.wrap("inner") == ws.eclasses["inner"].inline_function
-        assert ws.wrap("returner") == ws.eclasses["returner"].function
+        assert ws.wrap("inner").function == ws.eclasses["inner"].inline_function
+        assert ws.wrap("returner").function == ws.eclasses["returner"].function
         return {r.cpv: r for r in pool.source(repo.ebuilds())}
 
 
@@ -99,7 +99,7 @@ def test_eclass_named_outside_pms_keeps_the_plain_cached_form(tmp_path):
         (first,) = list(pool.source(refs))
         (again,) = list(pool.source(refs))  # through the cache
         ws = pool.workspace
-        assert ws is not None and ws.wrap("odd+name") == ws.eclasses["odd+name"].function
+        assert ws is not None and ws.wrap("odd+name").function == ws.eclasses["odd+name"].function
     for r in (first, again):
         assert r.ok, r.error
         assert r.metadata["IUSE"].split() == ["ebuild", "odd"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import ebprof.daemon.client
+import ebprof.daemon.transport
 import ebprof.lint.sourced
 from ebprof.cli import lint
 from ebprof.daemon.pool import SourceOptions
@@ -221,7 +221,7 @@ def test_cli_without_source_never_starts_the_daemon(capsys, monkeypatch) -> None
         started.append(self)
         raise AssertionError("a daemon started without --source")
 
-    monkeypatch.setattr(ebprof.daemon.client.Daemon, "launch", no_daemon)
+    monkeypatch.setattr(ebprof.daemon.transport.Daemon, "launch", no_daemon)
     path = str(SOURCING / "BashError/BashError-0.ebuild")
     code, rows, _ = run([path, "--format", "json"], capsys)
     assert (code, rows, started) == (0, [], [])

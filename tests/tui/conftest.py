@@ -31,7 +31,10 @@ from tests.tui import sample
 # Two packages more than the demo repository: one that fails, one with a finding.
 EXTRA = {
     "dev-util/broken/broken-1.ebuild": 'EAPI=8\nSLOT=0\ndie "broken on purpose"\n',
-    "app-misc/warn/warn-1.ebuild": 'EAPI=8\nSLOT=0\nDESCRIPTION="warns"\nlocal x=1\n',
+    # `local` last would fail the package, as in portage: the line after it succeeds
+    "app-misc/warn/warn-1.ebuild": (
+        'EAPI=8\nSLOT=0\nDESCRIPTION="warns"\nlocal x=1\nKEYWORDS="~amd64"\n'
+    ),
 }
 CMAKE_USERS = ["app-misc/hello-1.0", "app-misc/hello-2.0", "dev-libs/libfoo-1.2.3"]
 

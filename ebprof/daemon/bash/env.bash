@@ -34,7 +34,7 @@ __ebprof_env() {
 		src_test src_unpack" ;;
 	esac
 	for __ebprof_f in ${__ebprof_f}; do
-		if declare -F "${__ebprof_f}"; then
+		if declare -F "${__ebprof_f}" >&99; then
 			__ebprof_f=${__ebprof_f#pkg_}
 			__ebprof_phases+=" ${__ebprof_f#src_}"
 		fi
@@ -45,10 +45,13 @@ __ebprof_env() {
 	7) unset -v IDEPEND ;;
 	esac
 	INHERIT=${PORTAGE_EXPLICIT_INHERIT}
-	__ebprof_frame E
-	declare -p >&2
-	declare -F >&2
-	builtin printf '\0' >&2
+	{
+		__ebprof_head E 1
+		declare -p
+		declare -F
+		builtin printf '\0'
+		__ebprof_tail
+	} >&"${__ebprof_rfd}"
 }
 
 __ebprof_accumulates() {

@@ -5,7 +5,6 @@
 # in portage, so eclasses may still define their own versions of EAPI-optional
 # helpers.
 
-__ebprof_protocol=1
 __ebprof_lib=${BASH_SOURCE[0]}
 __ebprof_bashdir=${__ebprof_lib%/*}
 __ebprof_interceptors=(awk bash cc egrep equery fgrep g++ gawk gcc grep javac
@@ -33,19 +32,7 @@ declare -A __ebprof_cached=() __ebprof_guards=() __ebprof_skips=() __ebprof_inst
 __ebprof_events=
 
 # ---------------------------------------------------------------- framing
-# A frame: "\n\x1e" TAG [WORD...] "\n"; with fields: "\n\x1e" TAG COUNT "\n" then
-# COUNT NUL-terminated fields. Bash strings cannot hold NUL, so fields need no escaping.
-__ebprof_frame() {
-	local IFS=' '
-	builtin printf '\n\x1e%s\n' "$*" >&2
-}
-
-__ebprof_fields() {
-	local tag=$1
-	shift
-	builtin printf '\n\x1e%s %d\n' "${tag}" "$#" >&2
-	(($#)) && builtin printf '%s\0' "$@" >&2
-}
+builtin source "${__ebprof_bashdir}/frames.bash" || return 1
 
 # Sets __ebprof_src and __ebprof_lineno to the innermost caller outside this file,
 # so a finding points at the ebuild or eclass line, not at our helpers.
@@ -65,29 +52,9 @@ __ebprof_note() {
 	__ebprof_fields F "$1" "${__ebprof_src}" "${__ebprof_lineno}" "$2"
 }
 
-# ---------------------------------------------------------------- caching
-# __ebprof_cache NAME FUNCTION [GUARD SKIPFUNCTION]: with a guard, SKIPFUNCTION is the
-# eclass without its include-guarded block, run instead while GUARD is non-empty;
-# SKIPFUNCTION "-" says nothing is left outside the block.
-__ebprof_cache() {
-	# An eclass that does not parse as a function stays uncached, quietly: sourcing it
-	# from its file reports the error where it is.
-	builtin source "fn/$1.eclass" 2>&99
-	if ! declare -F "$2" >/dev/null; then
-		__ebprof_frame C "$1" fail
-		return
-	fi
-	__ebprof_cached[$1]=$2
-	# A form that carries its own inherit bookkeeping (Workspace.wrap): inherit calls it
-	# directly.
-	[[ $2 == __ebprof_ei_* ]] && __ebprof_inline[_$1]=$2
-	if [[ $4 == - ]]; then
-		__ebprof_guards[$1]=$3 __ebprof_skips[$1]=- __ebprof_instant[_$1]=$3
-	elif [[ -n $4 ]] && builtin source "fn/$1.skip" 2>&99 && declare -F "$4" >/dev/null; then
-		__ebprof_guards[$1]=$3 __ebprof_skips[$1]=$4
-	fi
-	__ebprof_frame C "$1" ok
-}
+# ---------------------------------------------------------------- caching, watching
+builtin source "${__ebprof_bashdir}/cache.bash" || return 1
+builtin source "${__ebprof_bashdir}/watch.bash" || return 1
 
 # ---------------------------------------------------------------- daemon setup
 # What every package's environment shares, set once in the parent (each fork inherits
@@ -97,10 +64,13 @@ __ebprof_setup() {
 	export DISTDIR=${PWD}/distdir WORKDIR=${PWD}/work ECLASSDIR=${PWD}
 	declare -gix ECLASS_DEPTH=0
 	FUNCNEST=4096
-	enable -n history
-	# Every package's: set once here, inherited by each fork.
+	# No package may signal another process (ebprof, another daemon, another package)
+	# or stop its own shell; `history -w NAME` would write a file into the run directory.
+	# The daemon never needs them: ebprof signals, the watcher has its own shell.
+	enable -n kill suspend history
+	# As in portage's depend phase.
 	shopt -u patsub_replacement globskipdots 2>&99
-	shopt -s expand_aliases localvar_unset
+	shopt -s expand_aliases
 	export CATEGORY PF P PN PV PR PVR EBUILD FILESDIR S
 	unset -v EAPI DEPEND RDEPEND PDEPEND BDEPEND IDEPEND PROPERTIES RESTRICT INHERITED \
 		IUSE REQUIRED_USE ECLASS E_IUSE E_REQUIRED_USE E_DEPEND E_RDEPEND E_PDEPEND \
@@ -108,20 +78,30 @@ __ebprof_setup() {
 }
 
 # ---------------------------------------------------------------- child setup
+# In a package's child, before a line of the package runs: drop the daemon's descriptors
+# (commands, control frames, lifeline), open the package's own channels (OUT, a pipe
+# ebprof made for this package, takes fd 1 and 2; RESULT is a new file for its frames;
+# ebprof chose both names for this package alone), then __ebprof_enter.
+#   SEQ NONCE OUT RESULT FILE EBUILD CATEGORY PF P PN PV PR PVR EAPI FLAGS FILESDIR
+__ebprof_child() {
+	[[ -n ${__ebprof_in} ]] && exec {__ebprof_in}<&- {__ebprof_ctlfd}>&- {__ebprof_life}<&-
+	exec 1>"$3" 2>&1 {__ebprof_rfd}>"$4"
+	__ebprof_res=$4
+	__ebprof_enter "$1" "$2" "${@:5}"
+}
+
 __ebprof_enter() {
 	# One command for the package's variables (exported by __ebprof_setup) and the timing
 	# switch: every simple command costs bash several thousand instructions.
-	__ebprof_seq=$1 __ebprof_file=$2 EBUILD=$3 CATEGORY=$4 PF=$5 P=$6 PN=$7 PV=$8 PR=$9 \
-		PVR=${10} __ebprof_eapi=${11} __ebprof_flags=${12} FILESDIR=${13} \
-		S=${WORKDIR}/$6 __ebprof_main=${BASHPID} __ebprof_timing=${12//[!t]/}
+	__ebprof_seq=$1 __ebprof_nonce=$2 __ebprof_file=$3 EBUILD=$4 CATEGORY=$5 PF=$6 P=$7 \
+		PN=$8 PV=$9 PR=${10} PVR=${11} __ebprof_eapi=${12} __ebprof_flags=${13} \
+		FILESDIR=${14} S=${WORKDIR}/$7 __ebprof_main=${BASHPID} __ebprof_timing=${13//[!t]/}
 	if [[ ${__ebprof_flags} == *x* ]]; then
 		# Line profile: xtrace to a private file, each line stamped with time, process,
 		# line and file (opened now, before restricted mode forbids it).
-		exec {BASH_XTRACEFD}>"${__ebprof_file%.ebuild}.trace"
+		exec {BASH_XTRACEFD}>"${__ebprof_res}.trace"
 		PS4=$'\x1e${EPOCHREALTIME}\x1f${BASHPID}\x1f${LINENO}\x1f${BASH_SOURCE}\x1f'
 	fi
-	# The child announces itself: while it runs, it is the only writer on the stream.
-	builtin printf '\n\x1eS %s %s\n' "${__ebprof_seq}" "${BASHPID}" >&2
 	# What the EAPI takes away (functions of later EAPIs), BASH_COMPAT, failglob (6+).
 	case ${__ebprof_eapi} in
 	0 | 1 | 2 | 3)
@@ -146,12 +126,32 @@ __ebprof_enter() {
 		unset -f usex in_iuse get_libdir ver_cut ver_rs ver_test nonfatal
 		;;
 	esac
+	[[ ${__ebprof_flags} == *s* ]] && __ebprof_strict
+	# No core files; a result or trace file stops growing at 256 MiB (a flood would fill
+	# the memory under /dev/shm).
+	ulimit -c 0 -f 262144
+	# What ebprof's own frames depend on stays as it is.
+	declare -r __ebprof_seq __ebprof_nonce __ebprof_rfd __ebprof_file __ebprof_flags \
+		__ebprof_main __ebprof_res
 	# PATH, SHELL, ENV and BASH_ENV are locked by restricted mode itself.
 	trap '__ebprof_exited' EXIT
 	set -r
 }
 
-# Called when the child exits before __ebprof_leave (exit or die at global scope).
+# --strict: `enable` is refused as pkgcraft refuses it (it could re-enable nothing here,
+# but it can turn builtins off, and a package has no business doing either).
+__ebprof_strict() {
+	enable -n enable
+	enable() {
+		__ebprof_note refused "enable $*: refused while sourcing"
+		return 1
+	}
+}
+
+# Called when the child exits before __ebprof_leave: `exit` or `die` at global scope,
+# or bash abandoning the whole `source` after an error in this forked subshell (which
+# portage's main shell would have survived: ebprof then sources the package again in a
+# shell of its own, see ebd.bash).
 __ebprof_exited() {
 	local rc=$?
 	[[ ${BASHPID} == "${__ebprof_main}" && -z ${__ebprof_done} ]] || return
@@ -160,26 +160,36 @@ __ebprof_exited() {
 }
 
 # ---------------------------------------------------------------- child teardown
+# Right after the package's `source` returned with status $1. Portage's own code after
+# sourcing runs in a shell it controls, so what the package may have left that would stop
+# the lines below goes first: errexit, nounset, traps, xtrace.
+__ebprof_after() {
+	__ebprof_t1=${EPOCHREALTIME}
+	builtin set +euvx
+	builtin trap - DEBUG RETURN ERR
+	__ebprof_leave "$1"
+}
+
 # The result frame, then an environment dump if asked for. Portage's post-processing
 # of the depend phase (accumulating E_*, DEFINED_PHASES, the EAPI rules) happens in
 # Python (ebprof/daemon/depend.py) on the raw values, which keeps it out of every fork.
 __ebprof_leave() {
-	trap - EXIT
+	builtin trap - EXIT
 	__ebprof_done=1
-	local __ebprof_reached=${__ebprof_eof}
+	local __ebprof_reached=${__ebprof_eof} __ebprof_status=$1
 	__ebprof_result
 	[[ ${__ebprof_flags} == *e* ]] && __ebprof_env
 }
 
 # __ebprof_result: the R frame, fields in a fixed order (ebprof/daemon/outcome.py reads
-# them): the two stamps, whether the end was reached, one word saying which of the
-# variables below are set ("s:" for each set one, ":" for each unset one), then their
-# values: IFS, every raw metadata variable, every E_*, PORTAGE_EXPLICIT_INHERIT; then the
-# inherit events, and last what `declare -F` prints for the phase functions that exist.
-# The body is built once below. Quoted "${KEY-}" expansions stay correct whatever IFS the
-# ebuild left and under set -u, and cost half of the name/value pairs this replaced.
+# them): the two stamps, whether the end was reached, the status of `source`, the number
+# of aliases defined, one word saying which of the variables below are set ("s:" for
+# each set one, ":" for each unset one), then their values: IFS, every raw metadata
+# variable, every E_*, PORTAGE_EXPLICIT_INHERIT; then the inherit events, and last what
+# `declare -F` prints for the phase functions that exist. The body is built once below.
+# Quoted "${KEY-}" expansions stay correct whatever IFS the ebuild left and under set -u.
 __ebprof_vars=(IFS "${__ebprof_raw_keys[@]}" "${__ebprof_acc_keys[@]/#/E_}" PORTAGE_EXPLICIT_INHERIT)
-__ebprof_x='set -- "${__ebprof_t0}" "${__ebprof_t1}" "${__ebprof_reached:-0}" "'
+__ebprof_x='set -- "${__ebprof_t0}" "${__ebprof_t1}" "${__ebprof_reached:-0}" "${__ebprof_status}" "${#BASH_ALIASES[@]}" "'
 for __ebprof_f in "${__ebprof_vars[@]}"; do
 	__ebprof_x+="\${${__ebprof_f}+s}:"
 done
@@ -190,17 +200,21 @@ done
 eval "__ebprof_result() {
 	${__ebprof_x} \"\${__ebprof_events}\"
 	{
-		builtin printf '\\n\\x1e%s %d\\n' R \"\$((\$# + 1))\"
+		__ebprof_head R \"\$((\$# + 1))\"
 		builtin printf '%s\\0' \"\$@\"
 		builtin declare -F ${__ebprof_phase_functions[*]}
 		builtin printf '\\0'
-	} >&2
+		__ebprof_tail
+	} >&\"\${__ebprof_rfd}\"
 }"
 unset -v __ebprof_x __ebprof_f __ebprof_vars
 
-# Marks that sourcing reached the end of the ebuild (appended to the private copy).
+# The last line of the private copy of every ebuild: marks that sourcing reached the end,
+# and passes on the status of the ebuild's own last command (portage fails a package
+# whose `source` returns non-zero).
 __ebprof_end_of_ebuild() {
-	__ebprof_eof=1
+	__ebprof_last=$? __ebprof_eof=1
+	return "${__ebprof_last}"
 }
 
 # ---------------------------------------------------------------- PMS: inherit
@@ -250,20 +264,22 @@ __ebprof_inherit() {
 	# portage's own locals of inherit. Portage saves each metadata variable (B_*), unsets
 	# it, sources the eclass, adds what the eclass set to E_* and restores the saved
 	# value; locals do the same: while an eclass runs they hide the caller's values,
-	# start unset, and vanish when inherit returns. localvar_unset keeps a cached
-	# eclass's `unset DEPEND` (one scope deeper than a sourced one) from uncovering the
-	# caller's value. The EXPORT_FUNCTIONS list of this depth is __ebprof_xf, named by
-	# __export_funcs_var as in portage.
+	# start unset, and vanish when inherit returns. A cached eclass that is not of the
+	# inline kind runs one scope deeper than these locals, so localvar_unset is on while
+	# it runs: its `unset DEPEND` must not uncover the caller's value (portage leaves the
+	# option off, and so does ebprof everywhere else). The EXPORT_FUNCTIONS list of this
+	# depth is __ebprof_xf, named by __export_funcs_var as in portage. __ebprof_o and
+	# __ebprof_i keep BASHOPTS and IFS for portage's QA notice (__ebprof_ec_close).
 	local -x ECLASS ECLASS_DEPTH=$((ECLASS_DEPTH + 1))
 	local x repo_location location potential_location __ebprof_fn __ebprof_g __ebprof_x \
-		__export_funcs_var=__ebprof_xf __ebprof_xf IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND \
-		BDEPEND IDEPEND
+		__export_funcs_var=__ebprof_xf __ebprof_xf __ebprof_o __ebprof_i IUSE REQUIRED_USE \
+		DEPEND RDEPEND PDEPEND BDEPEND IDEPEND
 	# PMS accumulates these two from EAPI 8; __ebprof_acc tells the loop they are locals.
 	case ${EAPI} in 8 | 9) local PROPERTIES RESTRICT __ebprof_acc=1 ;; esac
 	# A line profile traces the eclasses, not this bookkeeping.
 	[[ $- == *[xf]* ]] && __ebprof_modes
 	while [[ $1 ]]; do
-		ECLASS=${1##*/} __ebprof_xf=
+		ECLASS=${1##*/} __ebprof_xf= __ebprof_o=${BASHOPTS} __ebprof_i=${IFS}
 		__ebprof_fn=${__ebprof_cached[${ECLASS}]} __ebprof_g=${__ebprof_guards[${ECLASS}]}
 		if [[ -n ${__ebprof_g} && -n ${!__ebprof_g} ]]; then
 			# A re-inherit: only what is outside the guarded block runs ("-": nothing).
@@ -283,7 +299,9 @@ __ebprof_inherit() {
 			__ebprof_events+=${__ebprof_timing:+"+${ECLASS}:${EPOCHREALTIME} "}
 			[[ -n ${__ebprof_x} ]] && set -x
 			if [[ -n ${__ebprof_fn} ]]; then
+				shopt -s localvar_unset
 				"${__ebprof_fn}" || die "died sourcing ${ECLASS}.eclass in inherit()"
+				shopt -u localvar_unset
 			else
 				builtin source "${ECLASS}.eclass" || die "died sourcing ${ECLASS}.eclass in inherit()"
 			fi
@@ -302,11 +320,15 @@ __ebprof_inherit() {
 	return 0
 }
 
-# After an eclass ran with status $1 (in the scope of inherit's locals): on failure only
-# that status, for inherit's die; else the closing stamp and every accumulation in one
-# command (portage's `[[ -v KEY ]] && E_KEY+=...`; PROPERTIES and RESTRICT only when
-# they accumulate), noglob off again, and the phase functions the eclass exported.
+# After an eclass ran with status $1 (in the scope of inherit's locals): errexit and
+# noglob off again (portage's __qa_source runs `set +e` after every eclass), and its QA
+# notice when the eclass left BASHOPTS or IFS changed; on failure only that status, for
+# inherit's die; else the closing stamp and every accumulation in one command (portage's
+# `[[ -v KEY ]] && E_KEY+=...`; PROPERTIES and RESTRICT only when they accumulate), and
+# the phase functions the eclass exported.
 __ebprof_ec_close() {
+	[[ $- == *[ef]* ]] && set +ef
+	[[ ${BASHOPTS} == "${__ebprof_o}" && ${IFS} == "${__ebprof_i}" ]] || __ebprof_qa_shell
 	(($1)) && return "$1"
 	__ebprof_events+=${__ebprof_timing:+"-${EPOCHREALTIME} "} \
 		E_IUSE+=${IUSE+${E_IUSE:+ }${IUSE}} \
@@ -318,9 +340,16 @@ __ebprof_ec_close() {
 		E_IDEPEND+=${IDEPEND+${E_IDEPEND:+ }${IDEPEND}} \
 		E_PROPERTIES+=${__ebprof_acc:+${PROPERTIES+${E_PROPERTIES:+ }${PROPERTIES}}} \
 		E_RESTRICT+=${__ebprof_acc:+${RESTRICT+${E_RESTRICT:+ }${RESTRICT}}}
-	[[ $- == *f* ]] && set +f
 	[[ -n ${__ebprof_xf} ]] && __ebprof_export_functions
 	return 0
+}
+
+# Portage's QA notices for an eclass that left the shell's options or IFS changed.
+__ebprof_qa_shell() {
+	[[ ${BASHOPTS} == "${__ebprof_o}" ]] || __ebprof_fields F qa "${ECLASS}.eclass" "" \
+		"Global shell options changed and were not restored while sourcing ${ECLASS}.eclass"
+	[[ ${IFS} == "${__ebprof_i}" ]] || __ebprof_fields F qa "${ECLASS}.eclass" "" \
+		"Global IFS changed and was not restored while sourcing ${ECLASS}.eclass"
 }
 
 # Portage turns noglob off before sourcing each eclass; xtrace is off while inherit works.
@@ -333,7 +362,7 @@ __ebprof_modes() {
 # local x, as in portage).
 __ebprof_export_functions() {
 	for x in ${!__export_funcs_var}; do
-		declare -F "${ECLASS}_${x}" ||
+		declare -F "${ECLASS}_${x}" >&99 ||
 			die "EXPORT_FUNCTIONS: ${ECLASS}_${x} is not defined"
 		eval "${x}() { ${ECLASS}_${x} \"\$@\" ; }"
 	done
@@ -354,8 +383,8 @@ die() {
 	__ebprof_where
 	__ebprof_fields F die "${__ebprof_src}" "${__ebprof_lineno}" "$*"
 	__ebprof_done=1
-	# Subshells and command substitutions take the whole package down, as in portage.
-	[[ ${BASHPID} == "${__ebprof_main}" ]] || kill -KILL "${__ebprof_main}"
+	# In a subshell or command substitution this ends only that process; the frame above
+	# fails the whole package all the same, as portage's die does.
 	exit 1
 }
 
@@ -384,6 +413,23 @@ source() {
 .() {
 	__ebprof_note refused ". $*: refused while sourcing"
 	return 1
+}
+
+# Disabled in every package's shell (__ebprof_setup): a package may not signal any process.
+kill() {
+	__ebprof_note refused "kill $*: refused while sourcing"
+	return 1
+}
+
+suspend() {
+	__ebprof_note refused "suspend $*: refused while sourcing"
+	return 1
+}
+
+# Disabled too (`history -w NAME` writes a file); in portage's depend phase it prints
+# nothing and succeeds.
+history() {
+	return 0
 }
 
 __ebprof_interceptor() {

@@ -13,3 +13,5 @@ IUSE="foo"
 IUSE="${IUSE} bar"
 RDEPEND="dev-libs/foo"
 [[ ${PV} == 9999 ]] && RDEPEND="dev-libs/foo-live"
+# portage fails a package whose last global-scope command fails
+:

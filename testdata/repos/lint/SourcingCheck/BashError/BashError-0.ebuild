@@ -13,3 +13,5 @@ SLOT="0"
 KEYWORDS="~amd64"
 MY_DAY=08
 (( MY_TOMORROW = MY_DAY + 1 ))
+# portage fails a package whose last global-scope command fails
+:

@@ -1,0 +1,49 @@
+# ebprof sourcing daemon: nothing outlives ebprof (sourced by lib.bash).
+#
+# The daemon leads a session of its own, and nothing a package runs can leave it (a
+# restricted shell cannot exec setsid). The watcher is a subshell started before the first
+# package, asleep on a pipe that ebprof holds open and never writes to, except one "q"
+# when it closes the daemon on purpose. When that pipe ends without the "q", ebprof is
+# gone (killed, crashed): the watcher stops and kills every other process of the session,
+# the daemon included, then removes the run directory. Either way, after a "q" too, it
+# leaves no process of the session behind.
+
+# __ebprof_watch RM: start the watcher (RM: the rm program, "" if there is none).
+__ebprof_watch() {
+	(
+		exec {__ebprof_in}<&-
+		[[ -n ${__ebprof_ctlfd} ]] && exec {__ebprof_ctlfd}>&-
+		local word= dir=${PWD}
+		IFS= read -r -N 1 -u "${__ebprof_life}" word
+		__ebprof_sweep "$$"
+		[[ ${word} == q || -z $1 || ${dir##*/} != ebprof-* ]] || "$1" -rf -- "${dir}"
+	) &
+	__ebprof_watcher=$!
+}
+
+# __ebprof_sweep SID: stop, then kill, every process of session SID but this one. Stopped
+# first, over as many rounds as it takes for a round to find none it had not seen, so
+# that nothing can fork faster than the sweep.
+__ebprof_sweep() {
+	local sid=$1 f line pid round new me=${BASHPID}
+	local -A seen=()
+	for round in {1..50}; do
+		new=
+		for f in /proc/[0-9]*/stat; do
+			{ IFS= read -r line <"${f}"; } 2>/dev/null || continue
+			line=${line##*) }
+			set -f
+			set -- ${line}
+			set +f
+			pid=${f%/stat}
+			pid=${pid#/proc/}
+			[[ $4 == "${sid}" ]] || continue
+			[[ ${pid} == "${me}" || -n ${seen[${pid}]} ]] && continue
+			seen[${pid}]=1 new=1
+			kill -STOP "${pid}" 2>/dev/null
+		done
+		[[ -n ${new} ]] || break
+	done
+	((${#seen[@]})) && kill -KILL "${!seen[@]}" 2>/dev/null
+	return 0
+}

@@ -1,0 +1,178 @@
+"""One bash daemon process: spawn, handshake, commands out, control frames in, kill."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import shutil
+import subprocess
+import time
+from importlib import resources
+from pathlib import Path
+
+from ebprof.daemon import affinity, reaper
+from ebprof.daemon.protocol import VERSION, Control, ControlParser, Tag, encode_command
+from ebprof.errors import DaemonError, ProtocolError
+
+
+class DaemonDied(DaemonError):
+    """The daemon's control pipe ended or its command pipe broke."""
+
+
+def bash_dir() -> Path:
+    """The bash side, shipped as package data."""
+    return Path(str(resources.files("ebprof.daemon") / "bash"))
+
+
+def find_bash() -> str:
+    """The bash on PATH, which the daemons run."""
+    path = shutil.which("bash")
+    if path is None:
+        raise DaemonError("bash not found on PATH")
+    return path
+
+
+class Daemon:
+    """A long-lived bash that forks a restricted child per package.
+
+    It leads a session of its own (``start_new_session``), so every process it or a
+    package starts can be found and killed (reaper.py); its watcher (bash/watch.bash)
+    does the same if ebprof dies, as soon as the lifeline pipe, which only ebprof holds
+    open, ends."""
+
+    def __init__(
+        self, rundir: Path, slot: int, preload: str | None = None, cpu: int | None = None
+    ) -> None:
+        self.rundir = rundir
+        self.slot = slot
+        self.preload = preload  # a malloc for bash (see allocator.py), or None
+        self.cpu = cpu  # the CPU it and its children keep to (see affinity.py), or None
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.bash_version = ""
+        self.pid: int | None = None  # also the id of its session
+        self.watcher: int | None = None
+        self._ctl = self._cmd = self._life = -1
+        self._parser = ControlParser()
+
+    def start(self, timeout: float = 10.0) -> None:
+        self.launch()
+        self.wait_ready(timeout)
+
+    def launch(self) -> None:
+        """Start bash without waiting for it (see ``wait_ready``), so that a pool's
+        daemons load their library at the same time."""
+        cmd_r, self._cmd = os.pipe()
+        self._ctl, ctl_w = os.pipe()
+        life_r, self._life = os.pipe()
+        for fd in (self._cmd, self._ctl, self._life):
+            os.set_inheritable(fd, False)
+        libdir = bash_dir()
+        env = {"LC_ALL": "C", "HOME": str(self.rundir / "home"), "TERM": "dumb"}
+        # Every symbol bound once, in the daemon: lazily, each fork would look up again
+        # each library function the daemon itself had not called yet, and write the
+        # result into a page it shares with the daemon (a copy-on-write fault). On core-kit
+        # that was 3 % of all page faults and of the CPU time (docs/performance.md).
+        env["LD_BIND_NOW"] = "1"
+        if self.preload:
+            env["LD_PRELOAD"] = self.preload  # ebd.bash unsets it once bash has started
+        try:
+            self.proc = subprocess.Popen(
+                [find_bash(), "--norc", "--noprofile", str(libdir / "ebd.bash"), str(libdir),
+                 str(self.rundir), str(cmd_r), str(ctl_w), str(life_r), shutil.which("rm") or ""],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(cmd_r, ctl_w, life_r),
+                cwd=self.rundir,
+                env=env,
+                start_new_session=True,
+            )  # fmt: skip
+        finally:
+            for fd in (cmd_r, ctl_w, life_r):
+                os.close(fd)
+        self.pid = self.proc.pid
+        self._parser = ControlParser()
+
+    def wait_ready(self, timeout: float = 10.0) -> None:
+        """Wait for the launched daemon's handshake."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for ev in self.read(max(0.0, deadline - time.monotonic())):
+                if ev.tag is Tag.HELLO:
+                    if ev["protocol"] != VERSION:
+                        self.kill()
+                        raise DaemonError(f"daemon speaks protocol {ev['protocol']!r}")
+                    self.bash_version = ev["bash"].decode()
+                    if ev.number("pid") != self.pid:
+                        self.kill()
+                        raise DaemonError("the daemon's handshake names another process")
+                    self.watcher = ev.number("watcher")
+                    # Pinned while it waits for its first command, before any fork: every
+                    # child it makes inherits the CPU.
+                    if self.cpu is not None:
+                        affinity.pin(self.pid, self.cpu)
+                    return
+                raise ProtocolError(f"{ev.tag.name} frame before the handshake")
+            if time.monotonic() > deadline:
+                self.kill()
+                raise DaemonError("daemon did not answer the handshake")
+
+    def fileno(self) -> int:
+        return self._ctl
+
+    def send(self, *words: str) -> None:
+        try:
+            os.write(self._cmd, encode_command(words))
+        except OSError as e:
+            raise DaemonDied(f"daemon pipe closed: {e}") from None
+
+    def read(self, timeout: float | None = None) -> list[Control]:
+        """Control frames available now, waiting up to ``timeout`` for the first bytes."""
+        if timeout is not None:
+            ready, _, _ = select.select([self._ctl], [], [], timeout)
+            if not ready:
+                return []
+        try:
+            data = os.read(self._ctl, 1 << 16)
+        except OSError as e:
+            raise DaemonDied(f"daemon control pipe: {e}") from None
+        if not data:
+            raise DaemonDied("daemon exited")
+        return self._parser.feed(data)
+
+    def sweep(self, keep_groups: tuple[int, ...] = ()) -> int:
+        """Kill what packages left in the daemon's session: everything but the daemon, its
+        watcher and the process groups ``keep_groups`` (the packages still running)."""
+        if self.pid is None:
+            return 0
+        keep = (self.pid, self.watcher or -1)
+        return reaper.sweep(self.pid, keep, keep_groups)
+
+    def kill(self) -> None:
+        """The daemon, its watcher and everything in its session, at once."""
+        if self.pid is not None:
+            reaper.sweep(self.pid)
+        if self.proc is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(5)
+        self._close_fds()
+
+    def close(self) -> None:
+        """Ask the daemon to quit and tell its watcher so; kill what is left."""
+        if self.proc is None:
+            return
+        with contextlib.suppress(DaemonError):
+            self.send("quit")
+        with contextlib.suppress(OSError):
+            os.write(self._life, b"q")
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(2)
+        self.kill()
+
+    def _close_fds(self) -> None:
+        for fd in (self._ctl, self._cmd, self._life):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._ctl = self._cmd = self._life = -1

@@ -1,0 +1,2 @@
+IUSE="emptya"
+EMPTYA=1

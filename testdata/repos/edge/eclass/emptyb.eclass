@@ -1,0 +1,2 @@
+IUSE="emptyb"
+EMPTYB=1

@@ -1,0 +1,3 @@
+# Changes IFS and does not restore it.
+IFS=:
+IUSE="ifs  colon"

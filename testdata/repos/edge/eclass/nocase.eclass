@@ -1,0 +1,3 @@
+# Changes a shell option and does not restore it.
+shopt -s nocasematch
+IUSE="nocase"

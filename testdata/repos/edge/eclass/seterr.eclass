@@ -1,0 +1,3 @@
+# Turns on errexit and leaves it on.
+set -e
+IUSE="seterr"

@@ -1,0 +1,4 @@
+EAPI=8
+inherit globmiss
+DESCRIPTION="ebuild after inherit"
+SLOT=0

@@ -1,0 +1,3 @@
+EAPI=8
+DESCRIPTION="-e \u00e9 test"
+SLOT=0

@@ -1,0 +1,3 @@
+EAPI=8
+DESCRIPTION="café latin-1"
+SLOT=0

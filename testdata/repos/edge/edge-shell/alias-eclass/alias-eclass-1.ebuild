@@ -1,0 +1,6 @@
+EAPI=8
+inherit aliaser
+DESCRIPTION="unset"
+myx
+DESCRIPTION+=" in ebuild"
+SLOT=0

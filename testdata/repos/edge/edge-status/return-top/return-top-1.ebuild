@@ -1,0 +1,5 @@
+EAPI=8
+DESCRIPTION="before"
+SLOT=0
+return 1
+IUSE="after"
