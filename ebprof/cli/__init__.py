@@ -6,6 +6,7 @@ import argparse
 import importlib
 import signal
 import sys
+import threading
 
 from ebprof import __version__
 from ebprof.errors import EbprofError, UserError
@@ -55,8 +56,18 @@ def _command(argv: list[str]) -> str | None:
     return None
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: ebprof stops as on Ctrl-C, so every daemon and run directory goes too."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
     if not args.profile_self and args.profile_self_to is None:
@@ -88,9 +99,10 @@ def _run(args: argparse.Namespace) -> int:
     except EbprofError as e:
         print(f"ebprof {args.command}: error: {e}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("ebprof: interrupted", file=sys.stderr)
-        return 128 + signal.SIGINT
+    except KeyboardInterrupt as e:
+        print("ebprof: " + ("terminated" if isinstance(e, Terminated) else "interrupted"),
+              file=sys.stderr)  # fmt: skip
+        return 128 + (signal.SIGTERM if isinstance(e, Terminated) else signal.SIGINT)
     except BrokenPipeError:
         sys.stderr.close()
         return 1

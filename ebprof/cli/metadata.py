@@ -79,6 +79,12 @@ def run(args: argparse.Namespace) -> int:
         options = SourceOptions(jobs=args.jobs, timeout=args.timeout, strict=args.strict,
                                 **daemon_options(args))  # fmt: skip
         refs = list(repo.ebuilds())
+        # as egencache: ebuilds in a category profiles/categories does not list get no entry
+        listed = repo.listed_categories()
+        skipped = 0
+        if listed is not None:
+            kept = [r for r in refs if r.cpv.category in listed]
+            skipped, refs = len(refs) - len(kept), kept
         recorder = None
         if not args.no_store:
             from ebprof.cli.recorded import command_line
@@ -114,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
         line = {"repo": repo.name, "regenerated": summary.regenerated,
                 "reused": summary.reused, "unchanged": summary.unchanged,
                 "kept": summary.kept,
-                "removed": summary.removed, "failed": len(summary.failed),
+                "removed": summary.removed, "failed": len(summary.failed), "skipped": skipped,
                 "seconds": round(summary.seconds, 3)}  # fmt: skip
         if args.format == "json":
             sys.stdout.write(json.dumps(line) + "\n")
@@ -124,8 +130,9 @@ def run(args: argparse.Namespace) -> int:
                 + (f" ({summary.reused} from the results store)" if summary.reused else "")
                 + (f" ({summary.unchanged} unchanged)" if summary.unchanged else "")
                 + f", kept {summary.kept}, "
-                f"removed {summary.removed}, failed {len(summary.failed)} "
-                f"in {summary.seconds:.2f}s"
+                f"removed {summary.removed}, failed {len(summary.failed)}"
+                + (f", skipped {skipped} (category not in profiles/categories)" if skipped else "")
+                + f" in {summary.seconds:.2f}s"
             )
         if summary.failed:
             status = 1

@@ -1,11 +1,19 @@
-"""One package's own channels: a pipe for what it prints, a file for its result frames.
+"""One package's own channels, made for it alone and never used again.
 
-Both are made for one package and never used again (new names, new inodes), so nothing
-the package or a process it left behind writes can reach another package. The pipe is a
-FIFO in the run directory that the package's child opens as its fd 1 and 2; ebprof holds
-both ends until the daemon reports the child done, then only reads, so the end of the
-pipe (EOF) tells that no process the package started still holds it. The result file is
-created by the child and read once that is settled (protocol.parse_results).
+In ``io/`` of the run directory (out of reach of a bare-name ``source``, the only kind
+restricted bash allows), under names with the package's sequence number:
+
+- ``o<seq>``: a file the child opens as its fd 1 and 2, for what the package prints;
+- ``r<seq>``: a file for its result frames (protocol.parse_results);
+- ``l<seq>``: a FIFO the child holds open for writing and never writes to, and so does
+  every process it starts unless that process closes it. ebprof holds both ends until the
+  daemon reports the child done, then only the reading end, which ends (EOF) once no
+  process the package started holds it any more.
+
+Files, not pipes, carry the data: another package may read them (a restricted shell can
+open any file for reading) but never take bytes out of them or write into them (it
+cannot open a file for writing), so nothing it does changes what ebprof reads for this
+package. The FIFO carries no data, so reading it steals nothing either.
 """
 
 from __future__ import annotations
@@ -16,74 +24,78 @@ from pathlib import Path
 
 MAX_LINES = 1000  # lines of output kept per package
 MAX_LINE = 4096  # bytes kept per line
-_MAX_PENDING = 1 << 20  # a line longer than this is cut
+_READ = 1 << 20  # bytes of output read at a time
 
 
 class Channel:
     """The channels of the package sent with sequence number ``seq``."""
 
     def __init__(self, rundir: Path, seq: int) -> None:
-        self.out_name = f"o{seq}"
-        self.result_name = f"r{seq}"
-        self._dir = rundir
-        path = rundir / self.out_name
+        self._io = rundir / "io"
+        self.out_name = f"io/o{seq}"
+        self.result_name = f"io/r{seq}"
+        self.alive_name = f"io/l{seq}"
+        path = rundir / self.alive_name
         os.mkfifo(path, 0o600)
         self.rd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        # ebprof's own writer keeps the pipe from ending before the child has opened it.
+        # ebprof's own writer keeps the FIFO from ending before the child has opened it.
         self._wr = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        self.lines: list[bytes] = []
-        self.dropped = 0
+        self._rundir = rundir
         self.eof = False
-        self._pending = bytearray()
 
     def release_writer(self) -> None:
-        """The child is done: from now on the pipe ends when nothing else holds it."""
+        """The child is done: from now on the FIFO ends when nothing else holds it."""
         if self._wr >= 0:
             os.close(self._wr)
             self._wr = -1
 
     def pump(self) -> bool:
-        """Read what is there; True once the pipe has ended."""
+        """True once the FIFO has ended (whatever is read from it is thrown away: no
+        process of the package can write to it, see the module docstring)."""
         while not self.eof:
             try:
-                data = os.read(self.rd, 1 << 16)
+                data = os.read(self.rd, 1 << 12)
             except BlockingIOError:
                 return False
             except OSError:
                 data = b""
             if not data:
                 self.eof = True
-                if self._pending:
-                    self._line(bytes(self._pending))
-                    self._pending.clear()
-                break
-            self._take(data)
         return self.eof
 
-    def _take(self, data: bytes) -> None:
-        buf = self._pending
-        buf += data
-        end = buf.rfind(b"\n")
-        if end >= 0:
-            for line in bytes(buf[:end]).split(b"\n"):
-                self._line(line)
-            del buf[: end + 1]
-        if len(buf) > _MAX_PENDING:
-            self._line(bytes(buf))
-            buf.clear()
-
-    def _line(self, line: bytes) -> None:
-        if not line:
-            return
-        if len(self.lines) < MAX_LINES:
-            self.lines.append(line[:MAX_LINE])
-        else:
-            self.dropped += 1
+    def output(self) -> tuple[list[bytes], int]:
+        """The lines the package printed (at most MAX_LINES, each cut at MAX_LINE bytes)
+        and how many more there were."""
+        lines: list[bytes] = []
+        dropped = 0
+        tail = b""
+        try:
+            with open(self._rundir / self.out_name, "rb") as f:
+                while chunk := f.read(_READ):
+                    if len(lines) >= MAX_LINES:
+                        dropped += chunk.count(b"\n")
+                        continue
+                    parts = (tail + chunk).split(b"\n")
+                    tail = parts.pop()[:_READ]
+                    for line in parts:
+                        if not line:
+                            continue
+                        if len(lines) < MAX_LINES:
+                            lines.append(line[:MAX_LINE])
+                        else:
+                            dropped += 1
+        except OSError:
+            return [], 0
+        if tail and len(lines) < MAX_LINES:
+            lines.append(tail[:MAX_LINE])
+        elif tail:
+            dropped += 1
+        return lines, dropped
 
     def result_bytes(self, limit: int = 1 << 28) -> bytes:
         """The result file as the child left it (empty if it never made one)."""
         try:
-            with open(self._dir / self.result_name, "rb") as f:
+            with open(self._rundir / self.result_name, "rb") as f:
                 return f.read(limit)
         except OSError:
             return b""
@@ -91,14 +103,14 @@ class Channel:
     @property
     def trace_path(self) -> Path:
         """Where a line profile's xtrace goes (__ebprof_enter derives the same name)."""
-        return self._dir / f"{self.result_name}.trace"
+        return self._rundir / f"{self.result_name}.trace"
 
     def close(self) -> None:
-        """Close both ends and remove the pipe, the result file and any trace."""
+        """Close both ends of the FIFO and remove everything of this package's."""
         self.release_writer()
         if self.rd >= 0:
             os.close(self.rd)
             self.rd = -1
-        for name in (self.out_name, self.result_name, f"{self.result_name}.trace"):
+        for name in (self.alive_name, self.out_name, self.result_name, f"{self.result_name}.trace"):
             with contextlib.suppress(OSError):
-                os.unlink(self._dir / name)
+                os.unlink(self._rundir / name)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ebprof.model.eapi import KNOWN, Eapi
+from ebprof.model.shell import split_ifs
 
 # Accumulated in every EAPI, in the order portage appends them.
 _ACCUMULATED = ("IUSE", "DEPEND", "RDEPEND", "PDEPEND", "BDEPEND", "IDEPEND", "REQUIRED_USE")
@@ -39,11 +40,38 @@ ACCUMULATED_KEYS = _ACCUMULATED + _ACCUMULATED_8
 _UNLISTED = replace(KNOWN["9"], accumulates_restrict=False)
 
 
-def defined_phases(eapi: Eapi, functions: set[str]) -> str:
-    """DEFINED_PHASES: the EAPI's phases whose function exists, short names, sorted,
-    each after a space as portage's loop appends them; "-" when there are none."""
-    have = zip(eapi.phases, eapi.phase_functions, strict=True)
-    return "".join(f" {short}" for short, fn in have if fn in functions) or "-"
+# ebuild.sh lists each EAPI's phases in one of these strings and splits it with the IFS
+# the ebuild left behind: where its line breaks and tabs fall decides what an unusual
+# IFS finds, so the layout is portage's own.
+_BREAK = "\n\t\t\t\t\t"
+_LISTINGS = {
+    0: _BREAK.join((
+        "src_compile pkg_config pkg_info src_install",
+        "pkg_nofetch pkg_postinst pkg_postrm pkg_preinst pkg_prerm",
+        "pkg_setup src_test src_unpack",
+    )),
+    2: _BREAK.join((
+        "src_compile pkg_config src_configure pkg_info",
+        "src_install pkg_nofetch pkg_postinst pkg_postrm pkg_preinst",
+        "src_prepare pkg_prerm pkg_setup src_test src_unpack",
+    )),
+    4: _BREAK.join((
+        "src_compile pkg_config src_configure pkg_info",
+        "src_install pkg_nofetch pkg_postinst pkg_postrm pkg_preinst",
+        "src_prepare pkg_prerm pkg_pretend pkg_setup src_test src_unpack",
+    )),
+}  # fmt: skip
+
+
+def defined_phases(eapi: Eapi, functions: set[str], ifs: str | None = None) -> str:
+    """DEFINED_PHASES as portage's loop builds it: the EAPI's phase list split with the
+    ebuild's IFS, each word that names a defined function, short, after a space; "-"
+    when there are none."""
+    listing = _LISTINGS[
+        0 if "configure" not in eapi.phases else 2 if "pretend" not in eapi.phases else 4
+    ]
+    found = [w for w in split_ifs(listing, ifs) if w in functions]
+    return "".join(f" {w.removeprefix('pkg_').removeprefix('src_')}" for w in found) or "-"
 
 
 def finish(
@@ -51,6 +79,7 @@ def finish(
     accumulated: dict[str, str],
     functions: set[str],
     explicit_inherit: str | None,
+    ifs: str | None = None,
 ) -> dict[str, str]:
     """The metadata variables after portage's post-processing; set ones only.
 
@@ -66,7 +95,7 @@ def finish(
     for key in keys:  # KEY+="${KEY:+ }${E_KEY}"
         own = md.get(key, "")
         md[key] = f"{own} {accumulated.get(key, '')}" if own else accumulated.get(key, "")
-    md["DEFINED_PHASES"] = defined_phases(eapi, functions)
+    md["DEFINED_PHASES"] = defined_phases(eapi, functions, ifs)
     if not eapi.has_bdepend:
         md.pop("BDEPEND", None)
     if not eapi.has_idepend:

@@ -44,6 +44,7 @@ class Collected:
     how its child ended."""
 
     texts: list[bytes] = field(default_factory=list)
+    dropped: int = 0  # lines of output beyond those kept
     findings: list[tuple[bytes, ...]] = field(default_factory=list)
     result: dict[bytes, bytes] | None = None
     env: bytes | None = None
@@ -146,6 +147,7 @@ def build(
         res.metadata = metadata(r)
         if b"IFS" in r:
             res.ifs = r[b"IFS"].decode("utf-8", "surrogateescape")
+        res.shell = echo_options(r)
         res.inherits = parse_events(r.get(b"events", b""), t0)
         if r.get(b"eof") != b"1" and not any(f.is_syntax_error for f in findings):
             findings.append(
@@ -234,6 +236,14 @@ def last_statement_line(text: bytes) -> int | None:
     return last
 
 
+def echo_options(r: dict[bytes, bytes]) -> str:
+    """What of BASHOPTS and SHELLOPTS changes how portage's ``echo`` writes values."""
+    opts = [b"xpg_echo"] if b"xpg_echo" in r.get(b"bashopts", b"").split(b":") else []
+    if b"posix" in r.get(b"shellopts", b"").split(b":"):
+        opts.append(b"posix")
+    return b" ".join(opts).decode()
+
+
 def _text(v: bytes) -> str:
     return v.decode("utf-8", "surrogateescape")
 
@@ -252,7 +262,8 @@ def metadata(r: dict[bytes, bytes]) -> dict[str, str]:
     listed = (line.split() for line in r.get(b"phases", b"").splitlines())
     functions = {words[0].decode() for words in listed if words}
     pei = r.get(b"inherit")
-    return depend.finish(raw, acc, functions, None if pei is None else _text(pei))
+    ifs = _text(r[b"IFS"]) if b"IFS" in r else None
+    return depend.finish(raw, acc, functions, None if pei is None else _text(pei), ifs)
 
 
 # The R frame's variables, in lib.bash's order (__ebprof_vars), under the keys build()
@@ -269,14 +280,15 @@ def result_fields(raw: tuple[bytes, ...]) -> dict[bytes, bytes]:
     """An R frame as a dict of the variables that were set (see __ebprof_result); empty
     when the frame does not have the expected shape (a protocol violation)."""
     n = len(_RESULT_KEYS)
-    if len(raw) != n + 8:
+    if len(raw) != n + 10:
         return {}
     out = {b"t0": raw[0], b"t1": raw[1], b"eof": raw[2], b"status": raw[3]}
-    out[b"aliases"], out[b"events"], out[b"phases"] = raw[4], raw[n + 6], raw[n + 7]
-    flags = raw[5].split(b":")
+    out[b"aliases"], out[b"bashopts"], out[b"shellopts"] = raw[4], raw[5], raw[6]
+    out[b"events"], out[b"phases"] = raw[n + 8], raw[n + 9]
+    flags = raw[7].split(b":")
     if len(flags) != n + 1 or not all(f in (b"", b"s") for f in flags):
         return {}
-    for key, flag, value in zip(_RESULT_KEYS, flags, raw[6 : n + 6], strict=False):
+    for key, flag, value in zip(_RESULT_KEYS, flags, raw[8 : n + 8], strict=False):
         if flag == b"s":
             out[key] = value
     return out

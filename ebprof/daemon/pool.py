@@ -301,22 +301,24 @@ class SourcePool:
             if guard is not None and guard[1] is not None:
                 forms.append(guard[1])
             known = [self._verdict(f) for f in forms]
-            if False in known[:1]:
+            if known[0] is False:
                 continue
             main = forms[0]
-            words = [name, main.function, main.last]
-            if guard is None:
-                words += ["", "", ""]
-            elif guard[1] is None:
-                words += [guard[0], "-", ""]
-            elif known[1] is False:
-                words += ["", "", ""]
+            words = [name, main.function]
+            if guard is None or known[-1] is False:
+                words += ["", ""]
             else:
-                words += [guard[0], guard[1].function, guard[1].last]
-            check = None in known
-            slot.cache([*words, "1" if check else "0"])
+                words += [guard[0], guard[1].function if guard[1] is not None else "-"]
+            probing = False
+            for form, verdict in zip(forms, known, strict=True):
+                if verdict is None:
+                    words += ws.probe(form)
+                    probing = True
+                else:
+                    words += ["", "", ""]
+            slot.cache(words + [""] * (10 - len(words)))
             slot.cached.add(name)
-            if check:
+            if probing:
                 self._probing[name] = tuple(forms)
 
     def _verdict(self, form: Form) -> bool | None:

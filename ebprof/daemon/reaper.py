@@ -18,7 +18,6 @@ import fcntl
 import os
 import shutil
 import signal
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -27,7 +26,7 @@ PREFIX = "ebprof-"
 
 
 def _stat(pid: str) -> tuple[int, int, int] | None:
-    """(ppid, pgid, sid) of a process, or None if it is gone."""
+    """(ppid, pgid, sid) of a live process; None if it is gone or only a zombie."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
             data = f.read()
@@ -35,13 +34,15 @@ def _stat(pid: str) -> tuple[int, int, int] | None:
         return None
     rest = data[data.rfind(b")") + 2 :].split()
     try:
+        if rest[0] in (b"Z", b"X"):
+            return None
         return int(rest[1]), int(rest[2]), int(rest[3])
     except (IndexError, ValueError):
         return None
 
 
 def members(sid: int) -> dict[int, tuple[int, int]]:
-    """The processes of session ``sid``: pid -> (ppid, pgid)."""
+    """The live processes of session ``sid``: pid -> (ppid, pgid)."""
     out: dict[int, tuple[int, int]] = {}
     with contextlib.suppress(OSError):
         for name in os.listdir("/proc"):
@@ -73,25 +74,6 @@ def sweep(sid: int, keep: Iterable[int] = (), keep_groups: Iterable[int] = ()) -
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, signal.SIGKILL)
     return len(stopped)
-
-
-def wait_gone(sid: int, timeout: float = 2.0) -> bool:
-    """Wait until session ``sid`` has no process left (zombies count as gone)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        live = [pid for pid in members(sid) if not _zombie(pid)]
-        if not live or time.monotonic() > deadline:
-            return not live
-        time.sleep(0.01)
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            data = f.read()
-    except OSError:
-        return True
-    return data[data.rfind(b")") + 2 : data.rfind(b")") + 3] in (b"Z", b"X")
 
 
 def lock(rundir: Path) -> int:

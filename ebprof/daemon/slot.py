@@ -78,9 +78,10 @@ class Slot:
         job.got = Collected(fresh=job.fresh)
         ref, res = job.ref, job.result
         cpv = ref.cpv
-        words = ["fresh" if job.fresh else "source", str(seq), job.nonce, job.channel.out_name,
-                 job.channel.result_name, job.name, str(ref.path), cpv.category, cpv.pf, cpv.p,
-                 cpv.package, cpv.pv, cpv.pr, cpv.pvr, res.eapi or "0", flags,
+        ch = job.channel
+        words = ["fresh" if job.fresh else "source", str(seq), job.nonce, ch.out_name,
+                 ch.result_name, ch.alive_name, job.name, str(ref.path), cpv.category, cpv.pf,
+                 cpv.p, cpv.package, cpv.pv, cpv.pr, cpv.pvr, res.eapi or "0", flags,
                  str(ref.path.parent / "files")]  # fmt: skip
         try:
             self.daemon.send(*words)
@@ -186,8 +187,7 @@ class Slot:
             job = self.queue.popleft()
             ch = job.channel
             if ch is not None:
-                ch.pump()
-                job.got.texts = ch.lines
+                job.got.texts, job.got.dropped = ch.output()
                 job.got.rc = job.rc
                 try:
                     job.got.take(parse_results(ch.result_bytes(), job.seq, job.nonce.encode()))

@@ -150,7 +150,8 @@ class Daemon:
         return reaper.sweep(self.pid, keep, keep_groups)
 
     def kill(self) -> None:
-        """The daemon, its watcher and everything in its session, at once."""
+        """The daemon, its watcher and everything in its session, at once (the watcher
+        first to go, so it never removes the run directory a pool goes on using)."""
         if self.pid is not None:
             reaper.sweep(self.pid)
         if self.proc is not None:
@@ -159,16 +160,17 @@ class Daemon:
         self._close_fds()
 
     def close(self) -> None:
-        """Ask the daemon to quit and tell its watcher so; kill what is left."""
+        """Ask the daemon to quit; its watcher wakes when the lifeline closes and takes
+        down whatever is left (and the run directory, as ebprof is about to)."""
         if self.proc is None:
             return
         with contextlib.suppress(DaemonError):
             self.send("quit")
-        with contextlib.suppress(OSError):
-            os.write(self._life, b"q")
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(2)
-        self.kill()
+        self._close_fds()
+        if self.proc.returncode is None:
+            self.kill()
 
     def _close_fds(self) -> None:
         for fd in (self._ctl, self._cmd, self._life):

@@ -91,10 +91,10 @@ _INLINE = (
     + b"; case ${EAPI} in 8 | 9) local PROPERTIES RESTRICT __ebprof_acc=1 ;; esac; "
     b"__ebprof_o=${BASHOPTS} __ebprof_i=${IFS} "
     b'__ebprof_events+=${__ebprof_timing:+"+%s:${EPOCHREALTIME} "}; %s\n'
-    b"%s\n}\n"
+    b"__ebprof_ec_close $?%s || return\n}\n"
 )
-# The last line of every other cached form (cache.bash, __ebprof_pass).
-_PLAIN = b"%s() { :; %s\n%s\n}\n"
+# Every other cached form; its last line keeps the eclass's status (cache.bash).
+_PLAIN = b"%s() { :; %s\n__ebprof_pass $?%s\n}\n"
 
 
 @dataclass(slots=True)
@@ -103,7 +103,7 @@ class EclassFile:
     path: Path  # where it lives in the repository
     data: bytes
     md5: str
-    function: str  # the name of its cached form inside a daemon (a token of the run's in it)
+    function: str  # the name of its cached form inside a daemon
 
     @property
     def inline_function(self) -> str:
@@ -118,13 +118,12 @@ class EclassFile:
 
 @dataclass(frozen=True, slots=True)
 class Form:
-    """A cached form as the daemon gets it: the function, the line its body ends with (the
-    one cache.bash's probe looks for), and what its text is known by across runs (the
-    wrapper's bytes with this run's token taken out: the verdict of a probe holds for
-    them whatever the token)."""
+    """A cached form as the daemon gets it: the function, its file under fn/, and what its
+    text is known by across runs (a hash of the text and the kind of form: the verdict of a
+    probe holds for them whatever the function is called)."""
 
     function: str
-    last: str
+    file: str
     key: str
 
 
@@ -138,14 +137,13 @@ class Workspace:
         reaper.sweep_rundirs(parent or Path(tempfile.gettempdir()))
         self.dir = Path(tempfile.mkdtemp(prefix=reaper.PREFIX, dir=parent))
         self.lock = reaper.lock(self.dir)  # held while this run lives
-        # In every cached form's name and last line; no eclass can know it (cache.bash).
-        self.token = secrets.token_hex(8)
         self.shapes = shapes  # eclass shapes kept across runs, if any
-        for sub in ("fn", "home", "temp", "work", "distdir"):
+        for sub in ("fn", "io", "home", "temp", "work", "distdir"):
             (self.dir / sub).mkdir()
         self.eclasses: dict[str, EclassFile] = {}
         self.unreadable: dict[str, str] = {}
-        self._wrapped: dict[str, str | None] = {}
+        self._wrapped: dict[str, str] = {}
+        self._texts: dict[str, tuple[bytes, bytes, str]] = {}  # form key -> what to probe
         self._shapes: dict[str, Shape] = {}
         self._skips: dict[str, tuple[str, Form | None] | None] = {}  # skip_form's answers
         self._deps: dict[str, list[str]] = {}
@@ -163,7 +161,8 @@ class Workspace:
                 self.unreadable[name] = f"{path}: cannot read: {e.strerror}"
                 continue
             md5 = hashlib.md5(data).hexdigest()
-            fn = f"__ebprof_ec_{i}_{self.token}"
+            # the name shows in FUNCNAME inside a cached eclass: the same in every run
+            fn = f"__ebprof_ec_{name if _PLAIN_NAME.fullmatch(name) else i}"
             self.eclasses[name] = EclassFile(name, path, data, md5, fn)
             (self.dir / f"{name}.eclass").write_bytes(private_copy(data))
 
@@ -174,32 +173,42 @@ class Workspace:
         the function also carries inherit's bookkeeping for it (``_INLINE``: the locals
         of ``__ebprof_inherit`` on line 1, ``__ebprof_ec_close`` after the last line),
         so a first inherit costs one function call instead of two; such functions are
-        named ``__ebprof_ei_N`` (see lib.bash)."""
+        named ``__ebprof_ei_*`` (see lib.bash)."""
         ec = self.eclasses[name]
-        fn = None
-        if inline and _PLAIN_NAME.fullmatch(name) and self.shape(name).global_return is False:
-            fn = ec.inline_function  # its name is written into bash code: PMS names only
-        text = private_copy(ec.data)
-        if fn is None:
-            form = self._form(ec.function, b"__ebprof_pass $?", text, name, "plain")
-        else:
-            form = self._form(fn, b"__ebprof_ec_close $?", text, name, "inline", b" || return")
-        if self._wrapped.get(name) != form.function:
-            fn_b, last = form.function.encode(), form.last.encode()
-            if fn is None:
-                body = _PLAIN % (fn_b, text, last)
-            else:
-                body = _INLINE % (fn_b, name.encode(), name.encode(), text, last)
-            (self.dir / "fn" / f"{name}.eclass").write_bytes(body)
-            self._wrapped[name] = form.function
+        inline = (
+            inline and _PLAIN_NAME.fullmatch(name) is not None
+            and self.shape(name).global_return is False
+        )  # fmt: skip
+        fn = ec.inline_function if inline else ec.function
+        form = self._form(fn, f"fn/{name}.eclass", private_copy(ec.data), name,
+                          b"inline" if inline else b"plain")  # fmt: skip
+        if self._wrapped.get(name) != fn:
+            (self.dir / form.file).write_bytes(self._body(form, fn))
+            self._wrapped[name] = fn
         return form
 
-    def _form(
-        self, fn: str, close: bytes, text: bytes, name: str, kind: str, tail: bytes = b""
-    ) -> Form:
-        last = close + b" " + self.token.encode() + tail
-        digest = hashlib.sha256(b"%s\0%s\0%s" % (kind.encode(), name.encode(), text)).hexdigest()
-        return Form(fn, last.decode(), digest)
+    def _form(self, fn: str, file: str, text: bytes, name: str, kind: bytes) -> Form:
+        key = hashlib.sha256(b"%s\0%s\0%s" % (kind, name.encode(), text)).hexdigest()
+        self._texts[key] = (kind, name.encode(), text)
+        return Form(fn, file, key)
+
+    def _body(self, form: Form, fn: str, token: str = "") -> bytes:
+        kind, name, text = self._texts[form.key]
+        tail = b" " + token.encode() if token else b""
+        if kind == b"inline":
+            return _INLINE % (fn.encode(), name, name, text, tail)
+        return _PLAIN % (fn.encode(), text, tail)
+
+    def probe(self, form: Form) -> tuple[str, str, str]:
+        """A copy of the form for cache.bash's probe, under a function name and with a last
+        line that carry a token no eclass can know: (its file, the function, the line)."""
+        token = secrets.token_hex(8)
+        fn = f"__ebprof_probe_{token}"
+        body = self._body(form, fn, token)
+        file = f"{form.file}.probe"
+        (self.dir / file).write_bytes(body)
+        last = body[body.rindex(b"\n", 0, len(body) - 3) + 1 : -3].decode()
+        return file, fn, last
 
     def static_closure(self, text: bytes) -> list[str]:
         """The eclasses ``text``'s inherit lines name, directly or through the eclasses'
@@ -240,9 +249,8 @@ class Workspace:
                 form = (guard.variable, None)
             else:
                 text = private_copy(guard.skip_text)
-                skip = self._form(ec.skip_function, b"__ebprof_pass $?", text, name, "skip")
-                body = _PLAIN % (skip.function.encode(), text, skip.last.encode())
-                (self.dir / "fn" / f"{name}.skip").write_bytes(body)
+                skip = self._form(ec.skip_function, f"fn/{name}.skip", text, name, b"skip")
+                (self.dir / skip.file).write_bytes(self._body(skip, skip.function))
                 form = (guard.variable, skip)
         self._skips[name] = form
         return form

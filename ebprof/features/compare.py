@@ -131,7 +131,7 @@ def _keep(results: Iterable[SourceResult], into: dict[str, _Light]) -> Iterator[
 
 def _portage_values(r: SourceResult) -> dict[str, str]:
     # Compare what portage would write, so whitespace-only differences are not changes.
-    return {k: portage_value(v, r.ifs) for k, v in r.metadata.items()}
+    return {k: portage_value(v, r.ifs, r.shell) for k, v in r.metadata.items()}
 
 
 def metadata_changes(old: dict[str, str], new: dict[str, str]) -> tuple[KeyChange, ...]:

@@ -19,7 +19,7 @@ WRITE_KEYS = tuple(sorted((set(METADATA_KEYS) - {"INHERITED"}) | {"_eclasses_", 
 
 def render(result: SourceResult) -> bytes:
     """The entry egencache writes for this sourcing result."""
-    meta = portage_metadata(result.metadata, METADATA_KEYS, result.ifs)
+    meta = portage_metadata(result.metadata, METADATA_KEYS, result.ifs, result.shell)
     inherited = set(meta.pop("INHERITED", "").split())
     meta["_eclasses_"] = "\t".join(
         f"{name}\t{result.eclasses[name]}" for name in sorted(inherited) if name in result.eclasses

@@ -12,48 +12,13 @@ from __future__ import annotations
 
 import re
 
-_WS = " \t\n"
+from ebprof.model.shell import DEFAULT_SPLIT, WS, split_ifs
+
 # What str.splitlines splits on, and the lone surrogates of undecodable bytes.
 _QUIRKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029\ud800-\udfff]")
 _OPT = re.compile(r"^-[neE]+$")
-_DEFAULT_SPLIT = re.compile(r"[ \t\n]+")
 
-
-def split_ifs(value: str, ifs: str | None = None) -> list[str]:
-    """Bash word splitting of an unquoted expansion (no globbing: portage runs ``set -f``)."""
-    if ifs is None or ifs == _WS:
-        stripped = value.strip(_WS)
-        return _DEFAULT_SPLIT.split(stripped) if stripped else []
-    if ifs == "":
-        return [value] if value else []
-    ws = {c for c in ifs if c in _WS}
-    s = value
-    lo, hi = 0, len(s)
-    while lo < hi and s[lo] in ws:
-        lo += 1
-    while hi > lo and s[hi - 1] in ws:
-        hi -= 1
-    s = s[lo:hi]
-    words: list[str] = []
-    cur: list[str] = []
-    i, n = 0, len(s)
-    while i < n:
-        if s[i] not in ifs:
-            cur.append(s[i])
-            i += 1
-            continue
-        # one delimiter: IFS whitespace, at most one other IFS character, IFS whitespace
-        while i < n and s[i] in ws:
-            i += 1
-        if i < n and s[i] in ifs and s[i] not in ws:
-            i += 1
-            while i < n and s[i] in ws:
-                i += 1
-        words.append("".join(cur))
-        cur = []
-    if cur:
-        words.append("".join(cur))
-    return words
+__all__ = ["echo", "portage_metadata", "portage_value", "split_ifs"]
 
 
 _ESC = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
@@ -80,7 +45,7 @@ def _escapes(text: str) -> tuple[str, bool]:
             j = i + 2
             while j < n and j < i + 5 and text[j] in "01234567":
                 j += 1
-            out.append(chr(int(text[i + 2 : j] or "0", 8) & 0xFF))
+            out.append(_byte(int(text[i + 2 : j] or "0", 8) & 0xFF))
             i = j
         elif d in "xuU":
             width = {"x": 2, "u": 4, "U": 8}[d]
@@ -89,8 +54,10 @@ def _escapes(text: str) -> tuple[str, bool]:
                 j += 1
             if j == i + 2:
                 out.append("\\" + d)
+            elif d == "x":
+                out.append(_byte(int(text[i + 2 : j], 16)))
             else:
-                out.append(chr(int(text[i + 2 : j], 16)))
+                out.append(_unicode(d, int(text[i + 2 : j], 16)))
             i = j
         else:
             out.append("\\" + d)
@@ -98,11 +65,27 @@ def _escapes(text: str) -> tuple[str, bool]:
     return "".join(out), False
 
 
-def echo(words: list[str]) -> str:
-    """What bash's builtin ``echo`` prints for ``words`` (without xpg_echo)."""
-    newline, interpret = True, False
+def _byte(b: int) -> str:
+    """A byte echo writes, as the text ebprof keeps values in: bytes that are not ASCII as
+    lone surrogates (surrogateescape), decoded with the rest of the line like portage."""
+    return chr(b) if b < 0x80 else chr(0xDC00 + b)
+
+
+def _unicode(d: str, cp: int) -> str:
+    """``\\uHHHH``/``\\UHHHHHHHH`` as bash's echo writes it in portage's C locale: ASCII as
+    itself, anything else as the escape again, in upper case."""
+    if cp < 0x80:
+        return chr(cp)
+    return f"\\u{cp:04X}" if d == "u" else f"\\U{cp:08X}"
+
+
+def echo(words: list[str], xpg: bool = False, posix: bool = False) -> str:
+    """What bash's builtin ``echo`` prints for ``words``; ``xpg``: with ``shopt -s
+    xpg_echo`` (escapes by default), ``posix``: in posix mode, where xpg_echo also takes no
+    options."""
+    newline, interpret = True, xpg
     k = 0
-    while k < len(words) and _OPT.match(words[k]):
+    while not (xpg and posix) and k < len(words) and _OPT.match(words[k]):
         for ch in words[k][1:]:
             if ch == "n":
                 newline = False
@@ -119,29 +102,35 @@ def echo(words: list[str]) -> str:
     return text + ("\n" if newline else "")
 
 
-def portage_value(raw: str, ifs: str | None = None) -> str:
-    """``$(echo ${!KEY})`` for a raw value."""
+def portage_value(raw: str, ifs: str | None = None, shell: str = "") -> str:
+    """``$(echo ${!KEY})`` for a raw value; ``shell``: the echo-related options the ebuild
+    left on (SourceResult.shell: "xpg_echo", "posix")."""
     if not raw:
         return ""
-    if ifs is None or ifs == _WS:
+    if shell:
+        opts = shell.split()
+        return echo(split_ifs(raw, ifs), "xpg_echo" in opts, "posix" in opts).rstrip("\n")
+    if ifs is None or ifs == WS:
         # Fast path, same result as below: on the default IFS no word holds a
         # newline, so without options echo's output minus its newline is the join.
-        stripped = raw.strip(_WS)
+        stripped = raw.strip(WS)
         if not stripped:
             return ""
-        words = _DEFAULT_SPLIT.split(stripped)
+        words = DEFAULT_SPLIT.split(stripped)
         if not words[0].startswith("-"):
             return " ".join(words)
     return echo(split_ifs(raw, ifs)).rstrip("\n")
 
 
-def portage_metadata(raw: dict[str, str], keys: tuple[str, ...], ifs: str | None) -> dict[str, str]:
+def portage_metadata(
+    raw: dict[str, str], keys: tuple[str, ...], ifs: str | None, shell: str = ""
+) -> dict[str, str]:
     """The dict portage's EbuildMetadataPhase builds from the depend phase's output.
 
     The emitted text is decoded as UTF-8 with replacement and split with
     ``str.splitlines`` exactly as portage does, quirks included.
     """
-    values = [portage_value(raw.get(k, ""), ifs) for k in keys]
+    values = [portage_value(raw.get(k, ""), ifs, shell) for k in keys]
     if _QUIRKS.search("".join(values)) is None:
         # What the general path gives when no value holds a line boundary or an invalid
         # byte (surrogateescape): each line is one key's, unchanged.

@@ -75,6 +75,7 @@ class SourceResult(msgspec.Struct):
     wall_us: int = 0  # request to reply, as ebprof saw it
     metadata: dict[str, str] = {}  # raw values as the ebuild left them
     ifs: str | None = None  # IFS at the end of sourcing (portage's echo splits on it)
+    shell: str = ""  # echo's options the ebuild left on: "xpg_echo", "posix" (normalize.py)
     eclasses: dict[str, str] = {}  # name -> md5 of the eclass file used
     eclass_paths: dict[str, str] = {}
     inherits: list[InheritNode] = []

@@ -87,6 +87,23 @@ class Repository:
             and valid_category(e.name)
         )
 
+    def listed_categories(self) -> frozenset[str] | None:
+        """The categories portage knows here: the union of ``profiles/categories`` over
+        this repository and its masters (egencache skips ebuilds anywhere else). None when
+        it cannot be told: a master is missing, or no repository of the chain lists any."""
+        if any(repo.missing_masters for repo in self.chain()):
+            return None
+        found: set[str] = set()
+        listed = False
+        for repo in self.chain():
+            try:
+                text = (repo.path / "profiles/categories").read_text(errors="replace")
+            except OSError:
+                continue
+            listed = True
+            found.update(w for line in text.splitlines() for w in line.split()[:1])
+        return frozenset(found) if listed else None
+
     def packages(self, category: str) -> list[str]:
         try:
             entries = os.scandir(self.path / category)

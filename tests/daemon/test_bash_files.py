@@ -42,8 +42,6 @@ def test_internal_names_are_prefixed():
         "assert",
         "nonfatal",
         "command_not_found_handle",
-        "source",
-        ".",
         "kill",
         "suspend",
         "history",

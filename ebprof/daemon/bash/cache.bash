@@ -5,24 +5,26 @@
 # fork calls the function without parsing the eclass again. Sourcing the file must do
 # nothing but define that function: the daemon is not restricted, and an eclass whose
 # text closed the body early would run its own top-level code here and leave its state
-# to every later package. So ebprof gives each wrapper a function name and a last line
-# that carry a token chosen for this run, which no eclass can know, and before the daemon
-# sources a wrapper whose text was not proven before, a probe sources it first: a fork as
-# restricted as a package's child, with none of the daemon's descriptors, that exits at
-# the first command anything in the file runs (a DEBUG trap, inherited by every
-# subshell). The probe passes only when the function it got ends with the token line:
-# the one definition then spans the whole file, so sourcing it runs nothing, and bash
-# parses the same bytes the same way in the daemon.
+# to every later package. So the first time ebprof sees a text (its verdict is kept
+# across runs, by the text's hash), the daemon first sources a copy of the wrapper whose
+# function name and last line carry a token chosen on the spot, which no eclass can know,
+# in a probe: a fork as restricted as a package's child, with none of the daemon's
+# descriptors, that exits at the first command anything in the file runs (a DEBUG trap,
+# inherited by every subshell). The probe passes only when the function it got ends
+# with the token line: the one definition then spans the whole file, so sourcing it runs
+# nothing; and bash parses the real wrapper, the same text under another name, the same
+# way.
 
-# __ebprof_cache NAME FUNCTION LAST GUARD SKIPFUNCTION SKIPLAST CHECK: define FUNCTION
-# from fn/NAME.eclass, whose body's last line is LAST, and SKIPFUNCTION (last line
-# SKIPLAST) from fn/NAME.skip when GUARD is given ("-" as SKIPFUNCTION: nothing is left
-# outside the guarded block). CHECK 1: probe the wrapper(s) first. Answers
-# "C NAME VERDICT SKIPVERDICT": ok, or fail when a form did not prove to be one function
-# (not cached); the second one "-" when there was no re-inherit form to try.
+# __ebprof_cache NAME FUNCTION GUARD SKIPFUNCTION PROBE PFUNCTION PLAST SPROBE SFUNCTION
+# SLAST: define FUNCTION from fn/NAME.eclass and, when GUARD is given, SKIPFUNCTION from
+# fn/NAME.skip ("-" as SKIPFUNCTION: nothing is left outside the guarded block). With
+# PROBE (a file), the main form is probed first as FUNCTION PFUNCTION ending in PLAST;
+# with SPROBE, the re-inherit form likewise. Answers "C NAME VERDICT SKIPVERDICT": ok, or
+# fail when a form did not prove to be one function (not cached); the second one "-"
+# when there was no re-inherit form to define.
 __ebprof_cache() {
 	local skip=-
-	if [[ $7 == 1 ]] && ! __ebprof_probe "fn/$1.eclass" "$2" "$3"; then
+	if [[ -n $5 ]] && ! __ebprof_probe "$5" "$6" "$7"; then
 		__ebprof_ctl C "$1" fail -
 		return
 	fi
@@ -35,13 +37,13 @@ __ebprof_cache() {
 	# A form that carries its own inherit bookkeeping (Workspace.wrap): inherit calls it
 	# directly.
 	[[ $2 == __ebprof_ei_* ]] && __ebprof_inline[_$1]=$2
-	if [[ $5 == - ]]; then
-		__ebprof_guards[$1]=$4 __ebprof_skips[$1]=- __ebprof_instant[_$1]=$4
-	elif [[ -n $5 ]]; then
+	if [[ $4 == - ]]; then
+		__ebprof_guards[$1]=$3 __ebprof_skips[$1]=- __ebprof_instant[_$1]=$3
+	elif [[ -n $4 ]]; then
 		skip=fail
-		if { [[ $7 != 1 ]] || __ebprof_probe "fn/$1.skip" "$5" "$6"; } &&
-			builtin source "fn/$1.skip" 2>&99 && declare -F "$5" >/dev/null; then
-			__ebprof_guards[$1]=$4 __ebprof_skips[$1]=$5 skip=ok
+		if { [[ -z $8 ]] || __ebprof_probe "$8" "$9" "${10}"; } &&
+			builtin source "fn/$1.skip" 2>&99 && declare -F "$4" >/dev/null; then
+			__ebprof_guards[$1]=$3 __ebprof_skips[$1]=$4 skip=ok
 		fi
 	fi
 	__ebprof_ctl C "$1" ok "${skip}"
@@ -64,8 +66,8 @@ __ebprof_probe() {
 }
 
 # Ends every cached form but the inline one (whose last line is its own
-# __ebprof_ec_close): the body's status stays the eclass's, and the token after it is the
-# line __ebprof_probe looks for.
+# __ebprof_ec_close): the body's status stays the eclass's; in a probe's copy, the token
+# after it makes the line __ebprof_probe looks for.
 __ebprof_pass() {
 	return "$1"
 }

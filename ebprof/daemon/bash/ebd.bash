@@ -28,8 +28,9 @@ if [[ $7 == ONESHOT ]]; then
 	__ebprof_child "${@:8}"
 	[[ ${__ebprof_flags} == *x* ]] && set -x
 	__ebprof_t0=${EPOCHREALTIME}
-	# In a condition, as portage's `source "${EBUILD}" || die`: errexit stays off.
-	if builtin source "${__ebprof_file}"; then __ebprof_after 0; else __ebprof_after "$?"; fi
+	# In a condition, as portage's `source "${EBUILD}" || die`: errexit stays off (not
+	# `builtin source`: bash drops the exemption through `builtin`).
+	if source "${__ebprof_file}"; then __ebprof_after 0; else __ebprof_after "$?"; fi
 	exit 0
 fi
 
@@ -52,14 +53,15 @@ while IFS= read -r -N 8 -u "${__ebprof_in}" __ebprof_len &&
 	set +f
 	case ${__ebprof_cmd[0]} in
 	source)
-		# source SEQ NONCE OUT RESULT FILE EBUILD CATEGORY PF P PN PV PR PVR EAPI FLAGS
-		# FILESDIR (__ebprof_child)
+		# source SEQ NONCE OUT RESULT ALIVE FILE EBUILD CATEGORY PF P PN PV PR PVR EAPI
+		# FLAGS FILESDIR (__ebprof_child)
 		(
 			__ebprof_child "${__ebprof_cmd[@]:1}"
 			[[ ${__ebprof_flags} == *x* ]] && set -x
 			__ebprof_t0=${EPOCHREALTIME}
-			# In a condition, as portage's `source "${EBUILD}" || die`: errexit stays off.
-			if builtin source "${__ebprof_file}"; then __ebprof_after 0; else __ebprof_after "$?"; fi
+			# In a condition, as portage's `source "${EBUILD}" || die`: errexit stays off
+			# (not `builtin source`: bash drops the exemption through `builtin`).
+			if source "${__ebprof_file}"; then __ebprof_after 0; else __ebprof_after "$?"; fi
 		) &
 		__ebprof_pid=$!
 		__ebprof_ctl S "${__ebprof_cmd[1]}" "${__ebprof_pid}"

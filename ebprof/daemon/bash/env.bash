@@ -23,15 +23,12 @@ __ebprof_env() {
 		RESTRICT+=${RESTRICT:+ }${E_RESTRICT}
 	fi
 	local __ebprof_f __ebprof_phases=
+	# portage's lists, line breaks and tabs included: they are split with the IFS the
+	# ebuild left (ebprof/daemon/depend.py keeps the same strings)
 	case ${EAPI} in
-	0 | 1) __ebprof_f="src_compile pkg_config pkg_info src_install pkg_nofetch pkg_postinst
-		pkg_postrm pkg_preinst pkg_prerm pkg_setup src_test src_unpack" ;;
-	2 | 3) __ebprof_f="src_compile pkg_config src_configure pkg_info src_install pkg_nofetch
-		pkg_postinst pkg_postrm pkg_preinst src_prepare pkg_prerm pkg_setup src_test
-		src_unpack" ;;
-	*) __ebprof_f="src_compile pkg_config src_configure pkg_info src_install pkg_nofetch
-		pkg_postinst pkg_postrm pkg_preinst src_prepare pkg_prerm pkg_pretend pkg_setup
-		src_test src_unpack" ;;
+	0 | 1) __ebprof_f=$'src_compile pkg_config pkg_info src_install\n\t\t\t\t\tpkg_nofetch pkg_postinst pkg_postrm pkg_preinst pkg_prerm\n\t\t\t\t\tpkg_setup src_test src_unpack' ;;
+	2 | 3) __ebprof_f=$'src_compile pkg_config src_configure pkg_info\n\t\t\t\t\tsrc_install pkg_nofetch pkg_postinst pkg_postrm pkg_preinst\n\t\t\t\t\tsrc_prepare pkg_prerm pkg_setup src_test src_unpack' ;;
+	*) __ebprof_f=$'src_compile pkg_config src_configure pkg_info\n\t\t\t\t\tsrc_install pkg_nofetch pkg_postinst pkg_postrm pkg_preinst\n\t\t\t\t\tsrc_prepare pkg_prerm pkg_pretend pkg_setup src_test src_unpack' ;;
 	esac
 	for __ebprof_f in ${__ebprof_f}; do
 		if declare -F "${__ebprof_f}" >&99; then

@@ -79,15 +79,15 @@ __ebprof_setup() {
 
 # ---------------------------------------------------------------- child setup
 # In a package's child, before a line of the package runs: drop the daemon's descriptors
-# (commands, control frames, lifeline), open the package's own channels (OUT, a pipe
-# ebprof made for this package, takes fd 1 and 2; RESULT is a new file for its frames;
-# ebprof chose both names for this package alone), then __ebprof_enter.
-#   SEQ NONCE OUT RESULT FILE EBUILD CATEGORY PF P PN PV PR PVR EAPI FLAGS FILESDIR
+# (commands, control frames, lifeline), open the package's own channels, made for it
+# alone (ebprof/daemon/channel.py: OUT takes fd 1 and 2, RESULT its frames, and ALIVE is
+# held open, unwritten, by it and everything it starts), then __ebprof_enter.
+#   SEQ NONCE OUT RESULT ALIVE FILE EBUILD CATEGORY PF P PN PV PR PVR EAPI FLAGS FILESDIR
 __ebprof_child() {
 	[[ -n ${__ebprof_in} ]] && exec {__ebprof_in}<&- {__ebprof_ctlfd}>&- {__ebprof_life}<&-
-	exec 1>"$3" 2>&1 {__ebprof_rfd}>"$4"
+	exec 1>"$3" 2>&1 {__ebprof_rfd}>"$4" {__ebprof_alive}>"$5"
 	__ebprof_res=$4
-	__ebprof_enter "$1" "$2" "${@:5}"
+	__ebprof_enter "$1" "$2" "${@:6}"
 }
 
 __ebprof_enter() {
@@ -127,9 +127,9 @@ __ebprof_enter() {
 		;;
 	esac
 	[[ ${__ebprof_flags} == *s* ]] && __ebprof_strict
-	# No core files; a result or trace file stops growing at 256 MiB (a flood would fill
-	# the memory under /dev/shm).
-	ulimit -c 0 -f 262144
+	# No core files; no output, result or trace file grows past 64 MiB (a flood would fill
+	# the memory under /dev/shm): its writer is killed there.
+	ulimit -c 0 -f 65536
 	# What ebprof's own frames depend on stays as it is.
 	declare -r __ebprof_seq __ebprof_nonce __ebprof_rfd __ebprof_file __ebprof_flags \
 		__ebprof_main __ebprof_res
@@ -183,13 +183,14 @@ __ebprof_leave() {
 
 # __ebprof_result: the R frame, fields in a fixed order (ebprof/daemon/outcome.py reads
 # them): the two stamps, whether the end was reached, the status of `source`, the number
-# of aliases defined, one word saying which of the variables below are set ("s:" for
+# of aliases defined, BASHOPTS and SHELLOPTS (echo's options), one word saying which of
+# the variables below are set ("s:" for
 # each set one, ":" for each unset one), then their values: IFS, every raw metadata
 # variable, every E_*, PORTAGE_EXPLICIT_INHERIT; then the inherit events, and last what
 # `declare -F` prints for the phase functions that exist. The body is built once below.
 # Quoted "${KEY-}" expansions stay correct whatever IFS the ebuild left and under set -u.
 __ebprof_vars=(IFS "${__ebprof_raw_keys[@]}" "${__ebprof_acc_keys[@]/#/E_}" PORTAGE_EXPLICIT_INHERIT)
-__ebprof_x='set -- "${__ebprof_t0}" "${__ebprof_t1}" "${__ebprof_reached:-0}" "${__ebprof_status}" "${#BASH_ALIASES[@]}" "'
+__ebprof_x='set -- "${__ebprof_t0}" "${__ebprof_t1}" "${__ebprof_reached:-0}" "${__ebprof_status}" "${#BASH_ALIASES[@]}" "${BASHOPTS}" "${SHELLOPTS}" "'
 for __ebprof_f in "${__ebprof_vars[@]}"; do
 	__ebprof_x+="\${${__ebprof_f}+s}:"
 done
@@ -223,8 +224,9 @@ __ebprof_end_of_ebuild() {
 # below is folded into as few commands as portage's semantics allow.
 inherit() {
 	# The explicit inherits (INHERIT), all at once: a package whose inherit fails has no
-	# metadata, so appending before sourcing is the same as portage's after each one.
-	((ECLASS_DEPTH || ! $#)) || export PORTAGE_EXPLICIT_INHERIT+=" $@"
+	# metadata, so appending before sourcing is the same as portage's after each one; up
+	# to an empty argument, where inherit stops.
+	((ECLASS_DEPTH || ! $#)) || __ebprof_explicit "$@"
 	# xtrace or noglob on, a runaway depth and the QA notice are __ebprof_inherit's.
 	if [[ $- == *[xf]* ]] || { ((ECLASS_DEPTH)) && { ((ECLASS_DEPTH >= 64)) ||
 		[[ -n ${ECLASS} && -n ${!__export_funcs_var} ]]; }; }; then
@@ -251,6 +253,15 @@ inherit() {
 		[[ " ${INHERITED} " == *" $1 "* ]] || export INHERITED+=" $1"
 		shift
 	done
+}
+
+__ebprof_explicit() {
+	local x
+	for x; do
+		[[ -n ${x} ]] || break
+		PORTAGE_EXPLICIT_INHERIT+=" ${x}"
+	done
+	export PORTAGE_EXPLICIT_INHERIT
 }
 
 __ebprof_inherit() {
@@ -303,7 +314,8 @@ __ebprof_inherit() {
 				"${__ebprof_fn}" || die "died sourcing ${ECLASS}.eclass in inherit()"
 				shopt -u localvar_unset
 			else
-				builtin source "${ECLASS}.eclass" || die "died sourcing ${ECLASS}.eclass in inherit()"
+				# Not `builtin source`: bash drops the errexit exemption of `||` through it.
+				source "${ECLASS}.eclass" || die "died sourcing ${ECLASS}.eclass in inherit()"
 			fi
 			[[ -n ${__ebprof_x} ]] && set +x
 			__ebprof_ec_close 0
@@ -403,16 +415,6 @@ nonfatal() {
 command_not_found_handle() {
 	__ebprof_note external "$1: external command disallowed while sourcing"
 	die "External commands disallowed while sourcing ebuild: $*"
-}
-
-source() {
-	__ebprof_note refused "source $*: refused while sourcing"
-	return 1
-}
-
-.() {
-	__ebprof_note refused ". $*: refused while sourcing"
-	return 1
 }
 
 # Disabled in every package's shell (__ebprof_setup): a package may not signal any process.

@@ -1,12 +1,12 @@
 # ebprof sourcing daemon: nothing outlives ebprof (sourced by lib.bash).
 #
-# The daemon leads a session of its own, and nothing a package runs can leave it (a
-# restricted shell cannot exec setsid). The watcher is a subshell started before the first
-# package, asleep on a pipe that ebprof holds open and never writes to, except one "q"
-# when it closes the daemon on purpose. When that pipe ends without the "q", ebprof is
-# gone (killed, crashed): the watcher stops and kills every other process of the session,
-# the daemon included, then removes the run directory. Either way, after a "q" too, it
-# leaves no process of the session behind.
+# The daemon leads a session of its own, and nothing a package runs can leave that
+# session (a restricted shell cannot exec setsid). The watcher is a subshell started before
+# the first package, asleep on a pipe that ebprof holds open and never writes to. When
+# that pipe ends (ebprof closed the daemon, or ebprof is gone: killed, crashed,
+# interrupted twice), the watcher stops and kills every other process of the session,
+# the daemon included, and removes the run directory (ebprof's own close does too; when a
+# daemon is replaced mid-run, ebprof kills its watcher first).
 
 # __ebprof_watch RM: start the watcher (RM: the rm program, "" if there is none).
 __ebprof_watch() {
@@ -16,7 +16,7 @@ __ebprof_watch() {
 		local word= dir=${PWD}
 		IFS= read -r -N 1 -u "${__ebprof_life}" word
 		__ebprof_sweep "$$"
-		[[ ${word} == q || -z $1 || ${dir##*/} != ebprof-* ]] || "$1" -rf -- "${dir}"
+		[[ -z $1 || ${dir##*/} != ebprof-* ]] || "$1" -rf -- "${dir}"
 	) &
 	__ebprof_watcher=$!
 }
@@ -40,10 +40,10 @@ __ebprof_sweep() {
 			[[ $4 == "${sid}" ]] || continue
 			[[ ${pid} == "${me}" || -n ${seen[${pid}]} ]] && continue
 			seen[${pid}]=1 new=1
-			kill -STOP "${pid}" 2>/dev/null
+			builtin kill -STOP "${pid}" 2>/dev/null
 		done
 		[[ -n ${new} ]] || break
 	done
-	((${#seen[@]})) && kill -KILL "${!seen[@]}" 2>/dev/null
+	((${#seen[@]})) && builtin kill -KILL "${!seen[@]}" 2>/dev/null
 	return 0
 }

@@ -1,0 +1,3 @@
+# errexit.eclass: leaves errexit on for whoever inherits it.
+set -e
+IUSE="errexit"
