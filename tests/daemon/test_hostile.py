@@ -90,8 +90,9 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "evil/background-1": ("ok", "a job that writes frames long after its package"),
     "evil/flood-1": ("ok", "floods with NULs and separators"),
     "evil/nonce-thief-1": ("failed", "protocol violation while sourcing: two result frames"),
-    # it sourced another package's private copy: it has that one's values now
-    "evil/reader-1": ("ok", None),
+    # it sources another package's private copy, whichever is there at that moment: it
+    # gets that one's values, or its failure (only its own result depends on the timing)
+    "evil/reader-1": ("any", None),
 }
 
 
@@ -99,6 +100,9 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
 def test_a_hostile_package_fails_itself_at_worst(evil, cpv):
     status, text = EXPECTED[cpv]
     r = evil[cpv]
+    if status == "any":
+        assert r.ok or (r.error and "\n" not in r.error)
+        return
     assert r.status == status, r.error
     if status == "ok":
         assert text is None or r.metadata["DESCRIPTION"] == text
@@ -113,7 +117,7 @@ def test_what_hostile_packages_print_is_only_text(evil):
                for f in evil["evil/helpers-1"].findings)  # fmt: skip
     assert evil["evil/errexit-eclass-1"].metadata["IUSE"] == "after-false errexit"
     refused = [f.message for f in evil["evil/reader-1"].findings if f.kind == "refused"]
-    assert any(m.startswith("kill -9 0") for m in refused)
+    assert any(m.startswith("kill -9 0") for m in refused) or not evil["evil/reader-1"].ok
 
 
 BREAKOUT = """# closes the body of the function the daemon would keep it in, then runs as the daemon

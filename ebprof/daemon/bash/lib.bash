@@ -70,7 +70,7 @@ __ebprof_setup() {
 	enable -n kill suspend history
 	# As in portage's depend phase.
 	shopt -u patsub_replacement globskipdots 2>&99
-	shopt -s expand_aliases
+	shopt -s expand_aliases extdebug
 	export CATEGORY PF P PN PV PR PVR EBUILD FILESDIR S
 	unset -v EAPI DEPEND RDEPEND PDEPEND BDEPEND IDEPEND PROPERTIES RESTRICT INHERITED \
 		IUSE REQUIRED_USE ECLASS E_IUSE E_REQUIRED_USE E_DEPEND E_RDEPEND E_PDEPEND \
