@@ -189,7 +189,7 @@ def build(
             f"{_status_location(res.path, text, findings, r)}: error sourcing ebuild "
             f"(status {status.decode('ascii', 'replace')})"
         )
-    elif strict and (first := next((f for f in findings if f.kind in STRICT_KINDS), None)):
+    elif strict and (first := first_strict(findings, res.path)):
         res.status, res.error = "failed", f"{first.location()}: {first.kind}: {first.message}"
     else:
         res.status = "ok"
@@ -201,6 +201,15 @@ def build(
                 f"sourcing set {eapi!r}"
             )
     return res
+
+
+def first_strict(findings: list[Finding], path: str) -> Finding | None:
+    """The finding --strict fails a package for: the earliest line of the ebuild (what it
+    prints and what ebprof's helpers report arrive on separate channels, so their order
+    is the lines'), else the first in an eclass."""
+    strict = [f for f in findings if f.kind in STRICT_KINDS]
+    own = [f for f in strict if f.file == path and f.line is not None]
+    return min(own, key=lambda f: f.line or 0) if own else next(iter(strict), None)
 
 
 def _status_location(path: str, text: bytes, findings: list[Finding], r: dict[bytes, bytes]) -> str:

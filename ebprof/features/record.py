@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from ebprof import __version__
 from ebprof.daemon.options import SourceOptions
-from ebprof.model.records import ENGINE, STRICT_KINDS, SourceResult
+from ebprof.daemon.outcome import first_strict
+from ebprof.model.records import ENGINE, SourceResult
 from ebprof.repo import EbuildRef, Repository
 from ebprof.repo.checksums import EclassChecksums
 
@@ -46,7 +47,7 @@ class RunTally:
 
 
 def _strict(res: SourceResult) -> SourceResult:
-    bad = next((f for f in res.findings if f.kind in STRICT_KINDS), None)
+    bad = first_strict(res.findings, res.path)
     if res.ok and bad is not None:
         res.status = "failed"
         res.error = f"{bad.location()}: {bad.message} (strict)"

@@ -139,6 +139,23 @@ def test_run_continues_after_faults(bad_results):
     assert len([f for f in bad_results["fault/flood-1"].findings if f.kind == "output"]) <= 1000
 
 
+def test_strict_refuses_enable(tmp_path):
+    repo = tmp_path / "r"
+    (repo / "profiles").mkdir(parents=True)
+    (repo / "profiles/repo_name").write_text("r\n")
+    (repo / "cat/en").mkdir(parents=True)
+    (repo / "cat/en/en-1.ebuild").write_text(
+        'EAPI=8\nenable -n echo\nbuiltin enable echo\nDESCRIPTION="$(type -t echo)"\nSLOT=0\n'
+    )
+    lax = source(repo)["cat/en-1"]
+    # enable works as in portage, but no restricted shell can turn a builtin back on
+    assert lax.ok and lax.metadata["DESCRIPTION"] == ""
+    assert [f.message for f in lax.findings] == ["enable: restricted"]
+    strict = source(repo, strict=True)["cat/en-1"]
+    assert strict.status == "failed"
+    assert "en-1.ebuild:2: refused: enable -n echo: refused while sourcing" in strict.error
+
+
 def test_strict_fails_on_first_bash_error():
     res = source(REPOS / "bad", pkgs={"local", "syntax"}, strict=True)
     assert res["fault/local-1"].status == "failed"
