@@ -3,7 +3,7 @@
 
 usage: python tests/bench/bench_sourcing.py REPO [--runs N] [--jobs N] [--venv PEERVENV]
                                             [--eclass NAME] [--skip-touch] [--out-dir DIR]
-                                            [--pairs N]
+                                            [--pairs N [--pkgcraft]]
 
 Per run, interleaved: `pmaint regen -t J --force` and `egencache` with their no-op runs
 (through ../shared/tools/run-peers.sh), `ebprof metadata --force -o DIR -j J` (also with
@@ -187,31 +187,40 @@ def touch_eclass(repo: str, eclass: str, jobs: int, venv: str) -> dict[str, floa
     return got
 
 
-def pairs(repo: str, venv: str, jobs: int, n: int, out_dir: str | None) -> None:
+def pairs(
+    repo: str, venv: str, jobs: int, n: int, out_dir: str | None, others: tuple[str, ...] = ()
+) -> None:
     """``n`` full regenerations of each, into emptied caches, in pairs that alternate which
-    tool goes first."""
-    walls, cpus = [], []
+    tool goes first; ``others``: more peers run beside pmaint in each pair (pkgcraft)."""
+    which = " ".join(("pmaint", *others))
+    ratios: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         out = Path(tmp, "cache")
         full = full_regen(repo, out, jobs)
         for i in range(1, n + 1):
             if i % 2 == 0:
-                got = peers(repo, venv, jobs, Path(tmp, "peers"), "pmaint")
+                got = peers(repo, venv, jobs, Path(tmp, "peers"), which)
             discard(out)
             wall, cpu = timed_cpu(full)
             if i % 2 == 1:
-                got = peers(repo, venv, jobs, Path(tmp, "peers"), "pmaint")
+                got = peers(repo, venv, jobs, Path(tmp, "peers"), which)
             if "pmaint full" not in got:
                 return
-            walls.append(wall / got["pmaint full"])
-            cpus.append(cpu / got["pmaint full CPU"])
-            print(f"pair {i}: ebprof {wall:.2f}s / CPU {cpu:.2f}s, pmaint {got['pmaint full']:.2f}s"
-                  f" / CPU {got['pmaint full CPU']:.2f}s: wall ratio {walls[-1]:.3f}, CPU ratio "
-                  f"{cpus[-1]:.3f}", flush=True)  # fmt: skip
-    print(f"pairs: wall ratio median {statistics.median(walls):.3f} "
-          f"({min(walls):.3f}-{max(walls):.3f}), CPU ratio median {statistics.median(cpus):.3f} "
-          f"({min(cpus):.3f}-{max(cpus):.3f}), {sum(w <= 1 / 3 for w in walls)} of {n} "
-          f"wall ratios at or under 1/3")  # fmt: skip
+            line = [f"pair {i}: ebprof {wall:.2f}s / CPU {cpu:.2f}s"]
+            for peer in which.split():
+                if f"{peer} full" not in got:
+                    continue
+                w, c = wall / got[f"{peer} full"], cpu / got[f"{peer} full CPU"]
+                ratios.setdefault(f"{peer} wall", []).append(w)
+                ratios.setdefault(f"{peer} CPU", []).append(c)
+                line.append(
+                    f"{peer} {got[f'{peer} full']:.2f}s / CPU "
+                    f"{got[f'{peer} full CPU']:.2f}s: wall ratio {w:.3f}, CPU ratio {c:.3f}"
+                )
+            print("; ".join(line), flush=True)
+    for key, vals in ratios.items():
+        print(f"pairs, ratio to {key}: median {statistics.median(vals):.3f} "
+              f"({min(vals):.3f}-{max(vals):.3f}) over {len(vals)}")  # fmt: skip
 
 
 def summarize(a: argparse.Namespace, res: dict[str, list[float]]) -> None:
@@ -271,6 +280,11 @@ def main() -> int:
     ap.add_argument("--skip-touch", action="store_true")
     ap.add_argument("--out-dir", default=None, help="where every tool's cache goes")
     ap.add_argument("--pairs", type=int, default=0, help="interleaved ebprof/pmaint pairs, last")
+    ap.add_argument(
+        "--pkgcraft",
+        action="store_true",
+        help="in the pairs, pkgcraft's metadata_regen beside pmaint (EAPI >= 5 trees)",
+    )
     a = ap.parse_args()
     # The peers run from a venv pip installed, with their modules compiled to bytecode; an
     # editable ebprof under PYTHONDONTWRITEBYTECODE=1 would compile its own on every run
@@ -305,7 +319,7 @@ def main() -> int:
     if not a.skip_touch:
         print(f"after touching {a.eclass}.eclass:", touch_eclass(a.repo, a.eclass, a.jobs, a.venv))
     if a.pairs:
-        pairs(a.repo, a.venv, a.jobs, a.pairs, a.out_dir)
+        pairs(a.repo, a.venv, a.jobs, a.pairs, a.out_dir, ("pkgcraft",) if a.pkgcraft else ())
     return 0
 
 
