@@ -110,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
         finally:
             if recorder is not None:
                 recorder.close(completed)
+                for w in dict.fromkeys(recorder.warnings):
+                    print(f"ebprof: warning: {w}", file=sys.stderr)
         for r in summary.failed:
             if args.format == "json":
                 sys.stdout.write(

@@ -60,6 +60,8 @@ def command_line(args: argparse.Namespace) -> str:
 
 
 def report_tally(tally: RunTally) -> None:
+    for w in dict.fromkeys(tally.warnings):
+        print(f"ebprof: warning: {w}", file=sys.stderr)
     if tally.reused:
         print(f"reused {tally.reused} stored result(s), sourced {tally.sourced} "
               "(--force to source everything again)", file=sys.stderr)  # fmt: skip

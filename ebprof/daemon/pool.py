@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import selectors
 import time
 from collections import deque
@@ -21,10 +22,12 @@ from ebprof.daemon.trace import read_trace
 from ebprof.daemon.transport import Daemon, DaemonDied, find_bash
 from ebprof.daemon.workspace import Form, Workspace, default_parent
 from ebprof.errors import DaemonError, ProtocolError
-from ebprof.model.records import ENGINE, SourceResult
+from ebprof.model.records import SourceResult
 from ebprof.repo import EbuildRef, Repository
+from ebprof.repo.engine import engine
 
 MAX_RESENDS = 1  # a package queued behind one that broke its daemon is sent again once
+_MISSING = re.compile(r"([\w.+-]+)\.eclass could not be found by inherit\(\)")
 
 
 class SourcePool:
@@ -236,18 +239,21 @@ class SourcePool:
 
         res = build(job.result, job.got, resolve, job.text, self.options.strict)
         # what depends on this machine or run, not on the package, is never reused
-        res.engine = "" if job.got.crashed or job.got.timed_out else ENGINE
+        res.engine = "" if job.got.crashed or job.got.timed_out or job.got.violation else engine()
         res.findings[:0] = policy_findings(job.ref, res, job.text)
         if self.options.lines and job.channel is not None:
             res.lines, res.forks = read_trace(job.channel.trace_path, resolve)
         res.wall_us = int((time.monotonic() - job.started) * 1e6)
         slot.finish(job)
-        self._record_eclasses(res)
+        self._record_eclasses(res, job.text)
         if self.options.cache_eclasses and not (job.got.crashed or job.got.timed_out):
             self._cache_new(slot, res)
         return res
 
-    def _record_eclasses(self, res: SourceResult) -> None:
+    def _record_eclasses(self, res: SourceResult, text: bytes) -> None:
+        """The eclasses it inherited, and every eclass its result depends on (lookups):
+        a failure inside an eclass that never finished, or of one that was missing, must
+        not outlive a fix to that eclass or the master that brings it."""
         ws = self.workspace
         assert ws is not None
         for n in res.metadata.get("INHERITED", "").split():
@@ -255,6 +261,14 @@ class SourcePool:
             if ec is not None:
                 res.eclasses[n] = ec.md5
                 res.eclass_paths[n] = str(ec.path)
+        names = set(res.eclasses) | ws.static_names(text)
+        by_path = {str(ec.path): n for n, ec in ws.eclasses.items()}
+        for f in res.findings:
+            if f.file in by_path:
+                names.add(by_path[f.file])
+            if (m := _MISSING.search(f.message)) is not None:
+                names.add(m.group(1))
+        res.lookups = {n: ws.eclasses[n].md5 if n in ws.eclasses else "" for n in sorted(names)}
 
     # ------------------------------------------------------------ eclass caching
     def _needs(self, ref: EbuildRef) -> list[str]:

@@ -210,6 +210,23 @@ class Workspace:
         last = body[body.rindex(b"\n", 0, len(body) - 3) + 1 : -3].decode()
         return file, fn, last
 
+    def static_names(self, text: bytes) -> set[str]:
+        """Every eclass name ``text``'s inherit lines reach, directly or through the
+        eclasses', found or not (static_closure keeps the found ones)."""
+        todo = sorted(inherited_names(text)[0])
+        seen: set[str] = set()
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in self.eclasses:
+                deps = self._deps.get(name)
+                if deps is None:
+                    deps = self._deps[name] = sorted(inherited_names(self.eclasses[name].data)[0])
+                todo.extend(deps)
+        return seen
+
     def static_closure(self, text: bytes) -> list[str]:
         """The eclasses ``text``'s inherit lines name, directly or through the eclasses'
         own inherit lines (a cheap over-approximation; computed names are skipped)."""

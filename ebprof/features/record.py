@@ -9,19 +9,22 @@ the way the daemon would have: a package with a bash-internal finding fails.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import platform
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ebprof import __version__
 from ebprof.daemon.options import SourceOptions
 from ebprof.daemon.outcome import first_strict
-from ebprof.model.records import ENGINE, SourceResult
+from ebprof.errors import CacheError
+from ebprof.model.records import SourceResult
 from ebprof.repo import EbuildRef, Repository
 from ebprof.repo.checksums import EclassChecksums
+from ebprof.repo.engine import engine
 
 if TYPE_CHECKING:
     from ebprof.sourcing.run import Bench
@@ -31,10 +34,12 @@ REUSABLE = frozenset({"ok", "failed"})
 
 
 def still_valid(stored: SourceResult, ebuild_md5: str, sums: EclassChecksums) -> bool:
-    """Whether ``stored`` is what sourcing the ebuild now would give."""
-    if stored.status not in REUSABLE or stored.md5 != ebuild_md5 or stored.engine != ENGINE:
+    """Whether ``stored`` is what sourcing the ebuild now would give: the same ebuild, the
+    same sourcing semantics and bash, and every eclass it depends on (found or not) still
+    resolving to the same file."""
+    if stored.status not in REUSABLE or stored.md5 != ebuild_md5 or stored.engine != engine():
         return False
-    return all(sums.md5(name) == md5 for name, md5 in stored.eclasses.items())
+    return all((sums.md5(name) or "") == md5 for name, md5 in stored.lookups.items())
 
 
 @dataclass
@@ -44,6 +49,22 @@ class RunTally:
     sourced: int = 0
     reused: int = 0
     run: RunInfo | None = None
+    warnings: list[str] = field(default_factory=list)  # what went wrong with the store
+
+
+def damaged_warning(store: Store) -> str | None:
+    """One warning for the stored results that did not match their digest (not reused)."""
+    n = len(store.damaged)
+    if not n:
+        return None
+    return (f"results store {store.path}: {n} stored result(s) did not match their checksum "
+            "and were sourced again (`ebprof cache clear` empties the store)")  # fmt: skip
+
+
+def store_failed(store: Store | None, e: Exception) -> str:
+    """The warning for a store that failed mid-run: the run goes on without it."""
+    where = f"results store {store.path}" if store is not None else "results store"
+    return f"{where}: {e}; going on without it (this run is not recorded)"
 
 
 def _strict(res: SourceResult) -> SourceResult:
@@ -121,19 +142,40 @@ def source_recorded(
     candidates = preselect(repo, refs, eclasses)
     reused: list[SourceResult] = []
     todo = candidates
-    if store is not None and not force and bench is None:
-        reused, todo = split_reusable(store, candidates, EclassChecksums(repo), options.env,
-                                      options.strict)  # fmt: skip
-        reused = [r for r in reused if not eclasses or r.inherits_any(eclasses) or not r.ok]
-    writer = store.begin_run(run_info(repo, command, options.jobs)) if store else None
+    writer = None
+    # The store never stops a run: whatever fails in it, the run goes on without it, with
+    # one warning, and its output is complete.
+    try:
+        if store is not None and not force and bench is None:
+            reused, todo = split_reusable(store, candidates, EclassChecksums(repo), options.env,
+                                          options.strict)  # fmt: skip
+            reused = [r for r in reused if not eclasses or r.inherits_any(eclasses) or not r.ok]
+            if (w := damaged_warning(store)) is not None:
+                tally.warnings.append(w)
+        writer = store.begin_run(run_info(repo, command, options.jobs)) if store else None
+    except CacheError as e:
+        tally.warnings.append(store_failed(store, e))
+        reused, todo, writer = [], candidates, None
+
+    def record(res: SourceResult) -> None:
+        nonlocal writer
+        if writer is None:
+            return
+        try:
+            writer.add(res)
+        except CacheError as e:
+            tally.warnings.append(store_failed(store, e))
+            with contextlib.suppress(CacheError):
+                writer.abandon()
+            writer = None
+
     try:
         total = len(candidates)
         done = 0
         for res in reused:
             done += 1
             tally.reused += 1
-            if writer is not None:
-                writer.add(res)
+            record(res)
             if progress is not None:
                 progress(done, total)
             yield res
@@ -151,20 +193,24 @@ def source_recorded(
             from ebprof.sourcing.run import source
         for res in source(repo, todo, options, (), bench, _progress) if todo else ():
             tally.sourced += 1
-            if writer is not None and res.cpv not in seen:  # --bench: the first run's
+            if res.cpv not in seen:  # --bench: the first run's
                 seen.add(res.cpv)
-                writer.add(res)
+                record(res)
             if not eclasses or res.inherits_any(eclasses) or not res.ok:
                 yield res
     except BaseException:
         if writer is not None:
-            writer.abandon()
+            with contextlib.suppress(CacheError):
+                writer.abandon()
         raise
     if writer is not None:
         from ebprof.daemon import allocator
 
-        tally.run = writer.finish(reused=tally.reused, bash_version=bash_version(),
-                                  malloc=allocator.name(options.malloc))  # fmt: skip
+        try:
+            tally.run = writer.finish(reused=tally.reused, bash_version=bash_version(),
+                                      malloc=allocator.name(options.malloc))  # fmt: skip
+        except CacheError as e:
+            tally.warnings.append(store_failed(store, e))
 
 
 def bash_version() -> str:
@@ -200,6 +246,7 @@ class Recorder:
         self._store: Store | None = None
         self._writer = None
         self._tried = False
+        self.warnings: list[str] = []  # what went wrong with the store; the run went on
 
     def _get_store(self) -> Store | None:
         if not self._tried:
@@ -207,20 +254,42 @@ class Recorder:
             self._store = self._open()
         return self._store
 
+    def _failed(self, e: Exception) -> None:
+        """The store failed: one warning, and the run goes on without it."""
+        self.warnings.append(store_failed(self._store, e))
+        if self._writer is not None:
+            with contextlib.suppress(CacheError):
+                self._writer.abandon()
+        self._writer = None
+        if self._store is not None:
+            with contextlib.suppress(CacheError):
+                self._store.close()
+        self._store = None
+
     def reuse(self, refs: list[EbuildRef]) -> tuple[list[SourceResult], list[EbuildRef]]:
         """Stored results still valid for ``refs``, and the refs left to source."""
         store = self._get_store()
         if store is None:
             return [], refs
-        return split_reusable(store, refs, EclassChecksums(self._repo), False, self._strict)
+        try:
+            got = split_reusable(store, refs, EclassChecksums(self._repo), False, self._strict)
+        except CacheError as e:
+            self._failed(e)
+            return [], refs
+        if (w := damaged_warning(store)) is not None:
+            self.warnings.append(w)
+        return got
 
     def add(self, res: SourceResult) -> None:
-        if self._writer is None:
-            store = self._get_store()
-            if store is None:
-                return
-            self._writer = store.begin_run(self._info)
-        self._writer.add(res)
+        try:
+            if self._writer is None:
+                store = self._get_store()
+                if store is None:
+                    return
+                self._writer = store.begin_run(self._info)
+            self._writer.add(res)
+        except CacheError as e:
+            self._failed(e)
 
     def close(self, completed: bool) -> RunInfo | None:
         """Finish the run (``completed``) or leave it incomplete, and close the store."""
@@ -234,7 +303,10 @@ class Recorder:
                                               malloc=allocator.name(self._malloc))  # fmt: skip
                 else:
                     self._writer.abandon()
+        except CacheError as e:
+            self._failed(e)
         finally:
             if self._store is not None:
-                self._store.close()
+                with contextlib.suppress(CacheError):
+                    self._store.close()
         return run

@@ -78,6 +78,11 @@ class SourceResult(msgspec.Struct):
     shell: str = ""  # echo's options the ebuild left on: "xpg_echo", "posix" (normalize.py)
     eclasses: dict[str, str] = {}  # name -> md5 of the eclass file used
     eclass_paths: dict[str, str] = {}
+    # Every eclass the result depends on, name -> md5 of the file it resolved to, "" when
+    # none was found: those it inherited, those its inherit lines name (directly or through
+    # an eclass), those it died in or could not find. A stored result is reused only while
+    # each still resolves the same (ebprof.features.record.still_valid).
+    lookups: dict[str, str] = {}
     inherits: list[InheritNode] = []
     findings: list[Finding] = []
     error: str | None = None  # one line: why the package failed

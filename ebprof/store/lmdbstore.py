@@ -34,7 +34,16 @@ import msgspec
 
 from ebprof.errors import CacheError
 from ebprof.model.records import SourceResult
-from ebprof.store.codec import DIGEST, ENCODER, ID, RESULT, RUN, SUMMARY, pkg_key
+from ebprof.store.codec import (
+    DIGEST,
+    ENCODER,
+    ID,
+    RESULT,
+    RUN,
+    SUMMARY,
+    content_digest,
+    pkg_key,
+)
 from ebprof.store.env import (
     DATA,
     DEFAULT_MAP_SIZE,
@@ -81,6 +90,8 @@ class Store:
         self._env = env
         self.readonly = readonly
         self._closed = False
+        # results read back that did not match their digest or did not decode (misses)
+        self.damaged: set[str] = set()
 
     @classmethod
     def open(
@@ -162,11 +173,22 @@ class Store:
             RUN.decode(v) for v in txn.cursor(db=self._db("runs")).iternext(keys=False, values=True)
         ]
 
-    def _get_result(self, txn: lmdb.Transaction, digest: bytes) -> SourceResult:
-        data = txn.get(bytes(digest), db=self._db("results"))
+    def _get_result(self, txn: lmdb.Transaction, digest: bytes) -> SourceResult | None:
+        """The result stored under ``digest``, checked against it: one whose bytes no
+        longer hash to its key (a flipped byte on disk) or do not decode is a miss, and
+        one warning (``damaged``)."""
+        key = bytes(digest)
+        data = txn.get(key, db=self._db("results"))
         if data is None:
-            raise corrupt(self.path, f"missing result {bytes(digest).hex()}")
-        return RESULT.decode(data)
+            raise corrupt(self.path, f"missing result {key.hex()}")
+        if content_digest(bytes(data)) != key:
+            self.damaged.add(key.hex())
+            return None
+        try:
+            return RESULT.decode(data)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            self.damaged.add(key.hex())
+            return None
 
     def _delete_run(self, txn: lmdb.Transaction, run_id: int) -> None:
         prefix = ID.pack(run_id)
@@ -311,7 +333,9 @@ class Store:
                     return out, None
                 if len(out) == _CHUNK:
                     return out, bytes(key)
-                out.append(self._get_result(txn, DIGEST.decode(value).digest))
+                res = self._get_result(txn, DIGEST.decode(value).digest)
+                if res is not None:
+                    out.append(res)
             return out, None
 
         while start is not None:
@@ -336,8 +360,8 @@ class Store:
             db, out = self._db("latest"), {}
             for cpv in cpvs:
                 entry = txn.get(cpv.encode(), db=db)
-                if entry is not None:
-                    out[cpv] = self._get_result(txn, entry[8:])
+                if entry is not None and (res := self._get_result(txn, entry[8:])) is not None:
+                    out[cpv] = res
             return out
 
         return self._read(get)
