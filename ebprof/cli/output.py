@@ -41,6 +41,20 @@ def progress_bar(label: str, enabled: bool) -> Iterator[Callable[[int, int], Non
         yield update
 
 
+def print_findings(results: list[SourceResult], file=None) -> None:
+    """What sourcing found in the packages that did not fail (a failed package's findings
+    are summed up by its error), as print_failures lists failures."""
+    file = file or sys.stderr
+    found = [r for r in results if r.ok and r.findings]
+    if not found:
+        return
+    print(f"\n{len(found)} package(s) with findings:", file=file)
+    for r in found:
+        for f in r.findings:
+            message = f.message.replace("\n", "\\n")
+            print(f"  {r.cpv}: {f.location()}: {f.kind}: {message}", file=file)
+
+
 def print_failures(results: list[SourceResult], file=None) -> None:
     file = file or sys.stderr
     failed = [r for r in results if not r.ok]

@@ -14,7 +14,7 @@ from ebprof.cli.common import (
     add_repo_options,
     daemon_options,
 )
-from ebprof.cli.output import ms, print_failures
+from ebprof.cli.output import ms, print_failures, print_findings
 from ebprof.cli.recorded import (
     add_store_options,
     add_target_options,
@@ -99,8 +99,9 @@ def run(args: argparse.Namespace) -> int:
         _by_eclass(results, args.format, out)
     else:
         _packages(results, args, bound, out)
+    print_findings(results)
     print_failures(results)
-    return 1 if any(not r.ok for r in results) else 0
+    return 1 if any(not r.ok or r.findings for r in results) else 0
 
 
 def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out) -> None:
@@ -123,6 +124,7 @@ def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out)
                 "stdev_us": round(s.stdev),
                 "n": s.n,
                 "status": s.last.status,
+                "findings": len(s.last.findings),
             }
             if args.eclasses:
                 row["inherits"] = msgspec.to_builtins(s.last.inherits)
@@ -130,18 +132,21 @@ def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out)
         return
     if args.format == "csv":
         w = csv.writer(out)
-        w.writerow(["cpv", "mean_us", "min_us", "max_us", "stdev_us", "n"])
+        w.writerow(["cpv", "mean_us", "min_us", "max_us", "stdev_us", "n", "findings"])
         for s in stats:
-            w.writerow([s.cpv, round(s.mean), s.min, s.max, round(s.stdev), s.n])
+            found = len(s.last.findings) if s.last is not None else 0
+            w.writerow([s.cpv, round(s.mean), s.min, s.max, round(s.stdev), s.n, found])
         return
     for s in stats:
         if args.bench:
             out.write(
                 f"{s.cpv}: mean {ms(s.mean)}, min {ms(s.min)}, max {ms(s.max)}, "
-                f"σ {ms(s.stdev)}, N={s.n}\n"
+                f"σ {ms(s.stdev)}, N={s.n}"
             )
         else:
-            out.write(f"{s.cpv}: {ms(s.mean)}\n")
+            out.write(f"{s.cpv}: {ms(s.mean)}")
+        found = len(s.last.findings) if s.last is not None else 0
+        out.write(f" ({found} finding{'s' if found > 1 else ''})\n" if found else "\n")
         if args.eclasses and s.last is not None:
             for top in s.last.inherits:
                 for depth, node in top.walk():

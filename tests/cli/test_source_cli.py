@@ -34,7 +34,27 @@ def test_source_by_eclass_and_bench(capsys):
 def test_source_failures_exit_1(capsys):
     assert main(["source", "-r", str(REPOS / "bad"), "fault/die", "fault/local"]) == 1
     err = capsys.readouterr().err
-    assert "fault/die-1: failed:" in err and "local-1" not in err
+    assert "fault/die-1: failed:" in err and "local-1: failed" not in err
+
+
+def test_source_shows_findings_and_exits_1(capsys):
+    """Findings (local at top level, restricted-mode refusals, an early return) are shown
+    in every format, listed at the end, and make the exit status 1."""
+    bad = str(REPOS / "bad")
+    targets = ["fault/local", "fault/redirect", "fault/return"]
+    assert main(["source", "-r", bad, *targets]) == 1
+    got = capsys.readouterr()
+    assert "local-1: " in got.out and "(1 finding)" in got.out
+    assert "3 package(s) with findings:" in got.err
+    assert "redirect-1.ebuild:3: bash: written-by-ebuild: restricted: cannot redirect" in got.err
+    assert "return-1.ebuild:5: return:" in got.err
+    assert main(["source", "-r", bad, *targets, "--format", "json"]) == 1
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert all(r["findings"] == 1 and r["status"] == "ok" for r in rows)
+    assert main(["source", "-r", bad, *targets, "--format", "csv"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith(",findings") and all(x.endswith(",1") for x in lines[1:])
+    assert main(["source", "-r", DEMO]) == 0
 
 
 def test_usage_errors_exit_2(capsys):

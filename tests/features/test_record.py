@@ -84,8 +84,8 @@ def test_overlay_override_invalidates(overlay_copy, cache, capsys):
 
 def test_strict_applies_to_reused_results(tmp_path, cache, capsys):
     bad = Path(__file__).resolve().parents[2] / "testdata/repos/bad"
-    assert main(["source", "-r", str(bad), "fault/local"]) == 0
-    capsys.readouterr()
+    assert main(["source", "-r", str(bad), "fault/local"]) == 1  # a finding, not a failure
+    assert "local-1: failed" not in capsys.readouterr().err
     assert main(["source", "-r", str(bad), "fault/local", "--strict"]) == 1
     err = capsys.readouterr().err
     assert "reused 1" in err and "local: can only be used in a function" in err
