@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import signal
 import sys
 import threading
@@ -105,4 +106,8 @@ def _run(args: argparse.Namespace) -> int:
         return 128 + (signal.SIGTERM if isinstance(e, Terminated) else signal.SIGINT)
     except BrokenPipeError:
         sys.stderr.close()
+        return 1
+    except OSError as e:  # anything the commands did not turn into an error of their own
+        where = f"{os.fsdecode(e.filename)}: " if e.filename is not None else ""
+        print(f"ebprof {args.command}: error: {where}{e.strerror or e}", file=sys.stderr)
         return 1

@@ -44,7 +44,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--functions", action="store_true", help="also list the functions defined")
     p.add_argument("--format", choices=["plain", "json"], default="plain")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
     add_daemon_options(p)
     add_store_options(p)
     p.set_defaults(func=run)  # fmt: skip

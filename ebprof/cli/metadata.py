@@ -52,7 +52,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="fail packages with bash-internal errors (no entry is written)",
     )
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
     add_daemon_options(p)
     add_master_options(p)
     add_cache_option(p)
@@ -76,6 +75,10 @@ def run(args: argparse.Namespace) -> int:
         except RepoError as e:
             raise UserError(str(e)) from None
         out = args.output or repo.path / "metadata/md5-cache"
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise UserError(f"{out}: cannot hold the cache: {e.strerror or e}") from None
         options = SourceOptions(jobs=args.jobs, timeout=args.timeout, strict=args.strict,
                                 **daemon_options(args))  # fmt: skip
         refs = list(repo.ebuilds())

@@ -39,7 +39,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of standard output"
     )
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
     add_daemon_options(p)
     p.add_argument(
         "--lines",

@@ -55,13 +55,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="fail a package at its first bash-internal error (pkgcraft's rule)",
     )
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=30.0,
-        metavar="SECONDS",
-        help="per-ebuild time limit (default 30)",
-    )
     add_daemon_options(p)
     p.add_argument(
         "--no-timing",
@@ -82,8 +75,6 @@ def run(args: argparse.Namespace) -> int:
         bound = report.parse_bound(args.bound) if args.bound else None
     except ValueError as e:
         raise UserError(str(e)) from None
-    if args.timeout <= 0:
-        raise UserError("--timeout must be positive")
     options = SourceOptions(
         jobs=args.jobs,
         timeout=args.timeout,

@@ -73,6 +73,9 @@ class Collected:
             return False
         if self.result is None:
             return not any(f[0] == b"die" for f in self.findings)
+        # aliases defined (a count, then "1" when a cached eclass was not run as plain
+        # sourcing would have: one called while aliases existed, or one that returned
+        # before its last line)
         return self.result.get(b"aliases", b"0") != b"0"
 
 
@@ -106,7 +109,24 @@ def build(
     text: bytes,
     strict: bool,
 ) -> SourceResult:
-    """Fill ``res`` from ``got``; ``resolve`` maps a bash source name to a real path."""
+    """Fill ``res`` from ``got``; ``resolve`` maps a bash source name to a real path. The
+    package's code can write anything into its result file: values that do not read back
+    (a stamp that is not a number) fail the package as a protocol violation."""
+    try:
+        return _build(res, got, resolve, text, strict)
+    except (ValueError, UnicodeError) as e:
+        got.violation = f"a value that does not read back ({e})"
+        res.metadata, res.inherits, res.findings = {}, [], []
+        return _build(res, got, resolve, text, strict)
+
+
+def _build(
+    res: SourceResult,
+    got: Collected,
+    resolve: Callable[[bytes], str],
+    text: bytes,
+    strict: bool,
+) -> SourceResult:
     findings: list[Finding] = []
     nlines = text.count(b"\n") + 1
     for line_text in got.texts:
@@ -134,13 +154,13 @@ def build(
             lineno = global_statement_line(text, b"exit")
         findings.append(
             Finding(
-                kind.decode(),
+                kind.decode("utf-8", "replace"),
                 resolve(src) if src else res.path,
                 lineno,
                 message.decode("utf-8", "replace"),
             )
         )
-    r = got.result or None
+    r = None if got.violation else (got.result or None)
     if r is not None:
         t0 = _us(r[b"t0"])
         res.source_us = _us(r[b"t1"]) - t0

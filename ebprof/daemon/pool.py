@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import resource
 import selectors
 import time
 from collections import deque
@@ -17,11 +18,11 @@ from ebprof.daemon.outcome import build
 from ebprof.daemon.protocol import Control
 from ebprof.daemon.schedule import rarity_order
 from ebprof.daemon.shapecache import ShapeCache
-from ebprof.daemon.slot import Slot
+from ebprof.daemon.slot import DEPTH, Slot
 from ebprof.daemon.trace import read_trace
-from ebprof.daemon.transport import Daemon, DaemonDied, find_bash
+from ebprof.daemon.transport import Daemon, DaemonDied, find_bash, set_dumpable
 from ebprof.daemon.workspace import Form, Workspace, default_parent
-from ebprof.errors import DaemonError, ProtocolError
+from ebprof.errors import DaemonError, ProtocolError, UserError
 from ebprof.model.records import SourceResult
 from ebprof.repo import EbuildRef, Repository
 from ebprof.repo.engine import engine
@@ -46,9 +47,11 @@ class SourcePool:
         # The daemons' verdicts on cached forms this run (cache.bash): True when the form
         # proved to be one function, False when not; a name in _probing is being tried.
         self._verdicts: dict[str, bool] = {}
-        self._probing: dict[str, tuple[Form, ...]] = {}
+        self._probing: dict[tuple[int, str], tuple[Form, ...]] = {}  # (slot, eclass)
 
     def __enter__(self) -> SourcePool:
+        _enough_descriptors(self.options.jobs)
+        set_dumpable(False)
         self.malloc = allocator.choose(self.options.malloc, find_bash())
         shapes = self.options.shape_cache
         self._shapes = ShapeCache(Path(shapes)) if shapes else None
@@ -83,6 +86,7 @@ class SourcePool:
         if self.workspace is not None:
             self.workspace.close()
             self.workspace = None
+        set_dumpable(True)
 
     def _daemon(self, index: int) -> Daemon:
         assert self.workspace is not None
@@ -302,12 +306,13 @@ class SourcePool:
     def _cache(self, slot: Slot, names: Iterable[str]) -> None:
         """Send each eclass to the slot's daemon as a cached function. A form no daemon
         has proved to be one function yet (this run or, kept in the shape cache, an
-        earlier one) is probed by the daemon first (cache.bash); while one daemon probes
-        it, the others leave it uncached, and one that failed is never cached."""
+        earlier one) is probed by the daemon first (cache.bash), in every daemon that
+        needs it before its verdict is known: which form a package gets must not depend on
+        timing. One that failed is never cached."""
         ws = self.workspace
         assert ws is not None
         for name in names:
-            if name in slot.cached or name not in ws.eclasses or name in self._probing:
+            if name in slot.cached or name not in ws.eclasses:
                 continue
             # A line profile keeps inherit's bookkeeping out of the eclass's lines.
             forms = [ws.wrap(name, inline=not self.options.lines)]
@@ -333,7 +338,7 @@ class SourcePool:
             slot.cache(words + [""] * (10 - len(words)))
             slot.cached.add(name)
             if probing:
-                self._probing[name] = tuple(forms)
+                self._probing[slot.index, name] = tuple(forms)
 
     def _verdict(self, form: Form) -> bool | None:
         if form.key in self._verdicts:
@@ -343,9 +348,10 @@ class SourcePool:
         return None
 
     def _cached(self, index: int, ev: Control) -> None:
-        """A daemon's C frame: whether the eclass is cached, and its re-inherit form."""
+        """A daemon's C frame: whether the eclass is cached, and its re-inherit form. A
+        probe killed by a sweep gives no verdict: the eclass is tried again later."""
         name = ev["eclass"].decode("utf-8", "replace")
-        forms = self._probing.pop(name, ())
+        forms = self._probing.pop((index, name), ())
         for form, verdict in zip(forms, (ev["verdict"], ev["skip"]), strict=False):
             if verdict in (b"ok", b"fail"):
                 self._verdicts[form.key] = verdict == b"ok"
@@ -353,6 +359,22 @@ class SourcePool:
                     self._shapes.set_verdict(form.key, self.bash_version, verdict == b"ok")
         if ev["verdict"] != b"ok":
             self.slots[index].cached.discard(name)
+
+
+def _enough_descriptors(jobs: int) -> None:
+    """Per daemon ebprof holds its three pipes, and per package it holds the two ends of
+    its FIFO and an ebuild copy open: raise the soft limit as far as the hard one allows,
+    or say in one line what -j needs."""
+    need = 64 + jobs * (3 + 3 * (DEPTH + 1))
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < need:
+        top = need if hard == resource.RLIM_INFINITY else min(hard, need)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (top, hard))
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        if soft < need:
+            raise UserError(f"-j {jobs} needs about {need} open files, and the limit is "
+                            f"{soft} (ulimit -n): use fewer jobs or a higher limit")  # fmt: skip
 
 
 def _bash_version(text: str) -> tuple[int, int]:

@@ -15,6 +15,7 @@ counted as forks. Line 0 of an eclass is the cost of loading it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,7 +45,10 @@ def parse_trace(data: bytes, resolve: Callable[[bytes], str]) -> tuple[list[Line
         if len(parts) < 5:
             continue
         try:
-            events.append((float(parts[0]), parts[1], int(parts[2]), parts[3], parts[4]))
+            stamp = float(parts[0])
+            if not math.isfinite(stamp):
+                continue  # not one bash wrote: the package wrote into its own trace
+            events.append((stamp, parts[1], int(parts[2]), parts[3], parts[4]))
         except ValueError:
             continue
     if not events:

@@ -6,8 +6,11 @@ import contextlib
 import os
 import select
 import shutil
+import socket
 import subprocess
+import sys
 import time
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -31,6 +34,47 @@ def find_bash() -> str:
     if path is None:
         raise DaemonError("bash not found on PATH")
     return path
+
+
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _prctl() -> Callable[..., int] | None:
+    """libc's prctl, looked up before any fork (preexec functions must not import)."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _prctl() if sys.platform.startswith("linux") else None
+
+
+def _subreaper() -> None:
+    """In the daemon, between fork and exec: orphans of its packages' processes become its
+    children (bash/watch.bash, __ebprof_settle, finds them there). The flag survives exec."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+_PR_SET_DUMPABLE = 4
+
+
+def set_dumpable(on: bool) -> None:
+    """Whether processes of this user may open ebprof's own /proc/PID/fd entries (and so
+    reopen its pipes: its standard output when it is one, say). Off while packages are
+    sourced; root can open them all the same (docs/sourcing.md)."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_DUMPABLE, int(on), 0, 0, 0)
+
+
+def _pair() -> tuple[int, int]:
+    """Two ends of a stream socket, as descriptors (ebprof keeps the second); neither is
+    inherited by anything but the daemon it is passed to."""
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    return a.detach(), b.detach()
 
 
 class Daemon:
@@ -62,11 +106,12 @@ class Daemon:
     def launch(self) -> None:
         """Start bash without waiting for it (see ``wait_ready``), so that a pool's
         daemons load their library at the same time."""
-        cmd_r, self._cmd = os.pipe()
-        self._ctl, ctl_w = os.pipe()
-        life_r, self._life = os.pipe()
-        for fd in (self._cmd, self._ctl, self._life):
-            os.set_inheritable(fd, False)
+        # Sockets, not pipes: a package could reopen a pipe of the daemon's or of ebprof's
+        # through /proc/PID/fd/N for reading (restricted bash allows any input
+        # redirection) and take commands or frames out of it; a socket cannot be reopened.
+        cmd_r, self._cmd = _pair()
+        self._ctl, ctl_w = _pair()
+        life_r, self._life = _pair()
         libdir = bash_dir()
         env = {"LC_ALL": "C", "HOME": str(self.rundir / "home"), "TERM": "dumb"}
         # Every symbol bound once, in the daemon: lazily, each fork would look up again
@@ -87,6 +132,7 @@ class Daemon:
                 cwd=self.rundir,
                 env=env,
                 start_new_session=True,
+                preexec_fn=_subreaper,
             )  # fmt: skip
         finally:
             for fd in (cmd_r, ctl_w, life_r):

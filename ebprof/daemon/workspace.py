@@ -40,6 +40,29 @@ def _null_redirect(m: re.Match[bytes]) -> bytes:
     return b"%s>&%d" % (fd, NULL_FD)
 
 
+def _quoted(data: bytes, start: int, at: int) -> bool:
+    """Whether ``at`` lies inside quotes opened on its own line (from ``start``): text such as
+    ``DESCRIPTION="silence it with >/dev/null"`` is a value, not a redirection. A quote
+    opened on an earlier line is not seen; such a value keeps the rewrite."""
+    quote = 0
+    i = start
+    while i < at:
+        c = data[i]
+        if quote == 0x27:  # '
+            if c == 0x27:
+                quote = 0
+        elif c == 0x5C:  # \
+            i += 1
+        elif c == quote or (quote and (c == 0x60 or data[i : i + 2] == b"$(")):
+            quote = 0  # the closing quote; or ` or $( in "...", which is code
+        elif quote == 0 and c in (0x22, 0x27):  # " '
+            quote = c
+        elif quote == 0 and c == 0x23 and (i == start or data[i - 1] in b" \t;&|("):  # #
+            return True  # a comment
+        i += 1
+    return quote != 0
+
+
 def private_copy(data: bytes) -> bytes:
     """The text the daemon sources for ``data`` (see ``_TO_NULL``).
 
@@ -54,7 +77,7 @@ def private_copy(data: bytes) -> bytes:
         start = max(done, data.rfind(b"\n", 0, i) + 1)
         # one byte past the name, for the pattern's look-ahead
         m = _TO_NULL.search(data, start, i + len(b"/dev/null") + 1)
-        if m is not None:
+        if m is not None and not _quoted(data, data.rfind(b"\n", 0, i) + 1, m.start()):
             out += (data[done : m.start()], _null_redirect(m))
             done = m.end()
         i = data.find(b"/dev/null", i + 1)

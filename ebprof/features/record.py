@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import platform
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -115,7 +116,8 @@ def run_info(repo: Repository, command: str, jobs: int) -> RunInfo:
         jobs=jobs,
         host=platform.node(),
         repo_name=repo.name,
-        repo_path=str(repo.path),
+        # what msgpack can store (a path that is not UTF-8 shows U+FFFD)
+        repo_path=os.fsencode(repo.path).decode("utf-8", "replace"),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +68,7 @@ class Repository:
                 except OSError:
                     continue
                 for n in names:
-                    if n.endswith(".eclass"):
+                    if n.endswith(".eclass") and _ECLASS_NAME.fullmatch(n[: -len(".eclass")]):
                         found[n[: -len(".eclass")]] = d / n
             self._eclasses = found
         return self._eclasses
@@ -148,6 +149,11 @@ class Repository:
         for cat in self.categories():
             for pkg in self.packages(cat):
                 yield from self.ebuilds_of(cat, pkg)
+
+
+# What can be an eclass's name in a command word and a cache entry: no blank, no control
+# character, no byte that is not UTF-8 (PMS allows [A-Za-z0-9_.-]; portage takes more).
+_ECLASS_NAME = re.compile(r"[^\s\x00-\x1f\x7f\ud800-\udfff]+")
 
 
 def _read_layout(path: Path) -> dict[str, str]:

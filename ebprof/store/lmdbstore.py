@@ -74,7 +74,8 @@ def default_cache_dir() -> Path:
 def store_path(cache_dir: Path, repo_name: str, repo_path: Path) -> Path:
     """One environment per repository: its name (readable) plus a hash of its resolved path
     (two checkouts of the same repository must not share runs)."""
-    digest = hashlib.sha256(str(Path(repo_path).resolve()).encode()).hexdigest()[:12]
+    resolved = str(Path(repo_path).resolve()).encode("utf-8", "surrogateescape")
+    digest = hashlib.sha256(resolved).hexdigest()[:12]
     name = "".join(c if c.isalnum() or c in "-_.+" else "_" for c in repo_name) or "repo"
     return Path(cache_dir) / f"{name}-{digest}"
 

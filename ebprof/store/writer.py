@@ -146,13 +146,19 @@ def _utf8(text: str) -> str:
 
 def lossy_copy(result: SourceResult) -> SourceResult:
     """A copy of a result holding bytes that are not UTF-8 (kept as lone surrogates, which
-    msgpack cannot store), with U+FFFD in their place, as portage writes them; it is marked
-    never to be reused, because its raw values are no longer exact."""
+    msgpack cannot store: in a value, or in the repository's path), with U+FFFD in their
+    place, as portage writes them; it is marked never to be reused, because it is no
+    longer exact."""
     return msgspec.structs.replace(
         result,
+        path=_utf8(result.path),
         metadata={k: _utf8(v) for k, v in result.metadata.items()},
+        eclass_paths={k: _utf8(v) for k, v in result.eclass_paths.items()},
         ifs=None if result.ifs is None else _utf8(result.ifs),
         env=None if result.env is None else _utf8(result.env),
-        findings=[msgspec.structs.replace(f, message=_utf8(f.message)) for f in result.findings],
+        findings=[
+            msgspec.structs.replace(f, file=_utf8(f.file), message=_utf8(f.message))
+            for f in result.findings
+        ],
         engine="",
     )

@@ -93,6 +93,9 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     # it sources another package's private copy, whichever is there at that moment: it
     # gets that one's values, or its failure (only its own result depends on the timing)
     "evil/reader-1": ("any", None),
+    "evil/proc-thief-1": ("ok", "reopens the daemon's and ebprof's descriptors through /proc"),
+    "evil/detach-1": ("ok", "leaves a job that closed every descriptor it had"),
+    "evil/bad-stamp-1": ("failed", "protocol violation while sourcing: a value that does not"),
 }
 
 

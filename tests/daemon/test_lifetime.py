@@ -104,13 +104,25 @@ def test_killed_while_an_ebuild_spins_leaves_nothing(tmp_path, how):
             os.kill(pid, signal.SIGKILL)
 
 
-def test_a_package_is_taken_only_once_what_it_started_is_gone(tmp_path):
-    """A job that left the package's process group (set -m) is swept before the package's
-    result is taken, and the next package's child is left alone."""
+ESCAPES = [
+    # a job that left the package's process group
+    "set -m\n( while :; do :; done ) &\nset +m\n",
+    # ... and closed every descriptor it had, the package's liveness FIFO among them
+    'set -m\n( for fd in {0..255}; do eval "exec $fd>&-"; done; while :; do :; done ) &\nset +m\n',
+    # ... and whose parent is gone, after it started it (an orphan)
+    "set -m\n( ( exec 0>&- 1>&- 2>&-; while :; do :; done ) & ) \nset +m\n",
+]
+
+
+@pytest.mark.parametrize("escape", range(len(ESCAPES)))
+def test_a_package_is_taken_only_once_what_it_started_is_gone(tmp_path, escape):
+    """A job that left the package's process group (set -m), even one that closed every
+    descriptor or lost its parent, is killed before the package's result is taken, and
+    the next package's child is left alone."""
     repo = tmp_path / "r"
     (repo / "profiles").mkdir(parents=True)
     (repo / "profiles/repo_name").write_text("r\n")
-    for n, body in enumerate(["set -m\n( while :; do :; done ) &\nset +m\n", ""]):
+    for n, body in enumerate([ESCAPES[escape], ""]):
         (repo / f"cat/p{n}").mkdir(parents=True)
         (repo / f"cat/p{n}/p{n}-1.ebuild").write_text(f"EAPI=8\n{body}SLOT=0\nDESCRIPTION=p{n}\n")
     repo_ = open_repository(repo)

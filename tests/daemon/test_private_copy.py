@@ -43,3 +43,14 @@ def test_same_result_as_the_pattern_over_the_whole_text() -> None:
         assert got == _TO_NULL.sub(_null_redirect, data), p
         changed += got != data
     assert changed, "no synthetic file redirects to /dev/null"
+
+
+def test_a_redirection_inside_a_string_value_is_left_alone():
+    from ebprof.daemon.workspace import private_copy
+
+    value = b'DESCRIPTION="silence it with cmd >/dev/null"\n'
+    assert private_copy(value) == value
+    assert private_copy(b"# cmd >/dev/null\n") == b"# cmd >/dev/null\n"
+    # a command substitution inside quotes is code
+    assert private_copy(b'X="$(cmd 2>/dev/null)"\n') == b'X="$(cmd 2>&99)"\n'
+    assert private_copy(b"echo 'x' >/dev/null\n") == b"echo 'x' >&99\n"

@@ -20,13 +20,21 @@
 # fn/NAME.skip ("-" as SKIPFUNCTION: nothing is left outside the guarded block). With
 # PROBE (a file), the main form is probed first as FUNCTION PFUNCTION ending in PLAST;
 # with SPROBE, the re-inherit form likewise. Answers "C NAME VERDICT SKIPVERDICT": ok, or
-# fail when a form did not prove to be one function (not cached); the second one "-"
-# when there was no re-inherit form to define.
+# fail when a form did not prove to be one function (not cached; "killed" when its probe
+# was killed, which says nothing); the second one "-" when there was no re-inherit form.
 __ebprof_cache() {
-	local skip=-
-	if [[ -n $5 ]] && ! __ebprof_probe "$5" "$6" "$7"; then
-		__ebprof_ctl C "$1" fail -
-		return
+	local skip=- rc
+	if [[ -n $5 ]]; then
+		__ebprof_probe "$5" "$6" "$7"
+		rc=$?
+		if ((rc > 128)); then
+			# a probe killed by a signal (a sweep) says nothing about the eclass
+			__ebprof_ctl C "$1" killed -
+			return
+		elif ((rc)); then
+			__ebprof_ctl C "$1" fail -
+			return
+		fi
 	fi
 	builtin source "fn/$1.eclass" 2>&99
 	if ! declare -F "$2" >/dev/null; then
@@ -40,9 +48,13 @@ __ebprof_cache() {
 	if [[ $4 == - ]]; then
 		__ebprof_guards[$1]=$3 __ebprof_skips[$1]=- __ebprof_instant[_$1]=$3
 	elif [[ -n $4 ]]; then
-		skip=fail
-		if { [[ -z $8 ]] || __ebprof_probe "$8" "$9" "${10}"; } &&
-			builtin source "fn/$1.skip" 2>&99 && declare -F "$4" >/dev/null; then
+		skip=fail rc=0
+		if [[ -n $8 ]]; then
+			__ebprof_probe "$8" "$9" "${10}"
+			rc=$?
+			((rc > 128)) && skip=killed
+		fi
+		if ((rc == 0)) && builtin source "fn/$1.skip" 2>&99 && declare -F "$4" >/dev/null; then
 			__ebprof_guards[$1]=$3 __ebprof_skips[$1]=$4 skip=ok
 		fi
 	fi
@@ -54,6 +66,7 @@ __ebprof_cache() {
 __ebprof_probe() {
 	(
 		exec {__ebprof_in}<&- {__ebprof_ctlfd}>&- {__ebprof_life}<&- 1>&99 2>&99
+		enable -n kill suspend history
 		# restricted `source` takes no name with a slash
 		builtin cd -- "${1%/*}" || exit 4
 		ulimit -t 10

@@ -37,6 +37,7 @@ fi
 exec {__ebprof_in}<&"$3" {__ebprof_ctlfd}>&"$4" {__ebprof_life}<&"$5" 2>/dev/null
 eval "exec $3<&- $4>&- $5<&-"
 __ebprof_watch "$6"
+__ebprof_children=/proc/$$/task/$$/children
 __ebprof_setup
 # Each package's child leads a process group of its own.
 set -m
@@ -66,7 +67,9 @@ while IFS= read -r -N 8 -u "${__ebprof_in}" __ebprof_len &&
 		__ebprof_pid=$!
 		__ebprof_ctl S "${__ebprof_cmd[1]}" "${__ebprof_pid}"
 		wait "${__ebprof_pid}"
-		__ebprof_ctl D "${__ebprof_cmd[1]}" "$?"
+		__ebprof_rc=$?
+		__ebprof_settle "${__ebprof_pid}"
+		__ebprof_ctl D "${__ebprof_cmd[1]}" "${__ebprof_rc}"
 		;;
 	fresh)
 		# The same words, sourced by a bash of its own (see the top of this file).
@@ -76,7 +79,9 @@ while IFS= read -r -N 8 -u "${__ebprof_in}" __ebprof_len &&
 		__ebprof_pid=$!
 		__ebprof_ctl S "${__ebprof_cmd[1]}" "${__ebprof_pid}"
 		wait "${__ebprof_pid}"
-		__ebprof_ctl D "${__ebprof_cmd[1]}" "$?"
+		__ebprof_rc=$?
+		__ebprof_settle "${__ebprof_pid}"
+		__ebprof_ctl D "${__ebprof_cmd[1]}" "${__ebprof_rc}"
 		;;
 	cache)
 		# cache NAME FUNCTION GUARD SKIPFUNCTION CHECK (cache.bash)

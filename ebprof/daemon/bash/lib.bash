@@ -64,10 +64,6 @@ __ebprof_setup() {
 	export DISTDIR=${PWD}/distdir WORKDIR=${PWD}/work ECLASSDIR=${PWD}
 	declare -gix ECLASS_DEPTH=0
 	FUNCNEST=4096
-	# No package may signal another process (ebprof, another daemon, another package)
-	# or stop its own shell; `history -w NAME` would write a file into the run directory.
-	# The daemon never needs them: ebprof signals, the watcher has its own shell.
-	enable -n kill suspend history
 	# As in portage's depend phase.
 	shopt -u patsub_replacement globskipdots 2>&99
 	shopt -s expand_aliases extdebug
@@ -84,8 +80,14 @@ __ebprof_setup() {
 # held open, unwritten, by it and everything it starts), then __ebprof_enter.
 #   SEQ NONCE OUT RESULT ALIVE FILE EBUILD CATEGORY PF P PN PV PR PVR EAPI FLAGS FILESDIR
 __ebprof_child() {
-	[[ -n ${__ebprof_in} ]] && exec {__ebprof_in}<&- {__ebprof_ctlfd}>&- {__ebprof_life}<&-
+	if [[ -n ${__ebprof_in} ]]; then
+		exec {__ebprof_in}<&- {__ebprof_ctlfd}>&- {__ebprof_life}<&-
+		unset -v __ebprof_in __ebprof_ctlfd __ebprof_life
+	fi
 	exec 1>"$3" 2>&1 {__ebprof_rfd}>"$4" {__ebprof_alive}>"$5"
+	# No package may signal another process (ebprof, another daemon, another package) or
+	# stop its own shell; `history -w NAME` would write a file into the run directory.
+	enable -n kill suspend history
 	__ebprof_res=$4
 	__ebprof_enter "$1" "$2" "${@:6}"
 }
@@ -130,9 +132,11 @@ __ebprof_enter() {
 	# No core files; no output, result or trace file grows past 64 MiB (a flood would fill
 	# the memory under /dev/shm): its writer is killed there.
 	ulimit -c 0 -f 65536
-	# What ebprof's own frames depend on stays as it is.
+	# What ebprof's own frames depend on stays as it is; and TMPDIR, where bash writes
+	# the here-documents it cannot keep in a pipe: a package may not choose where a file
+	# of its gets written.
 	declare -r __ebprof_seq __ebprof_nonce __ebprof_rfd __ebprof_file __ebprof_flags \
-		__ebprof_main __ebprof_res
+		__ebprof_main __ebprof_res TMPDIR
 	# PATH, SHELL, ENV and BASH_ENV are locked by restricted mode itself.
 	trap '__ebprof_exited' EXIT
 	set -r
@@ -190,7 +194,7 @@ __ebprof_leave() {
 # `declare -F` prints for the phase functions that exist. The body is built once below.
 # Quoted "${KEY-}" expansions stay correct whatever IFS the ebuild left and under set -u.
 __ebprof_vars=(IFS "${__ebprof_raw_keys[@]}" "${__ebprof_acc_keys[@]/#/E_}" PORTAGE_EXPLICIT_INHERIT)
-__ebprof_x='set -- "${__ebprof_t0}" "${__ebprof_t1}" "${__ebprof_reached:-0}" "${__ebprof_status}" "${#BASH_ALIASES[@]}" "${BASHOPTS}" "${SHELLOPTS}" "'
+__ebprof_x='set -- "${__ebprof_t0}" "${__ebprof_t1}" "${__ebprof_reached:-0}" "${__ebprof_status}" "${#BASH_ALIASES[@]}${__ebprof_unsure}" "${BASHOPTS}" "${SHELLOPTS}" "'
 for __ebprof_f in "${__ebprof_vars[@]}"; do
 	__ebprof_x+="\${${__ebprof_f}+s}:"
 done
@@ -228,7 +232,7 @@ inherit() {
 	# to an empty argument, where inherit stops.
 	((ECLASS_DEPTH || ! $#)) || __ebprof_explicit "$@"
 	# xtrace or noglob on, a runaway depth and the QA notice are __ebprof_inherit's.
-	if [[ $- == *[xf]* ]] || { ((ECLASS_DEPTH)) && { ((ECLASS_DEPTH >= 64)) ||
+	if [[ $- == *[xf]* ]] || ((${#BASH_ALIASES[@]})) || { ((ECLASS_DEPTH)) && { ((ECLASS_DEPTH >= 64)) ||
 		[[ -n ${ECLASS} && -n ${!__export_funcs_var} ]]; }; }; then
 		__ebprof_inherit "$@"
 		return
@@ -243,20 +247,28 @@ inherit() {
 		if [[ -n ${__ebprof_g} && -n ${!__ebprof_g} ]]; then
 			__ebprof_events+=${__ebprof_timing:+"=${1##*/}:${EPOCHREALTIME} "}
 		else
-			__ebprof_fn=${__ebprof_inline[_${1##*/}]}
+			__ebprof_fn=${__ebprof_inline[_${1##*/}]} __ebprof_closed=
 			[[ -n ${__ebprof_fn} ]] || {
 				__ebprof_inherit "$@"
 				return
 			}
 			"${__ebprof_fn}" || die "died sourcing ${1##*/}.eclass in inherit()"
+			# It returned before its last line (a `return` tree-sitter could not see, such
+			# as `eval return`): inherit's bookkeeping for it did not run.
+			((__ebprof_closed == ECLASS_DEPTH + 1)) || __ebprof_unsure=1
 		fi
 		[[ " ${INHERITED} " == *" $1 "* ]] || export INHERITED+=" $1"
 		shift
 	done
+	((ECLASS_DEPTH)) || shopt -u localvar_unset
 }
 
 __ebprof_explicit() {
 	local x
+	# While eclasses run (and only then), localvar_unset is on: their code runs one scope
+	# deeper than inherit's locals, and an eclass's `unset DEPEND` must not uncover the
+	# caller's value; inherit turns it off again when it returns to the ebuild.
+	shopt -s localvar_unset
 	for x; do
 		[[ -n ${x} ]] || break
 		PORTAGE_EXPLICIT_INHERIT+=" ${x}"
@@ -275,10 +287,11 @@ __ebprof_inherit() {
 	# portage's own locals of inherit. Portage saves each metadata variable (B_*), unsets
 	# it, sources the eclass, adds what the eclass set to E_* and restores the saved
 	# value; locals do the same: while an eclass runs they hide the caller's values,
-	# start unset, and vanish when inherit returns. A cached eclass that is not of the
-	# inline kind runs one scope deeper than these locals, so localvar_unset is on while
-	# it runs: its `unset DEPEND` must not uncover the caller's value (portage leaves the
-	# option off, and so does ebprof everywhere else). The EXPORT_FUNCTIONS list of this
+	# start unset, and vanish when inherit returns. Every eclass but the inline cached
+	# ones runs one scope deeper than these locals, so localvar_unset is on while
+	# eclasses run (__ebprof_explicit): their `unset DEPEND` must not uncover the
+	# caller's value (portage leaves the option off, and so does ebprof for the ebuild's
+	# own code). The EXPORT_FUNCTIONS list of this
 	# depth is __ebprof_xf, named by __export_funcs_var as in portage. __ebprof_o and
 	# __ebprof_i keep BASHOPTS and IFS for portage's QA notice (__ebprof_ec_close).
 	local -x ECLASS ECLASS_DEPTH=$((ECLASS_DEPTH + 1))
@@ -289,6 +302,9 @@ __ebprof_inherit() {
 	case ${EAPI} in 8 | 9) local PROPERTIES RESTRICT __ebprof_acc=1 ;; esac
 	# A line profile traces the eclasses, not this bookkeeping.
 	[[ $- == *[xf]* ]] && __ebprof_modes
+	# Aliases are expanded while bash parses: a cached eclass was parsed before any alias
+	# of this package existed, which portage's sourcing would have expanded.
+	((${#BASH_ALIASES[@]})) && __ebprof_unsure=1
 	while [[ $1 ]]; do
 		ECLASS=${1##*/} __ebprof_xf= __ebprof_o=${BASHOPTS} __ebprof_i=${IFS}
 		__ebprof_fn=${__ebprof_cached[${ECLASS}]} __ebprof_g=${__ebprof_guards[${ECLASS}]}
@@ -302,20 +318,22 @@ __ebprof_inherit() {
 			# The full dance below would leave every variable as it was.
 			__ebprof_events+=${__ebprof_timing:+"=${ECLASS}:${EPOCHREALTIME} "}
 		elif [[ ${__ebprof_fn} == __ebprof_ei_* ]]; then
-			# It does the dance itself, in its own scope.
+			# It does the dance itself, in its own scope (and says so in __ebprof_closed).
+			__ebprof_closed=
 			[[ -n ${__ebprof_x} ]] && set -x
 			"${__ebprof_fn}" || die "died sourcing ${ECLASS}.eclass in inherit()"
 			[[ -n ${__ebprof_x} ]] && set +x
+			((__ebprof_closed == ECLASS_DEPTH + 1)) || __ebprof_unsure=1
 		else
 			__ebprof_events+=${__ebprof_timing:+"+${ECLASS}:${EPOCHREALTIME} "}
 			[[ -n ${__ebprof_x} ]] && set -x
+			# A cached form runs one scope deeper than inherit's locals, and so does an
+			# eclass sourced from its file: in a function, as portage's __qa_source does
+			# (a plain `declare` at its top level makes a local of that function).
 			if [[ -n ${__ebprof_fn} ]]; then
-				shopt -s localvar_unset
 				"${__ebprof_fn}" || die "died sourcing ${ECLASS}.eclass in inherit()"
-				shopt -u localvar_unset
 			else
-				# Not `builtin source`: bash drops the errexit exemption of `||` through it.
-				source "${ECLASS}.eclass" || die "died sourcing ${ECLASS}.eclass in inherit()"
+				__ebprof_source "${ECLASS}.eclass" || die "died sourcing ${ECLASS}.eclass in inherit()"
 			fi
 			[[ -n ${__ebprof_x} ]] && set +x
 			__ebprof_ec_close 0
@@ -329,7 +347,14 @@ __ebprof_inherit() {
 		shift
 	done
 	[[ -n ${__ebprof_x} ]] && set -x
+	((ECLASS_DEPTH > 1)) || shopt -u localvar_unset
 	return 0
+}
+
+# An eclass sourced from its file, in a function of its own as portage's __qa_source
+# (not `builtin source`: bash drops the errexit exemption of `||` through it).
+__ebprof_source() {
+	source "$1"
 }
 
 # After an eclass ran with status $1 (in the scope of inherit's locals): errexit and
@@ -342,7 +367,7 @@ __ebprof_ec_close() {
 	[[ $- == *[ef]* ]] && set +ef
 	[[ ${BASHOPTS} == "${__ebprof_o}" && ${IFS} == "${__ebprof_i}" ]] || __ebprof_qa_shell
 	(($1)) && return "$1"
-	__ebprof_events+=${__ebprof_timing:+"-${EPOCHREALTIME} "} \
+	__ebprof_events+=${__ebprof_timing:+"-${EPOCHREALTIME} "} __ebprof_closed=${ECLASS_DEPTH} \
 		E_IUSE+=${IUSE+${E_IUSE:+ }${IUSE}} \
 		E_REQUIRED_USE+=${REQUIRED_USE+${E_REQUIRED_USE:+ }${REQUIRED_USE}} \
 		E_DEPEND+=${DEPEND+${E_DEPEND:+ }${DEPEND}} \

@@ -21,12 +21,16 @@ __ebprof_watch() {
 	__ebprof_watcher=$!
 }
 
-# __ebprof_sweep SID: stop, then kill, every process of session SID but this one. Stopped
-# first, over as many rounds as it takes for a round to find none it had not seen, so
-# that nothing can fork faster than the sweep.
+# __ebprof_sweep SID [SPARE...]: stop, then kill, every process of session SID but this one
+# and the SPARE ones. Stopped first, over as many rounds as it takes for a round to find
+# none it had not seen, so that nothing can fork faster than the sweep.
 __ebprof_sweep() {
 	local sid=$1 f line pid round new me=${BASHPID}
 	local -A seen=()
+	shift
+	for pid; do
+		seen[${pid}]=spared
+	done
 	for round in {1..50}; do
 		new=
 		for f in /proc/[0-9]*/stat; do
@@ -38,12 +42,36 @@ __ebprof_sweep() {
 			pid=${f%/stat}
 			pid=${pid#/proc/}
 			[[ $4 == "${sid}" ]] || continue
-			[[ ${pid} == "${me}" || -n ${seen[${pid}]} ]] && continue
+			[[ ${pid} == "${me}" || -n ${seen[${pid}]} || $1 == [ZX] ]] && continue
 			seen[${pid}]=1 new=1
 			builtin kill -STOP "${pid}" 2>/dev/null
 		done
 		[[ -n ${new} ]] || break
 	done
-	((${#seen[@]})) && builtin kill -KILL "${!seen[@]}" 2>/dev/null
+	for pid in "${!seen[@]}"; do
+		[[ ${seen[${pid}]} == 1 ]] && builtin kill -KILL "${pid}" 2>/dev/null
+	done
+	return 0
+}
+
+# In the daemon, after a package's child is gone: kill its process group, then anything
+# else the package left. The daemon is a subreaper (ebprof/daemon/transport.py), so every
+# process a package started whose parent died is now the daemon's child: when its list of
+# children (/proc/PID/task/PID/children) holds anything but the watcher, the session is
+# swept before the next package starts. Without that file, ebprof's own check (the
+# package's liveness FIFO) remains.
+__ebprof_settle() {
+	local kids pid state
+	builtin kill -KILL -- "-$1" 2>/dev/null
+	[[ -r ${__ebprof_children} ]] || return 0
+	IFS= read -r kids <"${__ebprof_children}"
+	for pid in ${kids}; do
+		[[ ${pid} == "${__ebprof_watcher}" ]] && continue
+		{ IFS= read -r state <"/proc/${pid}/stat"; } 2>/dev/null || continue
+		state=${state##*) }
+		[[ ${state} == [ZX]* ]] && continue
+		__ebprof_sweep "$$" "${__ebprof_watcher}"
+		return 0
+	done
 	return 0
 }
