@@ -21,7 +21,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "diff",
         help="compare two stored runs of a repository",
-        description="Compare two runs from the results store (default: the last two): "
+        description="Compare two runs from the results store (default: the newest and "
+        "the one before it of the same scope): "
         "packages whose metadata changed (key, old -> new), packages whose source time "
         "changed beyond noise, and the change of each eclass's tree-wide self time.",
     )
@@ -57,7 +58,13 @@ def _pick(runs: list[RunInfo], wanted: list[int]) -> tuple[RunInfo, RunInfo]:
         return by_id[wanted[0]], later[-1]
     if len(runs) < 2:
         raise UserError(f"the store has {len(runs)} complete run(s); diff needs two")
-    return runs[-2], runs[-1]
+    # the newest run and the one before it that covered the same packages
+    new = runs[-1]
+    same = [r for r in runs[:-1] if r.scope == new.scope]
+    if not same:
+        scope = "the whole repository" if new.whole else repr(new.scope)
+        raise UserError(f"run {new.id} is the only one of {scope}; give two runs")
+    return same[-1], new
 
 
 def run(args: argparse.Namespace) -> int:

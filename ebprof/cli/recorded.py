@@ -78,14 +78,19 @@ def record_source(
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[SourceResult], RunTally]:
     """Source ``refs`` (only users of ``eclasses``, if given) through the results store,
-    unless ``--no-store`` or not ``use_store``; the store is closed afterwards."""
+    unless ``--no-store`` or not ``use_store``; the store is closed afterwards. The run's
+    scope is the whole repository when no target and no eclass narrowed it."""
     from ebprof.features.record import RunTally, source_recorded
+    from ebprof.store.records import WHOLE
+
+    targets = list(getattr(args, "targets", None) or [])
+    scope = " ".join([*targets, *(f"--eclass {e}" for e in eclasses)]) or WHOLE
 
     store = open_store_or_warn(args, repo) if use_store and not args.no_store else None
     tally = RunTally()
     try:
         results = list(source_recorded(repo, refs, options, store, command_line(args), tally,
-                                       eclasses, bench, args.force, progress))  # fmt: skip
+                                       eclasses, bench, args.force, progress, scope))  # fmt: skip
     finally:
         if store is not None:
             store.close()

@@ -26,6 +26,7 @@ from ebprof.model.records import SourceResult
 from ebprof.repo import EbuildRef, Repository
 from ebprof.repo.checksums import EclassChecksums
 from ebprof.repo.engine import engine
+from ebprof.store.records import WHOLE
 
 if TYPE_CHECKING:
     from ebprof.sourcing.run import Bench
@@ -105,12 +106,13 @@ def split_reusable(
     return reused, todo
 
 
-def run_info(repo: Repository, command: str, jobs: int) -> RunInfo:
+def run_info(repo: Repository, command: str, jobs: int, scope: str = WHOLE) -> RunInfo:
     from ebprof.store import RunInfo
 
     return RunInfo(
         id=0,
         command=command,
+        scope=scope,
         started=time.time(),
         ebprof_version=__version__,
         jobs=jobs,
@@ -132,6 +134,7 @@ def source_recorded(
     bench: Bench | None = None,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    scope: str = WHOLE,
 ) -> Iterator[SourceResult]:
     """Like ``sourcing.run.source``, reusing valid stored results (not with ``force`` or
     ``bench``) and writing every result of the run to ``store`` as one new run.
@@ -154,7 +157,7 @@ def source_recorded(
             reused = [r for r in reused if not eclasses or r.inherits_any(eclasses) or not r.ok]
             if (w := damaged_warning(store)) is not None:
                 tally.warnings.append(w)
-        writer = store.begin_run(run_info(repo, command, options.jobs)) if store else None
+        writer = store.begin_run(run_info(repo, command, options.jobs, scope)) if store else None
     except CacheError as e:
         tally.warnings.append(store_failed(store, e))
         reused, todo, writer = [], candidates, None

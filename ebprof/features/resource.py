@@ -16,6 +16,7 @@ from ebprof.features.record import run_info
 from ebprof.model.cpv import Cpv
 from ebprof.repo import EbuildRef, Repository
 from ebprof.store import RunInfo, Store
+from ebprof.store.records import WHOLE
 
 
 def refs_for(repo: Repository, cpvs: Sequence[str] | None) -> tuple[list[EbuildRef], list[str]]:
@@ -49,7 +50,8 @@ def resource(
     """
     refs, gone = refs_for(repo, cpvs)
     reused = 0
-    with store.begin_run(run_info(repo, command, options.jobs)) as writer:
+    scope = base.scope if base is not None and cpvs is not None else WHOLE
+    with store.begin_run(run_info(repo, command, options.jobs, scope)) as writer:
         fresh: set[str] = set(gone)
         with SourcePool(repo, options) as pool:
             writer.run.bash_version = pool.bash_version

@@ -269,15 +269,16 @@ class Store:
         """Complete runs, oldest first."""
         return [r for r in self.all_runs() if r.complete]
 
-    def last_run(self) -> RunInfo | None:
-        """The newest complete run."""
+    def last_run(self, whole: bool = False) -> RunInfo | None:
+        """The newest complete run; with ``whole``, the newest of the whole repository,
+        else the newest of any scope."""
 
         def last(txn: lmdb.Transaction) -> RunInfo | None:
             cur = txn.cursor(db=self._db("runs"))
             ok = cur.last()
             while ok:
                 run = RUN.decode(cur.value())
-                if run.complete:
+                if run.complete and (run.whole or not whole):
                     return run
                 ok = cur.prev()
             return None
@@ -370,16 +371,19 @@ class Store:
     # Maintenance
 
     def prune(self, keep: int) -> int:
-        """Keep the newest ``keep`` complete runs; remove older and abandoned runs and every
-        result no remaining run refers to. Runs being written are left alone. Returns the
-        number of runs removed."""
+        """Keep the newest ``keep`` complete runs of the whole repository and the newest
+        ``keep`` of narrower scopes (so calls on a few packages never push a whole-tree
+        run out); remove older and abandoned runs and every result no remaining run refers
+        to. Runs being written are left alone. Returns the number of runs removed."""
         if keep < 0:
             raise ValueError(f"keep must be at least 0, not {keep}")
 
         def prune(txn: lmdb.Transaction) -> list[int]:
             runs = self._all_runs(txn)
-            complete = [r.id for r in runs if r.complete]
-            drop = self._dead_runs(txn) + complete[: max(0, len(complete) - keep)]
+            drop = self._dead_runs(txn)
+            for whole in (True, False):
+                complete = [r.id for r in runs if r.complete and r.whole == whole]
+                drop += complete[: max(0, len(complete) - keep)]
             for run_id in drop:
                 self._delete_run(txn, run_id)
             self._drop_orphans(txn)

@@ -11,6 +11,8 @@ import msgspec
 
 from ebprof.model.records import SourceResult
 
+WHOLE = "repository"
+
 
 class RunInfo(msgspec.Struct):
     """One invocation that wrote results: what ran, where, and its totals."""
@@ -32,6 +34,13 @@ class RunInfo(msgspec.Struct):
     reused: int = 0
     source_us: int = 0  # sum of source_us of the run's results
     wall_s: float = 0.0
+    # what the run covered: WHOLE for every ebuild of the repository, else the targets
+    # and eclass selection it was given ("" for runs recorded before scopes were)
+    scope: str = ""
+
+    @property
+    def whole(self) -> bool:
+        return self.scope == WHOLE
 
 
 class PackageSummary(msgspec.Struct):

@@ -72,7 +72,11 @@ class StoreData:
         return self.store.run(run_id) if self.store is not None else None
 
     def last_run(self) -> RunInfo | None:
-        return self.store.last_run() if self.store is not None else None
+        """The run the TUI opens on: the newest of the whole repository, else the newest
+        (a call on one package must not hide the tree)."""
+        if self.store is None:
+            return None
+        return self.store.last_run(whole=True) or self.store.last_run()
 
     def summaries(self, run_id: int) -> list[PackageSummary]:
         return self.store.summaries(run_id) if self.store is not None else []
