@@ -65,8 +65,32 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
 
+# Options whose value may start with a dash (env -f '-P*' hides P*): argparse would take
+# such a value for an option of its own.
+_DASH_VALUES = {"-f": "--filter", "--filter": "--filter"}
+
+
+def _dash_values(argv: list[str]) -> list[str]:
+    if _command(argv) != "env":
+        return argv
+    out: list[str] = []
+    it = iter(argv)
+    for a in it:
+        if a in _DASH_VALUES:
+            value = next(it, None)
+            if value is not None and value.startswith("-"):
+                out.append(f"{_DASH_VALUES[a]}={value}")
+                continue
+            out.append(a)
+            if value is not None:
+                out.append(value)
+            continue
+        out.append(a)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = _dash_values(sys.argv[1:] if argv is None else argv)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
     parser = build_parser(_command(argv))

@@ -75,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = open_store(args, repo, readonly=True)
     except StoreMissing:
-        raise UserError(f"no stored runs for {repo.name}: run `ebprof source` first") from None
+        # not a usage error: the store is missing, as docs/store.md says (exit 1)
+        raise StoreMissing(f"no stored runs for {repo.name}: run `ebprof source` first") from None
     with store:
         old, new = _pick(store.runs(), args.runs)
         noise = DEFAULT_NOISE if args.noise is None else args.noise

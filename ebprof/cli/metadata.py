@@ -21,7 +21,7 @@ from ebprof.cli.output import progress_bar
 from ebprof.daemon.options import SourceOptions
 from ebprof.errors import RepoError, UserError
 from ebprof.metadata.regen import regen
-from ebprof.repo import load_repos_conf, open_repository
+from ebprof.repo import find_repo_root, load_repos_conf, open_repository
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -39,7 +39,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     add_jobs_option(p)
     add_format_option(p, ("plain", "json"))
-    p.add_argument("-f", "--force", action="store_true", help="regenerate every entry")
+    p.add_argument(
+        "-r",
+        "--repo",
+        dest="repo_opts",
+        action="append",
+        default=[],
+        metavar="REPO",
+        help="repository path or repos.conf name, as the positional REPO (repeatable)",
+    )
+    p.add_argument("--force", action="store_true", help="regenerate every entry")
     p.add_argument(
         "-o",
         "--output",
@@ -64,7 +73,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    specs = args.repos or ["."]
+    specs = [*args.repos, *args.repo_opts]
+    if not specs:  # the repository the current directory is in, from any depth
+        root = find_repo_root(Path.cwd())
+        if root is None:
+            raise UserError("no repository: pass REPO or -r REPO, or run inside a repository")
+        specs = [str(root)]
     if args.output is not None and len(specs) > 1:
         raise UserError("--output takes one repository")
     conf = load_repos_conf(config_root(args))

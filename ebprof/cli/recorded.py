@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ebprof.cli.common import add_cache_option, open_repo, open_store_or_warn
@@ -33,8 +34,14 @@ def add_target_options(p: argparse.ArgumentParser) -> None:
 
 
 def open_targets(args: argparse.Namespace) -> tuple[Repository, list]:
-    """The repository and the ebuilds the targets name; unknown ``--eclass`` is a usage error."""
+    """The repository and the ebuilds the targets name; unknown ``--eclass`` is a usage error.
+    Without targets or ``-r``, inside a repository, what the current directory is: a
+    package, a category or the whole repository (as lint and pkgcheck do)."""
     repo = open_repo(args, args.targets)
+    if not args.targets and args.repo is None:
+        here = Path.cwd()
+        if here != repo.path and here.is_relative_to(repo.path):
+            args.targets = [str(here)]
     refs = resolve(repo, args.targets)
     for name in args.eclass:
         if repo.eclass_path(name) is None:
@@ -109,4 +116,7 @@ def source_targets(
         results, tally = record_source(
             args, repo, refs, options, args.eclass, use_store, bench, update
         )
+    if args.eclass and refs and not results:
+        names = ", ".join(args.eclass)
+        raise UserError(f"none of the {len(refs)} targeted package(s) inherits {names}")
     return repo, results, tally

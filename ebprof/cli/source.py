@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         bound = report.parse_bound(args.bound) if args.bound else None
     except ValueError as e:
         raise UserError(str(e)) from None
+    _refuse_conflicts(args)
     options = SourceOptions(
         jobs=args.jobs,
         timeout=args.timeout,
@@ -93,6 +94,19 @@ def run(args: argparse.Namespace) -> int:
     print_findings(results)
     print_failures(results)
     return 1 if any(not r.ok or r.findings for r in results) else 0
+
+
+def _refuse_conflicts(args: argparse.Namespace) -> None:
+    """Options that would silently ignore one another are a usage error."""
+    pairs = [
+        ("--eclasses", args.eclasses, "--format csv", args.format == "csv"),
+        ("--by-eclass", args.by_eclass, "--sort", args.sort),
+        ("--by-eclass", args.by_eclass, "--eclasses", args.eclasses),
+        ("--by-eclass", args.by_eclass, "--bound", args.bound is not None),
+    ]
+    for a, has_a, b, has_b in pairs:
+        if has_a and has_b:
+            raise UserError(f"{a} and {b} do not go together")
 
 
 def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out) -> None:
@@ -122,7 +136,7 @@ def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out)
             out.write(msgspec.json.encode(row).decode() + "\n")
         return
     if args.format == "csv":
-        w = csv.writer(out)
+        w = csv.writer(out, lineterminator="\n")
         w.writerow(["cpv", "mean_us", "min_us", "max_us", "stdev_us", "n", "findings"])
         for s in stats:
             found = len(s.last.findings) if s.last is not None else 0
@@ -164,7 +178,7 @@ def _by_eclass(results: list[SourceResult], fmt: str, out) -> None:
             }).decode() + "\n")  # fmt: skip
         return
     if fmt == "csv":
-        w = csv.writer(out)
+        w = csv.writer(out, lineterminator="\n")
         w.writerow(["eclass", "packages", "inherits", "self_us", "mean_self_us",
                     "inclusive_us", "share"])  # fmt: skip
         for r in rows:

@@ -18,7 +18,8 @@ _GLOB = re.compile(r"[*?\[]")
 def resolve(repo: Repository, targets: Sequence[str]) -> list[EbuildRef]:
     """Every ebuild of ``repo`` named by ``targets`` (all of them when empty), sorted.
 
-    Raises UserError for an invalid atom, a path outside the repository, or a
+    Raises UserError for an invalid atom, a missing path or one outside the repository, a
+    ``::repo`` that names another repository, a ``:slot`` (unknown before sourcing), or a
     target that matches nothing.
     """
     if not targets:
@@ -34,6 +35,16 @@ def resolve(repo: Repository, targets: Sequence[str]) -> list[EbuildRef]:
 
 
 def _resolve_one(repo: Repository, target: str) -> list[EbuildRef]:
+    path_like = target.startswith(("/", "./", "../", "~")) or target.endswith(".ebuild")
+    if path_like and not os.path.exists(target):
+        raise UserError(f"{target}: no such file or directory")
+    if "::" in target and not os.path.exists(target):
+        target, _, name = target.partition("::")
+        if name != repo.name and name not in repo.aliases:
+            raise UserError(f"{target}::{name}: names repository {name!r}, this is {repo.name!r}")
+    if ":" in target.split("/", 1)[-1] and not os.path.exists(target):
+        raise UserError(f"{target}: a slot is not a target (it is known only after sourcing); "
+                        "name the package or version instead")  # fmt: skip
     if (os.sep in target and os.path.exists(target)) or target in (".", ".."):
         return _from_path(repo, Path(target))
     if os.path.exists(target) and (target.endswith(".ebuild") or not _looks_like_atom(target)):

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from ebprof.cli import main
 from tests.conftest import REPOS
 
@@ -70,3 +72,41 @@ def test_metadata_cli(tmp_path, capsys):
     summary = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert summary["regenerated"] == 7 and summary["failed"] == 0
     assert main(["metadata", str(REPOS / "bad"), "-o", str(tmp_path / "b"), "--timeout", "2"]) == 1
+
+
+def test_one_cli(capsys, tmp_path, monkeypatch):
+    """Options that ignore one another are usage errors; a path that is not there, a
+    ::repo of another repository and a :slot say so; inside a package or category
+    directory the commands work on it; metadata takes -r and finds the repository root."""
+    assert main(["source", "-r", DEMO, "--eclasses", "--format", "csv"]) == 2
+    assert main(["source", "-r", DEMO, "--by-eclass", "--sort"]) == 2
+    assert main(["source", "-r", DEMO, "./no/such/path"]) == 2
+    assert main(["source", "-r", DEMO, "dev-libs/old::gentoo"]) == 2
+    assert main(["source", "-r", DEMO, "dev-libs/old:0"]) == 2
+    assert main(["source", "-r", DEMO, "--eclass", "cmake", "dev-libs/old"]) == 2
+    with pytest.raises(SystemExit) as e:  # argparse's own usage error
+        main(["source", "-r", DEMO, "--timeout", "inf"])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    for text in (
+        "do not go together",
+        "no such file or directory",
+        "names repository",
+        "a slot is not a target",
+        "inherits cmake",
+        "finite number of seconds",
+    ):
+        assert text in err, text
+    monkeypatch.chdir(REPOS / "demo" / "dev-libs")
+    assert main(["source", "--no-store", "--format", "json"]) == 0
+    rows = [json.loads(x)["cpv"] for x in capsys.readouterr().out.splitlines()]
+    assert sorted(rows) == ["dev-libs/libfoo-1.2.3", "dev-libs/old-0.9"]
+    assert main(["metadata", "-o", str(tmp_path / "md5"), "--no-store"]) == 0
+    assert main(["metadata", "-r", DEMO, "-o", str(tmp_path / "md5b"), "--no-store"]) == 0
+    assert len(list((tmp_path / "md5").glob("*/*"))) == 7
+    monkeypatch.chdir(tmp_path)
+    assert main(["env", "-r", DEMO, "dev-libs/old", "-f", "-P*", "--no-store"]) == 0
+    out = capsys.readouterr().out
+    assert "CATEGORY=" in out and "\nPV=" not in out and not out.startswith("PV=")
+    assert main(["source", "-r", DEMO, "--format", "csv", "--no-store"]) == 0
+    assert "\r\n" not in capsys.readouterr().out
