@@ -51,7 +51,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ebprof.features.envdump import parse_env
-    from ebprof.features.envview import EnvFilter, visible, visible_functions
+    from ebprof.features.envview import (
+        EnvFilter,
+        bash_quote,
+        portage_paths,
+        shown_value,
+        visible,
+        visible_functions,
+    )
+    from ebprof.model.cpv import Cpv
 
     try:
         flt = EnvFilter.parse(args.filter)
@@ -68,13 +76,16 @@ def run(args: argparse.Namespace) -> int:
     ok = [r for r in results if r.ok]
     out = sys.stdout
     for r in ok:
-        dump = parse_env(r.env or "", lambda n, e=r.eapi: flt.wants_name(n, e))
+        dump = parse_env(r.env or "", lambda n, e=r.eapi: flt.wants_name(n, e) or n == "T")
         shown = visible(dump, flt, r.eapi)
+        cpv = Cpv.parse(r.cpv)
+        paths = portage_paths(dump, cpv.category, cpv.pf)
+        values = {v.name: shown_value(v, paths, r.ifs, r.shell) for v in shown}
         if args.format == "json":
             row: dict = {
                 "cpv": r.cpv,
                 "source_us": r.source_us,
-                "variables": {v.name: v.value for v in shown},
+                "variables": values,
             }
             if args.functions:
                 row["functions"] = visible_functions(dump)
@@ -83,7 +94,9 @@ def run(args: argparse.Namespace) -> int:
         if len(results) > 1:
             out.write(f"{r.cpv} ({ms(r.source_us)})\n")
         for v in shown:
-            out.write(f"{v.name}={v.value if v.value is not None else ''}\n")
+            # arrays keep bash's own "(...)" text, which reads back as it is
+            text = values[v.name] if v.is_array else bash_quote(values[v.name])
+            out.write(f"{v.name}={text}\n")
         if args.functions:
             out.write("".join(f"{f}()\n" for f in visible_functions(dump)))
         if len(results) > 1:

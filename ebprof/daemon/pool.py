@@ -90,7 +90,9 @@ class SourcePool:
 
     def _daemon(self, index: int) -> Daemon:
         assert self.workspace is not None
-        return Daemon(self.workspace.dir, index, self.malloc, self._cpus[index])
+        # PORTDIR: the repository at the root of the masters' chain, as portage's main one
+        main = self.repo.chain()[-1]
+        return Daemon(self.workspace.dir, index, self.malloc, self._cpus[index], main.path)
 
     @property
     def bash_version(self) -> str:

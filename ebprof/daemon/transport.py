@@ -86,9 +86,15 @@ class Daemon:
     open, ends."""
 
     def __init__(
-        self, rundir: Path, slot: int, preload: str | None = None, cpu: int | None = None
+        self,
+        rundir: Path,
+        slot: int,
+        preload: str | None = None,
+        cpu: int | None = None,
+        portdir: Path | None = None,
     ) -> None:
         self.rundir = rundir
+        self.portdir = portdir  # PORTDIR of EAPI 0-6: the main repository
         self.slot = slot
         self.preload = preload  # a malloc for bash (see allocator.py), or None
         self.cpu = cpu  # the CPU it and its children keep to (see affinity.py), or None
@@ -119,6 +125,7 @@ class Daemon:
         # result into a page it shares with the daemon (a copy-on-write fault). On core-kit
         # that was 3 % of all page faults and of the CPU time (docs/performance.md).
         env["LD_BIND_NOW"] = "1"
+        env["EBPROF_PORTDIR"] = str(self.portdir or "")
         if self.preload:
             env["LD_PRELOAD"] = self.preload  # ebd.bash unsets it once bash has started
         try:

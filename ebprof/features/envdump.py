@@ -9,10 +9,11 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _DECL = re.compile(r"^declare (-[-a-zA-Z]*) ([A-Za-z_][A-Za-z0-9_]*)(=?)")
 _FUNC = re.compile(r"^declare -f[a-z]* (\S+)$")  # function names may hold "-", "+", "."
+_FUNC_AT = re.compile(r"^(\S+) (\d+) (.+)$")  # what `declare -F NAME` prints with extdebug
 _INTERNAL = ("__ebprof", "EBPROF_")
 _ANSI = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
          "f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}  # fmt: skip
@@ -44,6 +45,8 @@ class EnvVar:
 class EnvDump:
     variables: list[EnvVar]
     functions: list[str]
+    # where each function was defined, when the dump says (newer dumps do)
+    function_files: dict[str, str] = field(default_factory=dict)
 
 
 def parse_env(text: str, want: Callable[[str], bool] | None = None) -> EnvDump:
@@ -51,6 +54,7 @@ def parse_env(text: str, want: Callable[[str], bool] | None = None) -> EnvDump:
     ``want``, only the variables it accepts are decoded and kept."""
     variables: list[EnvVar] = []
     functions: list[str] = []
+    files: dict[str, str] = {}
     lines = text.split("\n")
     i = 0
     while i < len(lines):
@@ -60,6 +64,10 @@ def parse_env(text: str, want: Callable[[str], bool] | None = None) -> EnvDump:
             continue
         if f := _FUNC.match(line):
             functions.append(f.group(1))
+            continue
+        if not line.startswith("declare ") and (f := _FUNC_AT.match(line)):
+            functions.append(f.group(1))
+            files[f.group(1)] = f.group(3)
             continue
         m = _DECL.match(line)
         if m is None:
@@ -77,7 +85,7 @@ def parse_env(text: str, want: Callable[[str], bool] | None = None) -> EnvDump:
             i += 1
         if want is None or want(name):
             variables.append(EnvVar(name, attrs, _decode(raw)))
-    return EnvDump(variables, functions)
+    return EnvDump(variables, functions, files)
 
 
 def _closed(raw: str) -> bool:

@@ -9,10 +9,11 @@ defines for the package's EAPI. With no selecting filter every variable is shown
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass, field
 
 from ebprof.features.envdump import EnvDump, EnvVar
-from ebprof.model.eapi import METADATA_KEYS, pms_variables
+from ebprof.model.eapi import KNOWN, METADATA_KEYS, pms_variables
 
 _INTERNAL = ("__ebprof", "EBPROF_")
 
@@ -29,6 +30,7 @@ BASH_ENV ENV LC_ALL ECLASS_DEPTH PORTAGE_EXPLICIT_INHERIT E_IUSE E_REQUIRED_USE 
 E_RDEPEND E_PDEPEND E_BDEPEND E_IDEPEND E_PROPERTIES E_RESTRICT
 """
 BASH_OWN = frozenset(_BASH_OWN_TEXT.split())
+_PHASES = frozenset(KNOWN["9"].phase_functions)
 
 
 @dataclass(frozen=True)
@@ -81,4 +83,73 @@ def visible(dump: EnvDump, flt: EnvFilter, eapi: str | None) -> list[EnvVar]:
 
 
 def visible_functions(dump: EnvDump) -> list[str]:
-    return [f for f in dump.functions if not f.startswith("__ebprof")]
+    """The package's functions: not the package manager's own (ebprof's bash library
+    defines the PMS helpers, the global-scope stubs and its internals), unless the package
+    or an eclass defined one of those names itself."""
+    from ebprof.daemon.transport import bash_dir
+
+    ours = str(bash_dir())
+
+    def theirs(f: str) -> bool:
+        if f.startswith("__ebprof"):
+            return False
+        # the phase functions EXPORT_FUNCTIONS defines (in ebprof's library) are the package's
+        return f in _PHASES or not dump.function_files.get(f, "").startswith(ours)
+
+    return [f for f in dump.functions if theirs(f)]
+
+
+# What portage's depend phase has where ebprof's run directory shows: its build directory
+# for the package (PORTAGE_BUILDDIR), with portage's names under it.
+_PORTAGE_DIRS = (("temp", "temp"), ("work", "work"), ("home", "homedir"), ("distdir", "distdir"))
+
+
+def portage_paths(dump: EnvDump, category: str, pf: str) -> list[tuple[str, str]]:
+    """(ebprof's path, portage's) for the directories of ebprof's run directory that the
+    dump's values point into."""
+    temp = next((v.value for v in dump.variables if v.name == "T" and v.value), None)
+    if not temp or not temp.endswith("/temp"):
+        return []
+    rundir = temp[: -len("/temp")]
+    builddir = f"/var/tmp/portage/{category}/{pf}"
+    return [(f"{rundir}/{ours}", f"{builddir}/{theirs}") for ours, theirs in _PORTAGE_DIRS]
+
+
+def shown_value(var: EnvVar, paths: list[tuple[str, str]], ifs: str | None, shell: str) -> str:
+    """A variable's value as portage's depend phase has it: paths into ebprof's run
+    directory as portage's build directory's, metadata keys as portage writes them."""
+    value = var.value or ""
+    for ours, theirs in paths:
+        value = value.replace(ours, theirs)
+    if var.name in _NORMALISED and not var.is_array:
+        from ebprof.metadata.normalize import portage_value
+
+        value = portage_value(value, ifs, shell)
+    return value
+
+
+_NORMALISED = frozenset(METADATA_KEYS) | {"DEFINED_PHASES", "INHERIT"}
+_PLAIN = re.compile(r"[\w@%+=:,./-]+")
+
+
+def bash_quote(value: str) -> str:
+    """``value`` as bash would read it back in ``NAME=...``: bare when nothing in it needs
+    quoting, in single quotes when it prints, else in ``$'...'`` with escapes, so every
+    variable takes one line."""
+    if _PLAIN.fullmatch(value):
+        return value
+    if value.isprintable():
+        return "'" + value.replace("'", "'\\''") + "'"
+    out = []
+    for c in value:
+        if c in "\\'":
+            out.append("\\" + c)
+        elif c == "\n":
+            out.append("\\n")
+        elif c == "\t":
+            out.append("\\t")
+        elif not c.isprintable():
+            out.append("".join(f"\\x{b:02x}" for b in c.encode("utf-8", "surrogateescape")))
+        else:
+            out.append(c)
+    return "$'" + "".join(out) + "'"

@@ -109,3 +109,28 @@ def test_profile_self(capsys):
     assert main(["--profile-self", "source", "-r", DEMO, "dev-libs/old", "--no-store"]) == 0
     err = capsys.readouterr().err
     assert "pyinstrument" in err or "Recorded:" in err
+
+
+def test_env_prints_one_line_per_variable_as_portage_has_them(tmp_path, capsys):
+    """Multi-line values quoted as bash reads them back ($'...'), no path into ebprof's run
+    directory, metadata keys as portage writes them, PORTDIR and ECLASSDIR only where the
+    EAPI has them, and no package-manager function among --functions."""
+    repo = tmp_path / "r"
+    (repo / "profiles").mkdir(parents=True)
+    (repo / "profiles/repo_name").write_text("r\n")
+    for eapi in (6, 8):
+        (repo / f"cat/p{eapi}").mkdir(parents=True)
+        (repo / f"cat/p{eapi}/p{eapi}-1.ebuild").write_text(
+            f"EAPI={eapi}\nSLOT=0\nMY_TEXT=$'two\\nlines'\nQ=\"it's\"\n"
+            "src_compile() { :; }\nmy_helper() { :; }\n"
+        )
+    assert main(["env", "-r", str(repo), "--no-store", "--functions"]) == 0
+    out = capsys.readouterr().out
+    assert "MY_TEXT=$'two\\nlines'\n" in out and "Q='it'\\''s'\n" in out
+    assert "DEFINED_PHASES=compile\n" in out  # not " compile"
+    assert "/ebprof-" not in out and "T=/var/tmp/portage/cat/p6-1/temp\n" in out
+    p6, p8 = out.split("cat/p8-1 (")
+    assert f"PORTDIR={repo}\n" in p6 and f"ECLASSDIR={repo}/eclass\n" in p6
+    assert "PORTDIR=" not in p8 and "ECLASSDIR=" not in p8
+    functions = [x[:-2] for x in out.splitlines() if x.endswith("()")]
+    assert sorted(set(functions)) == ["my_helper", "src_compile"]

@@ -42,10 +42,14 @@ __ebprof_env() {
 	7) unset -v IDEPEND ;;
 	esac
 	INHERIT=${PORTAGE_EXPLICIT_INHERIT}
+	# every function with the file it was defined in (extdebug), so the package manager's
+	# own (this library's) can be told from the package's
+	local -a __ebprof_fns
+	mapfile -t __ebprof_fns < <(compgen -A function)
 	{
 		__ebprof_head E 1
 		declare -p
-		declare -F
+		declare -F "${__ebprof_fns[@]}"
 		builtin printf '\0'
 		__ebprof_tail
 	} >&"${__ebprof_rfd}"

@@ -61,7 +61,10 @@ builtin source "${__ebprof_bashdir}/watch.bash" || return 1
 # it), so the per-package setup in __ebprof_enter stays short.
 __ebprof_setup() {
 	export EBUILD_PHASE=depend EPREFIX= HOME=${PWD}/home T=${PWD}/temp TMPDIR=${PWD}/temp
-	export DISTDIR=${PWD}/distdir WORKDIR=${PWD}/work ECLASSDIR=${PWD}
+	export DISTDIR=${PWD}/distdir WORKDIR=${PWD}/work
+	# EAPI 0-6 (__ebprof_enter): the main repository and its eclass directory, as portage's
+	__ebprof_portdir=${EBPROF_PORTDIR}
+	unset -v EBPROF_PORTDIR
 	declare -gix ECLASS_DEPTH=0
 	FUNCNEST=4096
 	# As in portage's depend phase.
@@ -128,6 +131,8 @@ __ebprof_enter() {
 		unset -f usex in_iuse get_libdir ver_cut ver_rs ver_test nonfatal
 		;;
 	esac
+	# PORTDIR and ECLASSDIR, which PMS takes away from EAPI 7
+	((__ebprof_n <= 6)) && export PORTDIR=${__ebprof_portdir} ECLASSDIR=${__ebprof_portdir}/eclass
 	[[ ${__ebprof_flags} == *s* ]] && __ebprof_strict
 	# No core files; no output, result or trace file grows past 64 MiB (a flood would fill
 	# the memory under /dev/shm): its writer is killed there.
