@@ -35,7 +35,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         type=float,
         default=None,
         metavar="FRACTION",
-        help="relative time change still counted as noise (default 0.25)",
+        help="smallest relative time change counted, beyond the runs' own spread "
+        "(default 0.25; docs/profiling.md)",
     )
     p.add_argument("--format", choices=["plain", "json"], default="plain")
     p.set_defaults(func=run)  # fmt: skip

@@ -7,6 +7,8 @@ repository compare without holding their environment dumps or timing trees.
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -18,6 +20,8 @@ from ebprof.sourcing.report import EclassStats, by_eclass
 # package sourced in a millisecond moves by a few hundred microseconds for no reason.
 DEFAULT_NOISE = 0.25
 DEFAULT_FLOOR_US = 500
+# How far beyond the runs' own spread a change must be (in robust standard deviations).
+SIGMAS = 4.0
 
 
 @dataclass(frozen=True)
@@ -117,15 +121,47 @@ def beyond_noise(old_us: int, new_us: int, noise: float, floor_us: int) -> bool:
 
 
 @dataclass(frozen=True)
+class Spread:
+    """How the host moved every package's time between the two runs: ``scale`` is the median
+    of log(new/old) over the packages sourced in both (a busy or quiet host moves them all),
+    ``sigma`` the spread around it (1.4826 × the median absolute deviation, a standard
+    deviation that one wild package cannot inflate)."""
+
+    scale: float = 0.0
+    sigma: float = 0.0
+
+    @classmethod
+    def of(cls, pairs: list[tuple[int, int]]) -> Spread:
+        logs = sorted(math.log((n + 1) / (o + 1)) for o, n in pairs)
+        if not logs:
+            return cls()
+        mid = statistics.median(logs)
+        return cls(mid, 1.4826 * statistics.median(abs(x - mid) for x in logs))
+
+    def significant(self, logs: list[float], noise: float) -> bool:
+        """Whether the mean of ``logs`` (one per package) lies beyond the host's move by
+        more than SIGMAS standard errors and more than ``noise``."""
+        if not logs:
+            return False
+        off = abs(statistics.fmean(logs) - self.scale)
+        return off > max(SIGMAS * self.sigma / math.sqrt(len(logs)), math.log1p(noise))
+
+
+@dataclass(frozen=True)
 class _Light:
     status: str
     source_us: int
     metadata: dict[str, str]
+    eclass_us: dict[str, int]  # self time of each eclass in this package
 
 
 def _keep(results: Iterable[SourceResult], into: dict[str, _Light]) -> Iterator[SourceResult]:
     for r in results:
-        into[r.cpv] = _Light(r.status, r.source_us, _portage_values(r))
+        own: dict[str, int] = {}
+        for top in r.inherits:
+            for _depth, node in top.walk():
+                own[node.eclass] = own.get(node.eclass, 0) + node.self_us
+        into[r.cpv] = _Light(r.status, r.source_us, _portage_values(r), own)
         yield r
 
 
@@ -153,7 +189,12 @@ def compare(
         noise: relative time change that is still noise (0.25 = 25 %).
         floor_us: absolute time change that is still noise, for fast packages.
 
-    Times are only compared when the package sourced successfully in both runs.
+    Times are only compared when the package sourced successfully in both runs, and a
+    change is reported only beyond what the runs themselves show to be noise (``Spread``):
+    a package when its ratio new/old, corrected for the host's move, lies beyond SIGMAS
+    standard deviations and ``noise``, and by more than ``floor_us``; an eclass when the
+    mean of its users' ratios does, by SIGMAS standard errors, or when its users changed.
+    Per-eclass rows are only for eclasses used in both runs.
     """
     a: dict[str, _Light] = {}
     b: dict[str, _Light] = {}
@@ -165,38 +206,45 @@ def compare(
         old_total_us=old_total,
         new_total_us=new_total,
     )
-    for cpv in sorted(set(a) & set(b)):
+    both = sorted(set(a) & set(b))
+    ok = [c for c in both if a[c].status == b[c].status == "ok"]
+    spread = Spread.of([(a[c].source_us, b[c].source_us) for c in ok])
+    for cpv in both:
         x, y = a[cpv], b[cpv]
         cmp.compared += 1
         keys = metadata_changes(x.metadata, y.metadata)
-        timed = x.status == y.status == "ok" and beyond_noise(
-            x.source_us, y.source_us, noise, floor_us
+        timed = (
+            x.status == y.status == "ok"
+            and abs(y.source_us - x.source_us) > floor_us
+            and spread.significant([math.log((y.source_us + 1) / (x.source_us + 1))], noise)
         )
         if keys or timed or x.status != y.status:
             cmp.changed.append(
                 PackageChange(cpv, x.status, y.status, x.source_us, y.source_us, keys, timed)
             )
-    cmp.eclasses = _eclass_changes(old_rows, new_rows, noise, floor_us)
+    cmp.eclasses = _eclass_changes(old_rows, new_rows, a, b, ok, spread, noise, floor_us)
     return cmp
 
 
 def _eclass_changes(
-    old_rows: list[EclassStats], new_rows: list[EclassStats], noise: float, floor_us: int
+    old_rows: list[EclassStats],
+    new_rows: list[EclassStats],
+    a: dict[str, _Light],
+    b: dict[str, _Light],
+    ok: list[str],
+    spread: Spread,
+    noise: float,
+    floor_us: int,
 ) -> list[EclassChange]:
     olds = {r.name: r for r in old_rows}
     news = {r.name: r for r in new_rows}
     out = []
-    for name in set(olds) | set(news):
-        o, n = olds.get(name, EclassStats(name)), news.get(name, EclassStats(name))
-        out.append(
-            EclassChange(
-                name,
-                o.self_us,
-                n.self_us,
-                o.packages,
-                n.packages,
-                beyond_noise(o.self_us, n.self_us, noise, floor_us) or o.packages != n.packages,
-            )
-        )
+    for name in set(olds) & set(news):
+        o, n = olds[name], news[name]
+        users = [c for c in ok if name in a[c].eclass_us and name in b[c].eclass_us]
+        logs = [math.log((b[c].eclass_us[name] + 1) / (a[c].eclass_us[name] + 1)) for c in users]
+        moved = abs(n.self_us - o.self_us) > floor_us and spread.significant(logs, noise)
+        significant = moved or o.packages != n.packages
+        out.append(EclassChange(name, o.self_us, n.self_us, o.packages, n.packages, significant))
     out.sort(key=lambda e: (-abs(e.delta_us), e.eclass))
     return out

@@ -69,24 +69,32 @@ class EclassStats:
 
 
 def by_eclass(results: Iterable[SourceResult]) -> tuple[list[EclassStats], int]:
-    """Per-eclass aggregates and the total sourcing time they are a share of."""
-    table: dict[str, EclassStats] = defaultdict(lambda: EclassStats(""))
-    total = 0
+    """Per-eclass aggregates and the total sourcing time they are a share of. A package
+    sourced several times (``--bench``) counts once, with the mean of its times."""
+    runs: dict[str, list[SourceResult]] = defaultdict(list)
     for r in results:
-        if not r.ok:
-            continue
-        total += r.source_us
-        seen: set[str] = set()
-        for top in r.inherits:
-            for _depth, node in top.walk():
-                st = table[node.eclass]
-                st.name = node.eclass
-                st.inherits += 1
-                st.self_us += node.self_us
-                if node.eclass not in seen:
-                    seen.add(node.eclass)
-                    st.packages += 1
-            _inclusive(top, table, set())
+        if r.ok:
+            runs[r.cpv].append(r)
+    table: dict[str, EclassStats] = defaultdict(lambda: EclassStats(""))
+    for same in runs.values():
+        k = len(same)
+        one: dict[str, EclassStats] = defaultdict(lambda: EclassStats(""))
+        for r in same:
+            for top in r.inherits:
+                for _depth, node in top.walk():
+                    st = one[node.eclass]
+                    st.name = node.eclass
+                    st.inherits += 1
+                    st.self_us += node.self_us
+                _inclusive(top, one, set())
+        for name, st in one.items():
+            row = table[name]
+            row.name = name
+            row.packages += 1
+            row.inherits += round(st.inherits / k)
+            row.self_us += round(st.self_us / k)
+            row.inclusive_us += round(st.inclusive_us / k)
+    total = round(sum(sum(r.source_us for r in same) / len(same) for same in runs.values()))
     rows = sorted(table.values(), key=operator.attrgetter("self_us"), reverse=True)
     return rows, total
 

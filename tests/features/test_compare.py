@@ -91,3 +91,49 @@ def test_inputs_are_read_once():
 
     cmp = compare(once(sample.run1()), once(sample.run2()))
     assert cmp.compared == 6 and len(cmp.metadata_changed) == 3
+
+
+def _timed(results, factor: float, only: str | None = None, eclass_factor: float = 1.0):
+    """``results`` with every (or ``only`` one) package's times scaled by ``factor`` and
+    its eclasses' by ``eclass_factor``."""
+    out = []
+    for r in results:
+        if only is None or r.cpv == only:
+            f = factor
+
+            def scale(node, f=f):
+                return msgspec.structs.replace(
+                    node,
+                    inclusive_us=round(node.inclusive_us * f * eclass_factor),
+                    children=[scale(c) for c in node.children],
+                )
+
+            r = msgspec.structs.replace(r, source_us=round(r.source_us * f),
+                                        inherits=[scale(t) for t in r.inherits])  # fmt: skip
+        out.append(r)
+    return out
+
+
+def test_a_busy_host_moving_every_package_is_no_change():
+    """A host twice as slow in the second run moves every package alike: nothing changed."""
+    cmp = compare(sample.run1(), _timed(sample.run1(), 2.0))
+    assert cmp.time_changed == [] and cmp.eclasses_changed == []
+
+
+def test_one_package_beyond_the_runs_spread_is_a_change():
+    cmp = compare(sample.run1(), _timed(_timed(sample.run1(), 1.1), 6.0, "dev-libs/libfoo-1.2.3"))
+    assert [c.cpv for c in cmp.time_changed] == ["dev-libs/libfoo-1.2.3"]
+
+
+def test_eclass_rows_only_for_eclasses_in_both_runs_and_bench_counts_once():
+    from ebprof.sourcing.report import by_eclass
+
+    old = sample.run1()
+    new = [r for r in old if "cmake" not in r.metadata.get("INHERITED", "")]
+    assert "cmake" not in {e.eclass for e in compare(old, new).eclasses}
+    once, total = by_eclass(old)
+    thrice, total3 = by_eclass(old * 3)  # --bench 3: each package three times
+    assert [(e.name, e.packages, e.self_us) for e in once] == [
+        (e.name, e.packages, e.self_us) for e in thrice
+    ]
+    assert total == total3
