@@ -104,6 +104,11 @@ def default_parent() -> Path | None:
 # __ebprof_ec_close does the rest, or returns the eclass's failing status for inherit's
 # die, as sourcing would.
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")  # PMS 3.1.6, eclass names
+_DECLARES_METADATA = re.compile(
+    rb"\b(?:declare|typeset|local)(?:[ \t]+-\S+)*[ \t]+(?:IUSE|REQUIRED_USE|DEPEND|RDEPEND|"
+    rb"PDEPEND|BDEPEND|IDEPEND|PROPERTIES|RESTRICT)(?:[=\s;]|$)",
+    re.M,
+)
 INLINE_LOCALS = (
     b"local x repo_location location potential_location __export_funcs_var=__ebprof_xf "
     b"__ebprof_xf __ebprof_o __ebprof_i IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND"
@@ -201,6 +206,9 @@ class Workspace:
         inline = (
             inline and _PLAIN_NAME.fullmatch(name) is not None
             and self.shape(name).global_return is False
+            # a `declare DEPEND=` in the eclass must make a local of its own scope, as in
+            # portage's __qa_source, not set inherit's local that the inline form shares
+            and _DECLARES_METADATA.search(ec.data) is None
         )  # fmt: skip
         fn = ec.inline_function if inline else ec.function
         form = self._form(fn, f"fn/{name}.eclass", private_copy(ec.data), name,

@@ -25,8 +25,8 @@ DIFFERENCES = {
     "edge-err/path-assign-1": {"DESCRIPTION"},
     # portage's B_* backups are its own locals, not PMS; ebprof's inherit has none
     "edge-norm/backup-vars-1": {"DESCRIPTION"},
-    # declare in an eclass: ebprof's inherit keeps metadata variables as locals
-    "edge-norm/declare-g-1": {"IUSE", "DEPEND"},
+    # declare -g in an eclass: ebprof's inherit keeps metadata variables as locals
+    "edge-norm/declare-g-1": {"IUSE"},
     # BASH_SOURCE and FUNCNAME name ebprof's private copies and its own helpers
     "edge-shell/bash-source-1": {"DESCRIPTION"},
     # declare -F names the private copy; BASH_ARGV holds ebprof's own calls
