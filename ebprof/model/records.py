@@ -8,7 +8,7 @@ import msgspec
 
 # The sourcing semantics a result was made with; bumped whenever a change to the daemon
 # can change a result, so stored results of older semantics are sourced again.
-ENGINE = "3"
+ENGINE = "4"
 
 # Finding kinds. "bash" is a bash-internal error (syntax error, readonly assignment,
 # restricted-mode refusal, failglob miss, ...); the others come from ebprof's helpers.
