@@ -91,7 +91,8 @@ def _dash_values(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = _dash_values(sys.argv[1:] if argv is None else argv)
-    if threading.current_thread() is threading.main_thread():
+    # (the TUI leaves SIGTERM to Textual, which puts the terminal back first)
+    if threading.current_thread() is threading.main_thread() and _command(argv) != "tui":
         signal.signal(signal.SIGTERM, _terminate)
     parser = build_parser(_command(argv))
     args = parser.parse_args(argv)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ebprof.cli.common import (
     add_cache_option,
@@ -29,11 +30,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def has_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def run(args: argparse.Namespace) -> int:
     from ebprof.daemon.pool import SourceOptions
     from ebprof.tui.app import EbprofApp
     from ebprof.tui.data import StoreData
 
+    if not has_terminal():
+        raise UserError("the TUI needs a terminal on its standard input and output")
     repo = open_repo(args)
     data = StoreData.open(repo_store_path(args, repo))
     try:

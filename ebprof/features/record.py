@@ -106,19 +106,23 @@ def split_reusable(
     return reused, todo
 
 
+def _utf8(text: str) -> str:
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def run_info(repo: Repository, command: str, jobs: int, scope: str = WHOLE) -> RunInfo:
     from ebprof.store import RunInfo
 
     return RunInfo(
         id=0,
-        command=command,
-        scope=scope,
+        # what msgpack can store: a path that is not UTF-8 shows U+FFFD
+        command=_utf8(command),
+        scope=_utf8(scope),
         started=time.time(),
         ebprof_version=__version__,
         jobs=jobs,
         host=platform.node(),
         repo_name=repo.name,
-        # what msgpack can store (a path that is not UTF-8 shows U+FFFD)
         repo_path=os.fsencode(repo.path).decode("utf-8", "replace"),
     )
 

@@ -20,7 +20,15 @@ def launched(monkeypatch: pytest.MonkeyPatch) -> list[EbprofApp]:
     """Apps that ``ebprof tui`` would have run (without a terminal, they are not run)."""
     apps: list[EbprofApp] = []
     monkeypatch.setattr(EbprofApp, "run", lambda self, *a, **kw: apps.append(self))
+    monkeypatch.setattr("ebprof.cli.tui.has_terminal", lambda: True)
     return apps
+
+
+def test_refuses_to_start_without_a_terminal(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.setattr(EbprofApp, "run", lambda self, *a, **kw: pytest.fail("started"))
+    assert main(["tui", "-r", DEMO, "--cache", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "needs a terminal" in err
 
 
 def test_opens_the_repository_store(tmp_path: Path, launched):
@@ -73,5 +81,6 @@ def test_unwritable_store_opens_read_only(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(Store, "open", classmethod(refuse_writers))
     seen: list[bool] = []
     monkeypatch.setattr(EbprofApp, "run", lambda self: seen.append(self.data.store.readonly))
+    monkeypatch.setattr("ebprof.cli.tui.has_terminal", lambda: True)
     assert main(["tui", "-r", DEMO, "--cache", str(tmp_path)]) == 0
     assert seen == [True]
