@@ -47,10 +47,8 @@ def apply(gitdir: str, old: str | None, new: str, work: Path) -> int:
         changes = [(out[i], out[i + 1]) for i in range(0, len(out) - 1, 2) if _wanted(out[i + 1])]
     writes = [n for s, n in changes if s != "D"]
     for s, n in changes:
-        if s == "D":
-            with_path = work / n
-            if with_path.exists():
-                with_path.unlink()
+        if s == "D" and (work / n).is_file():
+            (work / n).unlink()
     if writes:
         proc = subprocess.run(["git", f"--git-dir={gitdir}", "cat-file", "--batch"],
                               input="".join(f"{new}:{n}\n" for n in writes).encode(),
@@ -65,6 +63,11 @@ def apply(gitdir: str, old: str | None, new: str, work: Path) -> int:
             size = int(header[2])
             data, pos = proc[pos : pos + size], pos + size + 1
             dest = work / n
+            if dest.is_dir():  # a directory became a file
+                shutil.rmtree(dest)
+            for parent in reversed(dest.parents):  # a file became a directory
+                if parent.is_file() and work in parent.parents:
+                    parent.unlink()
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
     return len(changes)
@@ -93,12 +96,15 @@ def main() -> int:
     ap.add_argument("gitdir")
     ap.add_argument("ref")
     ap.add_argument("--limit", type=int, default=0, help="replay only the first N commits")
+    ap.add_argument("--start", type=int, default=1, help="begin with the Nth commit")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--work", default=None, help="where the trees and caches go")
     ap.add_argument("--ebprof", default=None, help="the ebprof command (default: this python's)")
     a = ap.parse_args()
     ebprof = a.ebprof.split() if a.ebprof else [sys.executable, "-m", "ebprof"]
     commits = git(a.gitdir, "log", "--reverse", "--format=%H", a.ref, "--", "eclass").split()
+    first = a.start
+    commits = commits[first - 1 :]
     if a.limit:
         commits = commits[: a.limit]
     bad = 0
@@ -109,7 +115,7 @@ def main() -> int:
         work.mkdir()
         env_store = ["--cache", str(store)]
         prev: str | None = None
-        for n, c in enumerate(commits, 1):
+        for n, c in enumerate(commits, first):
             parent = git(a.gitdir, "rev-parse", f"{c}^").strip()
             apply(a.gitdir, prev, parent, work)
             metadata(ebprof, work, inc, a.jobs, *env_store)  # the cache before the commit
