@@ -20,7 +20,7 @@ from ebprof.cli.common import (
 from ebprof.cli.output import progress_bar
 from ebprof.daemon.options import SourceOptions
 from ebprof.errors import RepoError, UserError
-from ebprof.metadata.regen import regen
+from ebprof.metadata.regen import CheckReport, check, regen
 from ebprof.repo import find_repo_root, load_repos_conf, open_repository
 
 
@@ -49,6 +49,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="repository path or repos.conf name, as the positional REPO (repeatable)",
     )
     p.add_argument("--force", action="store_true", help="regenerate every entry")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing: compare what a regeneration would write with the cache there, "
+        "and exit 1 listing each stale, missing and extra entry (and failing package)",
+    )
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="with --check: the keys that differ"
+    )
     p.add_argument(
         "-o",
         "--output",
@@ -79,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
         if root is None:
             raise UserError("no repository: pass REPO or -r REPO, or run inside a repository")
         specs = [str(root)]
+    if args.check and args.force:
+        raise UserError("--check and --force do not go together")
     if args.output is not None and len(specs) > 1:
         raise UserError("--output takes one repository")
     conf = load_repos_conf(config_root(args))
@@ -90,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(str(e)) from None
         out = args.output or repo.path / "metadata/md5-cache"
         try:
-            out.mkdir(parents=True, exist_ok=True)
+            if not args.check:
+                out.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise UserError(f"{out}: cannot hold the cache: {e.strerror or e}") from None
         options = SourceOptions(jobs=args.jobs, timeout=args.timeout, strict=args.strict,
@@ -110,6 +122,17 @@ def run(args: argparse.Namespace) -> int:
             recorder = Recorder(lambda r=repo: open_store_or_warn(args, r), repo,
                                 command_line(args), args.jobs, args.strict,
                                 args.malloc)  # fmt: skip
+        if args.check:
+            try:
+                with progress_bar(f"checking {repo.name}", True) as update:
+                    report = check(repo, refs, out, options, progress=update,
+                                   on_result=recorder.add if recorder else None,
+                                   reuse=recorder.reuse if recorder else None)  # fmt: skip
+            finally:
+                if recorder is not None:
+                    recorder.close(True)
+            status |= print_check(repo.name, out, report, args.format, args.verbose)
+            continue
         completed = False
         try:
             with progress_bar(f"metadata {repo.name}", True) as update:
@@ -156,3 +179,43 @@ def run(args: argparse.Namespace) -> int:
         if summary.failed:
             status = 1
     return status
+
+
+def print_check(name: str, out: Path, report: CheckReport, fmt: str, verbose: bool) -> int:
+    """``--check``'s report: one line per entry a regeneration would change, then a summary;
+    1 when the cache is not current."""
+    rows: list[dict] = []
+    for cpv, keys in report.stale:
+        rows.append({"cpv": cpv, "state": "stale", "keys": {k: {"cache": a, "now": b}
+                                                            for k, a, b in keys}})  # fmt: skip
+    rows += [{"cpv": c, "state": "missing"} for c in report.missing]
+    rows += [{"cpv": c, "state": "extra"} for c in report.extra]
+    rows += [{"cpv": r.cpv, "state": "failed", "error": r.error} for r in report.failed]
+    rows.sort(key=lambda r: r["cpv"])
+    line = {"repo": name, "cache": str(out), "current": report.current,
+            "stale": len(report.stale), "missing": len(report.missing),
+            "extra": len(report.extra), "failed": len(report.failed),
+            "sourced": report.sourced, "seconds": round(report.seconds, 3)}  # fmt: skip
+    if fmt == "json":
+        for row in rows:
+            sys.stdout.write(json.dumps(row) + "\n")
+        sys.stdout.write(json.dumps(line) + "\n")
+        return 0 if report.clean else 1
+    for row in rows:
+        what = {"stale": "stale entry", "missing": "missing entry", "extra": "extra entry "
+                "(no ebuild)", "failed": "fails to source"}[row["state"]]  # fmt: skip
+        detail = ""
+        if row["state"] == "stale":
+            detail = ": " + ", ".join(row["keys"])
+        elif row["state"] == "failed":
+            detail = f": {row['error']}"
+        print(f"{row['cpv']}: {what}{detail}")
+        if verbose and row["state"] == "stale":
+            for key, v in row["keys"].items():
+                print(f"  {key}: {v['cache']!r} -> {v['now']!r}")
+    print(
+        f"{name}: {report.current} current, {len(report.stale)} stale, "
+        f"{len(report.missing)} missing, {len(report.extra)} extra, "
+        f"{len(report.failed)} failing, sourced {report.sourced} in {report.seconds:.2f}s"
+    )
+    return 0 if report.clean else 1

@@ -84,9 +84,10 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         raise
 
 
-def sweep(root: Path) -> tuple[int, set[str]]:
-    """Delete temporaries left by a killed writer; also which entries exist
-    (``CATEGORY/PF``), which a writer need not read back when it is not there."""
+def sweep(root: Path, delete: bool = True) -> tuple[int, set[str]]:
+    """Delete temporaries left by a killed writer (not with ``delete`` off); also which
+    entries exist (``CATEGORY/PF``), which a writer need not read back when it is not
+    there."""
     n = 0
     present: set[str] = set()
     if not root.is_dir():
@@ -97,7 +98,7 @@ def sweep(root: Path) -> tuple[int, set[str]]:
         for e in os.scandir(cat.path):
             if not e.name.startswith("."):
                 present.add(f"{cat.name}/{e.name}")
-            elif e.name.startswith(".ebprof-"):
+            elif delete and e.name.startswith(".ebprof-"):
                 with contextlib.suppress(OSError):
                     os.unlink(e.path)
                     n += 1

@@ -146,3 +146,87 @@ def entries(output: Path) -> Iterator[Path]:
     for cat in sorted(output.iterdir()) if output.is_dir() else []:
         if cat.is_dir():
             yield from sorted(p for p in cat.iterdir() if not p.name.startswith("."))
+
+
+@dataclass
+class CheckReport:
+    """What ``check`` found: the entries a regeneration would change, and how."""
+
+    current: int = 0
+    stale: list[tuple[str, list[tuple[str, str | None, str | None]]]] = field(
+        default_factory=list
+    )  # cpv, [(key, on disk, would be)]
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    failed: list[SourceResult] = field(default_factory=list)
+    sourced: int = 0
+    seconds: float = 0.0
+
+    @property
+    def clean(self) -> bool:
+        return not (self.stale or self.missing or self.extra or self.failed)
+
+
+def check(
+    repo: Repository,
+    refs: list[EbuildRef],
+    output: Path,
+    options: SourceOptions,
+    progress: Callable[[int, int], None] | None = None,
+    on_result: Callable[[SourceResult], None] | None = None,
+    reuse: Callable[[list[EbuildRef]], tuple[list[SourceResult], list[EbuildRef]]] | None = None,
+) -> CheckReport:
+    """What ``regen`` would write under ``output``, compared with what is there, writing
+    nothing: an entry whose checksums still hold is current, as regen would keep it; any
+    other is worked out (from the results store, or by sourcing) and compared byte for
+    byte."""
+    start = time.monotonic()
+    report = CheckReport()
+    present = md5dict.sweep(output, delete=False)[1]
+    eclasses = EclassChecksums(repo)
+    todo: list[EbuildRef] = []
+    out = str(output)
+    for ref in refs:
+        cpv = str(ref.cpv)
+        entry = _read(f"{out}/{cpv}") if cpv in present else None
+        data = _read(ref.path) if entry is not None else None
+        if entry and data is not None and is_valid(entry, hashlib.md5(data).hexdigest(), eclasses):
+            report.current += 1
+            continue
+        todo.append(ref)
+    results: list[SourceResult] = []
+    if todo and reuse is not None:
+        reused, todo = reuse(todo)
+        results += reused
+    if todo:
+        from ebprof.daemon.pool import SourcePool
+
+        with SourcePool(repo, options) as pool:
+            for i, res in enumerate(pool.source(todo), 1):
+                if progress is not None:
+                    progress(i, len(todo))
+                report.sourced += 1
+                if on_result is not None:
+                    on_result(res)
+                results.append(res)
+    for res in sorted(results, key=lambda r: r.cpv):
+        on_disk = _read(f"{out}/{res.cpv}") if res.cpv in present else None
+        want: bytes | None = None
+        if res.ok:
+            try:
+                want = md5dict.render(res)
+            except ValueError as e:
+                res.status, res.error = "failed", f"{res.path}: cannot write metadata: {e}"
+        if want is None:
+            report.failed.append(res)
+        elif on_disk is None:
+            report.missing.append(res.cpv)
+        elif on_disk == want:
+            report.current += 1
+        else:
+            old, new = md5dict.parse(on_disk), md5dict.parse(want)
+            keys = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+            report.stale.append((res.cpv, [(k, old.get(k), new.get(k)) for k in keys]))
+    report.extra = sorted(present.difference(str(r.cpv) for r in refs))
+    report.seconds = time.monotonic() - start
+    return report

@@ -39,9 +39,7 @@ def overlay(tmp_path: Path) -> Path:
         shutil.copytree(LINT_REPO / part, repo / part)
     for pkg in PACKAGES:
         shutil.copytree(LINT_REPO / pkg, repo / pkg)
-    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    hook["language"] = "system"
-    hook["entry"] = hook["entry"].replace("ebprof", _tool("ebprof"), 1)
+    hook = _hook("ebprof-lint")
     sourcing = {**hook, "id": "ebprof-lint-source", "args": ["--source"], "stages": ["manual"]}
     config = {"repos": [{"repo": "local", "hooks": [hook, sourcing]}]}
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
@@ -49,6 +47,17 @@ def overlay(tmp_path: Path) -> Path:
         proc = _run(argv, repo)
         assert proc.returncode == 0, proc.stderr
     return repo
+
+
+def _hook(hook_id: str) -> dict:
+    """A hook from the project's manifest, made to run the installed ebprof offline."""
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    (hook,) = [h for h in hooks if h["id"] == hook_id]
+    hook["language"] = "system"
+    hook["entry"] = hook["entry"].replace("ebprof", _tool("ebprof"), 1)
+    return hook
 
 
 def _run(argv: list[str], cwd: Path, home: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -98,3 +107,31 @@ def test_hook_with_source_finds_what_only_sourcing_sees(overlay: Path) -> None:
     good = f"{pkg}/ReturnStoppedSourcing-1.ebuild"
     clean = _pre_commit(overlay, "ebprof-lint-source", "--hook-stage", "manual", "--files", good)
     assert clean.returncode == 0, clean.stdout + clean.stderr
+
+
+def test_metadata_check_hook_fails_until_the_cache_is_regenerated(
+    demo_copy: Path, tmp_path: Path
+) -> None:
+    """``ebprof-metadata-check``: an ebuild edited without regenerating fails the commit,
+    and the hook writes nothing; after ``ebprof metadata`` it passes."""
+    import yaml
+
+    repo = demo_copy
+    hook = {**_hook("ebprof-metadata-check"), "args": ["--no-store", "-j1"]}
+    config = {"repos": [{"repo": "local", "hooks": [hook]}]}
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+    ebprof = _tool("ebprof")
+    assert _run([ebprof, "metadata", "--no-store", "-j1"], repo).returncode == 0
+    assert _run(["git", "init", "-q"], repo).returncode == 0
+    assert _run(["git", "add", "-A"], repo).returncode == 0
+    ebuild = repo / "app-misc/hello/hello-1.0.ebuild"
+    ebuild.write_text(ebuild.read_text().replace('LICENSE="MIT"', 'LICENSE="BSD"'))
+    entry = repo / "metadata/md5-cache/app-misc/hello-1.0"
+    before = entry.read_bytes()
+    stale = _run([_tool("pre-commit"), "run", "--files", str(ebuild.relative_to(repo))], repo)
+    assert stale.returncode == 1, stale.stdout + stale.stderr
+    assert "app-misc/hello-1.0: stale entry: LICENSE, _md5_" in stale.stdout
+    assert entry.read_bytes() == before
+    assert _run([ebprof, "metadata", "--no-store", "-j1"], repo).returncode == 0
+    fresh = _run([_tool("pre-commit"), "run", "--files", str(ebuild.relative_to(repo))], repo)
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
