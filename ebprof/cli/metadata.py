@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ebprof.cli.common import (
@@ -20,8 +21,16 @@ from ebprof.cli.common import (
 from ebprof.cli.output import progress_bar
 from ebprof.daemon.options import SourceOptions
 from ebprof.errors import RepoError, UserError
+from ebprof.metadata.indexes import TIMESTAMP, build, timestamp, write_if_changed
+from ebprof.metadata.md5dict import cached_description
 from ebprof.metadata.regen import CheckReport, check, regen
-from ebprof.repo import find_repo_root, load_repos_conf, open_repository
+from ebprof.repo import (
+    EbuildRef,
+    Repository,
+    find_repo_root,
+    load_repos_conf,
+    open_repository,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -59,6 +68,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "-v", "--verbose", action="store_true", help="with --check: the keys that differ"
     )
     p.add_argument(
+        "--use-local-desc",
+        action="store_true",
+        help="also write profiles/use.local.desc from metadata.xml, as egencache's "
+        "--update-use-local-desc (with --check: compare it)",
+    )
+    p.add_argument(
+        "--pkg-desc-index",
+        action="store_true",
+        help="also write metadata/pkg_desc_index, as egencache's --update-pkg-desc-index "
+        "(with --check: compare it)",
+    )
+    p.add_argument(
+        "--write-timestamp",
+        action="store_true",
+        help="also write metadata/timestamp.chk, as egencache --write-timestamp",
+    )
+    p.add_argument(
         "-o",
         "--output",
         type=Path,
@@ -88,8 +114,9 @@ def run(args: argparse.Namespace) -> int:
         if root is None:
             raise UserError("no repository: pass REPO or -r REPO, or run inside a repository")
         specs = [str(root)]
-    if args.check and args.force:
-        raise UserError("--check and --force do not go together")
+    if args.check and (args.force or args.write_timestamp):
+        what = "--force" if args.force else "--write-timestamp"
+        raise UserError(f"--check and {what} do not go together")
     if args.output is not None and len(specs) > 1:
         raise UserError("--output takes one repository")
     conf = load_repos_conf(config_root(args))
@@ -132,6 +159,7 @@ def run(args: argparse.Namespace) -> int:
                 if recorder is not None:
                     recorder.close(True)
             status |= print_check(repo.name, out, report, args.format, args.verbose)
+            status |= _indexes(args, repo, refs, report.description(out))
             continue
         completed = False
         try:
@@ -160,8 +188,8 @@ def run(args: argparse.Namespace) -> int:
             else:
                 print(f"{r.cpv}: {r.error}", file=sys.stderr)
         line = {"repo": repo.name, "regenerated": summary.regenerated,
-                "reused": summary.reused, "unchanged": summary.unchanged,
-                "kept": summary.kept,
+                "sourced": summary.sourced, "reused": summary.reused,
+                "unchanged": summary.unchanged, "kept": summary.kept,
                 "removed": summary.removed, "failed": len(summary.failed), "skipped": skipped,
                 "seconds": round(summary.seconds, 3)}  # fmt: skip
         if args.format == "json":
@@ -169,15 +197,56 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(
                 f"{repo.name}: regenerated {summary.regenerated}"
-                + (f" ({summary.reused} from the results store)" if summary.reused else "")
                 + (f" ({summary.unchanged} unchanged)" if summary.unchanged else "")
-                + f", kept {summary.kept}, "
+                + f", sourced {summary.sourced}, reused {summary.reused}, kept {summary.kept}, "
                 f"removed {summary.removed}, failed {len(summary.failed)}"
                 + (f", skipped {skipped} (category not in profiles/categories)" if skipped else "")
                 + f" in {summary.seconds:.2f}s"
             )
         if summary.failed:
             status = 1
+        status |= _indexes(args, repo, refs, cached_description(out))
+        if args.write_timestamp:
+            _write(repo.path / TIMESTAMP, timestamp())
+    return status
+
+
+def _write(path: Path, data: bytes) -> bool:
+    try:
+        return write_if_changed(path, data)
+    except OSError as e:
+        raise UserError(f"{path}: cannot write: {e.strerror or e}") from None
+
+
+def _indexes(
+    args: argparse.Namespace,
+    repo: Repository,
+    refs: list[EbuildRef],
+    description: Callable[[str], str | None],
+) -> int:
+    """Write (or with --check compare) the index files asked for; 1 on a problem, or with
+    --check on a file that would change."""
+    if not (args.use_local_desc or args.pkg_desc_index):
+        return 0
+    files, problems = build(repo, refs, description, args.use_local_desc, args.pkg_desc_index)
+    status = 1 if problems else 0
+    for problem in problems:
+        print(f"ebprof metadata: {problem}", file=sys.stderr)
+    for rel, data in files.items():
+        path = repo.path / rel
+        if args.check:
+            try:
+                current = path.read_bytes() == data
+            except OSError:
+                current = False
+            state = "current" if current else "stale"
+            status |= not current
+        else:
+            state = "written" if _write(path, data) else "unchanged"
+        if args.format == "json":
+            sys.stdout.write(json.dumps({"repo": repo.name, "file": rel, "state": state}) + "\n")
+        else:
+            print(f"{repo.name}: {rel}: {state}")
     return status
 
 

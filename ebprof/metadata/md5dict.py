@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,19 @@ def parse(data: bytes) -> dict[str, str]:
         if sep:
             out[k] = v
     return out
+
+
+def cached_description(cache: Path) -> Callable[[str], str | None]:
+    """DESCRIPTION of a cpv's entry in the cache at ``cache``; None without an entry."""
+
+    def get(cpv: str) -> str | None:
+        try:
+            with open(f"{cache}/{cpv}", "rb") as f:
+                return parse(f.read()).get("DESCRIPTION", "")
+        except OSError:
+            return None
+
+    return get
 
 
 def eclass_checksums(entry: dict[str, str]) -> dict[str, str] | None:

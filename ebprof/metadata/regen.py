@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 @dataclass
 class RegenSummary:
     regenerated: int = 0  # entries produced, reused ones included
+    sourced: int = 0  # packages sourced (failures included)
     reused: int = 0  # produced from a stored result, without sourcing
     unchanged: int = 0  # produced equal to the entry already there, which is left alone
     kept: int = 0
@@ -100,6 +101,7 @@ def regen(
             for i, res in enumerate(pool.source(todo), 1):
                 if progress is not None:
                     progress(i, len(todo))
+                summary.sourced += 1
                 _store(res, out, present, summary)
                 if on_result is not None:
                     on_result(res)
@@ -161,6 +163,20 @@ class CheckReport:
     failed: list[SourceResult] = field(default_factory=list)
     sourced: int = 0
     seconds: float = 0.0
+    # DESCRIPTION of each entry compared (what a regeneration would write)
+    descriptions: dict[str, str] = field(default_factory=dict)
+
+    def description(self, cache: Path) -> Callable[[str], str | None]:
+        """DESCRIPTION of the entry a regeneration would leave for a cpv, None for none."""
+        failed = {r.cpv for r in self.failed}
+        on_disk = md5dict.cached_description(cache)
+
+        def get(cpv: str) -> str | None:
+            if cpv in self.descriptions:
+                return self.descriptions[cpv]
+            return None if cpv in failed else on_disk(cpv)
+
+        return get
 
     @property
     def clean(self) -> bool:
@@ -219,7 +235,9 @@ def check(
                 res.status, res.error = "failed", f"{res.path}: cannot write metadata: {e}"
         if want is None:
             report.failed.append(res)
-        elif on_disk is None:
+            continue
+        report.descriptions[res.cpv] = md5dict.parse(want).get("DESCRIPTION", "")
+        if on_disk is None:
             report.missing.append(res.cpv)
         elif on_disk == want:
             report.current += 1
