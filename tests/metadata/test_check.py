@@ -123,3 +123,41 @@ def test_check_against_another_output_dir(demo_copy: Path, tmp_path: Path, capsy
     os.unlink(out / "app-misc/hello-1.0")
     assert _check(demo_copy, "-o", str(out)) == 1
     assert "app-misc/hello-1.0: missing entry" in capsys.readouterr().out
+
+
+def test_several_repositories_in_one_run(overlay_copy, tmp_path: Path, capsys) -> None:
+    """``ebprof metadata demo overlay``: each repository with its own masters and eclass
+    overrides; an edit to a master eclass the overlay overrides leaves the overlay's
+    entry alone, an edit to one it takes from the master does not."""
+    overlay, demo = overlay_copy
+    root = tmp_path / "root"
+    (root / "etc/portage").mkdir(parents=True)
+    (root / "etc/portage/repos.conf").write_text(
+        f"[demo]\nlocation = {demo}\n\n[overlay]\nlocation = {overlay}\n"
+    )
+
+    def regen(*extra: str) -> list[dict]:
+        argv = ["metadata", "demo", "overlay", "--config-root", str(root), "--no-store",
+                "-j2", "--format", "json", *extra]  # fmt: skip
+        assert main(argv) == 0
+        lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+        return [x for x in lines if "regenerated" in x]
+
+    first = regen()
+    assert [(s["repo"], s["sourced"]) for s in first] == [("demo", 7), ("overlay", 1)]
+    extra = (overlay / "metadata/md5-cache/app-misc/extra-1").read_text()
+    assert "RDEPEND=x11-misc/overlay-mime" in extra
+    assert (
+        "x11-misc/shared-mime-info" in (demo / "metadata/md5-cache/app-misc/hello-2.0").read_text()
+    )
+    xdg = demo / "eclass/xdg.eclass"
+    xdg.write_text(xdg.read_text() + "# edited\n")
+    assert [(s["repo"], s["sourced"], s["kept"]) for s in regen()] == [
+        ("demo", 2, 5),
+        ("overlay", 0, 1),
+    ]
+    cmake = demo / "eclass/cmake.eclass"
+    cmake.write_text(cmake.read_text() + "# edited\n")
+    second = regen()
+    assert [(s["repo"], s["sourced"]) for s in second] == [("demo", 3), ("overlay", 1)]
+    assert _check(demo) == 0 and _check(overlay, "--master", str(demo)) == 0
