@@ -65,7 +65,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "and exit 1 listing each stale, missing and extra entry (and failing package)",
     )
     p.add_argument(
-        "-v", "--verbose", action="store_true", help="with --check: the keys that differ"
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="with --check: the keys that differ; else why users of changed eclasses were "
+        "sourced rather than rewritten",
+    )
+    p.add_argument(
+        "--no-shortcut",
+        action="store_true",
+        help="source every user of a changed eclass, even when the change cannot reach "
+        "its global scope (by default such entries are rewritten without sourcing)",
+    )
+    p.add_argument(
+        "--verify",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="also source N of the entries rewritten without sourcing, at random, and "
+        "fail loudly (sourcing all of them) if any differs",
     )
     p.add_argument(
         "--use-local-desc",
@@ -154,7 +172,8 @@ def run(args: argparse.Namespace) -> int:
                 with progress_bar(f"checking {repo.name}", True) as update:
                     report = check(repo, refs, out, options, progress=update,
                                    on_result=recorder.add if recorder else None,
-                                   reuse=recorder.reuse if recorder else None)  # fmt: skip
+                                   reuse=recorder.reuse if recorder else None,
+                                   shortcut=not args.no_shortcut)  # fmt: skip
             finally:
                 if recorder is not None:
                     recorder.close(True)
@@ -173,6 +192,8 @@ def run(args: argparse.Namespace) -> int:
                     progress=update,
                     on_result=recorder.add if recorder else None,
                     reuse=recorder.reuse if recorder else None,
+                    shortcut=not args.no_shortcut,
+                    verify=args.verify,
                 )
             completed = True
         finally:
@@ -187,8 +208,15 @@ def run(args: argparse.Namespace) -> int:
                 )
             else:
                 print(f"{r.cpv}: {r.error}", file=sys.stderr)
+        for cpv, keys in summary.mismatched:
+            print(f"ebprof metadata: {cpv}: SHORTCUT WRONG: sourcing gives other {', '.join(keys)}"
+                  "; every rewritten entry was sourced instead", file=sys.stderr)  # fmt: skip
+            status = 1
         line = {"repo": repo.name, "regenerated": summary.regenerated,
                 "sourced": summary.sourced, "reused": summary.reused,
+                "rewritten": summary.rewritten, "verified": summary.verified,
+                "mismatched": len(summary.mismatched),
+                "sourced_because": summary.shortcut_reasons,
                 "unchanged": summary.unchanged, "kept": summary.kept,
                 "removed": summary.removed, "failed": len(summary.failed), "skipped": skipped,
                 "seconds": round(summary.seconds, 3)}  # fmt: skip
@@ -198,17 +226,33 @@ def run(args: argparse.Namespace) -> int:
             print(
                 f"{repo.name}: regenerated {summary.regenerated}"
                 + (f" ({summary.unchanged} unchanged)" if summary.unchanged else "")
-                + f", sourced {summary.sourced}, reused {summary.reused}, kept {summary.kept}, "
+                + f", sourced {summary.sourced}, reused {summary.reused}, "
+                f"rewritten {summary.rewritten}"
+                + (f" (+{summary.verified} verified by sourcing)" if summary.verified else "")
+                + f", kept {summary.kept}, "
                 f"removed {summary.removed}, failed {len(summary.failed)}"
                 + (f", skipped {skipped} (category not in profiles/categories)" if skipped else "")
                 + f" in {summary.seconds:.2f}s"
             )
+        if args.verbose and args.format != "json":
+            for why, n in sorted(summary.shortcut_reasons.items(), key=lambda x: -x[1]):
+                print(f"  sourced, not rewritten: {n}: {why}")
         if summary.failed:
             status = 1
         status |= _indexes(args, repo, refs, cached_description(out))
         if args.write_timestamp:
             _write(repo.path / TIMESTAMP, timestamp())
     return status
+
+
+def _count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"not a count: {text!r}")
+    return n
 
 
 def _write(path: Path, data: bytes) -> bool:
@@ -264,7 +308,8 @@ def print_check(name: str, out: Path, report: CheckReport, fmt: str, verbose: bo
     line = {"repo": name, "cache": str(out), "current": report.current,
             "stale": len(report.stale), "missing": len(report.missing),
             "extra": len(report.extra), "failed": len(report.failed),
-            "sourced": report.sourced, "seconds": round(report.seconds, 3)}  # fmt: skip
+            "sourced": report.sourced, "rewritten": report.rewritten,
+            "seconds": round(report.seconds, 3)}  # fmt: skip
     if fmt == "json":
         for row in rows:
             sys.stdout.write(json.dumps(row) + "\n")
@@ -285,6 +330,8 @@ def print_check(name: str, out: Path, report: CheckReport, fmt: str, verbose: bo
     print(
         f"{name}: {report.current} current, {len(report.stale)} stale, "
         f"{len(report.missing)} missing, {len(report.extra)} extra, "
-        f"{len(report.failed)} failing, sourced {report.sourced} in {report.seconds:.2f}s"
+        f"{len(report.failed)} failing, sourced {report.sourced}"
+        + (f" (and {report.rewritten} worked out without)" if report.rewritten else "")
+        + f" in {report.seconds:.2f}s"
     )
     return 0 if report.clean else 1

@@ -127,4 +127,6 @@ class ShapeCache:
                     os.unlink(tmp)
 
 
-__all__ = ["FILE_NAME", "ShapeCache"]
+grammar_key = _grammar  # what digests of the same bytes depend on too (metadata/digests.py)
+
+__all__ = ["FILE_NAME", "ShapeCache", "grammar_key"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from ebprof.repo import EbuildRef, Repository
 from ebprof.repo.checksums import EclassChecksums
 
 if TYPE_CHECKING:
+    from ebprof.metadata.shortcut import Shortcut
     from ebprof.model.records import SourceResult
 
 
@@ -30,6 +32,10 @@ class RegenSummary:
     removed: int = 0
     failed: list[SourceResult] = field(default_factory=list)
     seconds: float = 0.0
+    rewritten: int = 0  # entries rewritten without sourcing (shortcut.py)
+    verified: int = 0  # rewrites checked by sourcing them as well (--verify)
+    mismatched: list[tuple[str, list[str]]] = field(default_factory=list)  # cpv, keys
+    shortcut_reasons: dict[str, int] = field(default_factory=dict)
 
 
 def _read(path: str | Path) -> bytes | None:
@@ -64,18 +70,25 @@ def regen(
     progress: Callable[[int, int], None] | None = None,
     on_result: Callable[[SourceResult], None] | None = None,
     reuse: Callable[[list[EbuildRef]], tuple[list[SourceResult], list[EbuildRef]]] | None = None,
+    shortcut: bool = True,
+    verify: int = 0,
 ) -> RegenSummary:
     """Bring ``output`` up to date for ``refs``; ``prune`` removes entries of gone ebuilds.
 
     ``reuse`` splits the packages to regenerate into results still valid elsewhere (the
     results store) and those that must be sourced; a reused result is written like a
-    fresh one."""
+    fresh one. With ``shortcut``, an entry only eclass edits global scope cannot reach
+    made stale is rewritten without sourcing (shortcut.py); ``verify`` sources that many
+    of those at random as well, and on any difference sources all of them."""
     start = time.monotonic()
     summary = RegenSummary()
     present = md5dict.sweep(output)[1]
     eclasses = EclassChecksums(repo)
     todo: list[EbuildRef] = []
     out = str(output)
+    shortcut = shortcut and not force and bool(options.shape_cache)
+    decide: Shortcut | None = None  # made when first needed: a no-op run never loads it
+    rewrites: dict[str, tuple[EbuildRef, bytes]] = {}
     for ref in refs:
         # Plain strings and open(): this loop is most of a no-op run's time.
         # A missing entry costs no read, and no read or hash of its ebuild.
@@ -83,32 +96,103 @@ def regen(
         entry = None if force or cpv not in present else _read(f"{out}/{cpv}")
         if entry is not None:
             data = _read(ref.path)
-            if data is not None and is_valid(entry, hashlib.md5(data).hexdigest(), eclasses):
-                summary.kept += 1
-                continue
+            if data is not None:
+                md5 = hashlib.md5(data).hexdigest()
+                if is_valid(entry, md5, eclasses):
+                    summary.kept += 1
+                    continue
+                if shortcut and md5dict.parse(entry).get("_md5_") == md5:
+                    decide = decide or _shortcut(options, eclasses)
+                    new = decide.rewrite(entry, data)
+                    if new is not None:
+                        rewrites[cpv] = (ref, new)
+                        continue
         todo.append(ref)
     if todo and reuse is not None and not force:
         reused, todo = reuse(todo)
+        if reused and shortcut and decide is None:
+            decide = _shortcut(options, eclasses)
         for res in reused:
             _store(res, out, present, summary)
+            _remember(decide, res)
             summary.reused += 1
             if on_result is not None:
                 on_result(res)
+    checks = random.sample(sorted(rewrites), min(verify, len(rewrites)))
+    for cpv in checks:
+        todo.append(rewrites[cpv][0])
     if todo:
         from ebprof.daemon.pool import SourcePool  # a no-op run never starts bash
 
+        if shortcut and decide is None:
+            decide = _shortcut(options, eclasses)  # to keep the digests of what is sourced
         with SourcePool(repo, options) as pool:
-            for i, res in enumerate(pool.source(todo), 1):
+            for done, res in enumerate(pool.source(todo), 1):
                 if progress is not None:
-                    progress(i, len(todo))
+                    progress(done, len(todo))
                 summary.sourced += 1
+                if res.cpv in rewrites:
+                    _compare(res, rewrites[res.cpv][1], summary)
+                    summary.verified += 1
+                    del rewrites[res.cpv]
                 _store(res, out, present, summary)
+                _remember(decide, res)
                 if on_result is not None:
                     on_result(res)
+            if summary.mismatched and rewrites:  # the shortcut is wrong here: source them all
+                again = [ref for ref, _ in rewrites.values()]
+                rewrites.clear()
+                for res in pool.source(again):
+                    summary.sourced += 1
+                    _store(res, out, present, summary)
+                    if on_result is not None:
+                        on_result(res)
+    for cpv, (_ref, data) in sorted(rewrites.items()):
+        summary.regenerated += 1
+        summary.rewritten += 1
+        entry = f"{out}/{cpv}"
+        if cpv in present and _read(entry) == data:
+            summary.unchanged += 1
+        else:
+            md5dict.write_atomic(entry, data)
+    if decide is not None:
+        summary.shortcut_reasons = dict(decide.reasons)
+        decide.digests.save()
     if prune:
         summary.removed += _prune(out, present, refs)
     summary.seconds = time.monotonic() - start
     return summary
+
+
+def _shortcut(options: SourceOptions, eclasses: EclassChecksums) -> Shortcut:
+    """The shortcut's decider, with the digests kept beside the eclass shapes."""
+    from ebprof.daemon.transport import find_bash
+    from ebprof.metadata.digests import FILE_NAME, DigestStore, bash_check
+    from ebprof.metadata.shortcut import Shortcut
+
+    assert options.shape_cache
+    path = Path(options.shape_cache).with_name(FILE_NAME)
+    return Shortcut(DigestStore(path, bash_check(find_bash())), eclasses)
+
+
+def _remember(decide: Shortcut | None, res: SourceResult) -> None:
+    """Keep the digests of the eclass versions a new result was made from."""
+    if decide is not None and res.ok:
+        from ebprof.metadata.shortcut import record
+
+        record(decide.digests, res.eclasses, decide.eclasses.paths)
+
+
+def _compare(res: SourceResult, shortcut: bytes, summary: RegenSummary) -> None:
+    """A verified rewrite: the sourced entry must be the same bytes."""
+    try:
+        want = md5dict.render(res) if res.ok else None
+    except ValueError:
+        want = None
+    if want != shortcut:
+        old, new = md5dict.parse(shortcut), md5dict.parse(want or b"")
+        keys = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+        summary.mismatched.append((res.cpv, keys if want is not None else ["(fails)"]))
 
 
 def _store(res: SourceResult, out: str, present: set[str], summary: RegenSummary) -> None:
@@ -144,6 +228,19 @@ def _prune(out: str, present: set[str], refs: list[EbuildRef]) -> int:
     return n
 
 
+def _judge(report: CheckReport, cpv: str, on_disk: bytes | None, want: bytes) -> None:
+    """Compare what a regeneration would write for ``cpv`` with the entry there."""
+    report.descriptions[cpv] = md5dict.parse(want).get("DESCRIPTION", "")
+    if on_disk is None:
+        report.missing.append(cpv)
+    elif on_disk == want:
+        report.current += 1
+    else:
+        old, new = md5dict.parse(on_disk), md5dict.parse(want)
+        keys = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+        report.stale.append((cpv, [(k, old.get(k), new.get(k)) for k in keys]))
+
+
 def entries(output: Path) -> Iterator[Path]:
     for cat in sorted(output.iterdir()) if output.is_dir() else []:
         if cat.is_dir():
@@ -162,6 +259,7 @@ class CheckReport:
     extra: list[str] = field(default_factory=list)
     failed: list[SourceResult] = field(default_factory=list)
     sourced: int = 0
+    rewritten: int = 0  # worked out by the shortcut, without sourcing
     seconds: float = 0.0
     # DESCRIPTION of each entry compared (what a regeneration would write)
     descriptions: dict[str, str] = field(default_factory=dict)
@@ -191,6 +289,7 @@ def check(
     progress: Callable[[int, int], None] | None = None,
     on_result: Callable[[SourceResult], None] | None = None,
     reuse: Callable[[list[EbuildRef]], tuple[list[SourceResult], list[EbuildRef]]] | None = None,
+    shortcut: bool = True,
 ) -> CheckReport:
     """What ``regen`` would write under ``output``, compared with what is there, writing
     nothing: an entry whose checksums still hold is current, as regen would keep it; any
@@ -202,14 +301,27 @@ def check(
     eclasses = EclassChecksums(repo)
     todo: list[EbuildRef] = []
     out = str(output)
+    decide: Shortcut | None = None
+    rewrites: dict[str, bytes] = {}  # what the shortcut would write, without sourcing
     for ref in refs:
         cpv = str(ref.cpv)
         entry = _read(f"{out}/{cpv}") if cpv in present else None
         data = _read(ref.path) if entry is not None else None
-        if entry and data is not None and is_valid(entry, hashlib.md5(data).hexdigest(), eclasses):
-            report.current += 1
-            continue
+        if entry and data is not None:
+            md5 = hashlib.md5(data).hexdigest()
+            if is_valid(entry, md5, eclasses):
+                report.current += 1
+                continue
+            if shortcut and options.shape_cache and md5dict.parse(entry).get("_md5_") == md5:
+                decide = decide or _shortcut(options, eclasses)
+                new = decide.rewrite(entry, data)
+                if new is not None:
+                    rewrites[cpv] = new
+                    continue
         todo.append(ref)
+    for cpv, want in sorted(rewrites.items()):
+        report.rewritten += 1
+        _judge(report, cpv, _read(f"{out}/{cpv}"), want)
     results: list[SourceResult] = []
     if todo and reuse is not None:
         reused, todo = reuse(todo)
@@ -236,15 +348,9 @@ def check(
         if want is None:
             report.failed.append(res)
             continue
-        report.descriptions[res.cpv] = md5dict.parse(want).get("DESCRIPTION", "")
-        if on_disk is None:
-            report.missing.append(res.cpv)
-        elif on_disk == want:
-            report.current += 1
-        else:
-            old, new = md5dict.parse(on_disk), md5dict.parse(want)
-            keys = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
-            report.stale.append((res.cpv, [(k, old.get(k), new.get(k)) for k in keys]))
+        _judge(report, res.cpv, on_disk, want)
+    if decide is not None:
+        decide.digests.save()
     report.extra = sorted(present.difference(str(r.cpv) for r in refs))
     report.seconds = time.monotonic() - start
     return report

@@ -2,13 +2,15 @@
 
 Run by hand (the trees are not part of the project; see ../shared/corpora.md):
 
-    python tests/bench/replay.py GITDIR REF [--limit N] [--jobs J] [--work DIR]
+    python tests/bench/replay.py GITDIR REF [--limit N] [--jobs J] [--work DIR] [--pmaint VENV]
 
 For each commit of REF that touches ``eclass/`` (oldest first): bring a working tree to
 the commit before it and its cache up to date with an incremental ``ebprof metadata``
 (results store on, as a user runs it), put the commit's changes in place, run the
-incremental regeneration again, then a ``--force`` run with no store into another
-directory, and compare the two caches byte for byte. Prints one line per commit and a
+incremental regeneration again (and the same with ``--no-shortcut`` into another cache,
+and with ``--pmaint VENV`` pkgcore's incremental ``pmaint regen``, timed), then a
+``--force`` run with no store into another directory, and compare the caches byte for
+byte. Prints one line per commit and a
 summary; exits 1 if any cache differed.
 """
 
@@ -91,6 +93,25 @@ def entries(root: Path) -> dict[str, bytes]:
             if p.is_file() and not p.name.startswith(".")}  # fmt: skip
 
 
+def pmaint_setup(venv: str, tmp: Path, work: Path) -> list[str]:
+    """A private config root for pmaint over ``work``; the command, without the repo."""
+    name = (work / "profiles/repo_name").read_text().split()[0]
+    cfg = tmp / "pmaint-root/etc/portage"
+    (cfg / "make.profile").mkdir(parents=True)
+    (cfg / "repos.conf").write_text(
+        f"[DEFAULT]\nmain-repo = {name}\n\n[{name}]\nlocation = {work}\n"
+    )
+    features = "-sandbox -usersandbox -userpriv -usersync -ipc-sandbox -network-sandbox"
+    (cfg / "make.conf").write_text(f'PORTAGE_TMPDIR="{tmp}"\nFEATURES="{features}"\n')
+    return [f"{venv}/bin/pmaint", "--config", str(cfg), "regen", "--dir", str(tmp / "pmaint")]
+
+
+def timed(argv: list[str]) -> float:
+    t = time.monotonic()
+    subprocess.run(argv, capture_output=True, check=False, stdin=subprocess.DEVNULL)
+    return time.monotonic() - t
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gitdir")
@@ -100,6 +121,8 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--work", default=None, help="where the trees and caches go")
     ap.add_argument("--ebprof", default=None, help="the ebprof command (default: this python's)")
+    ap.add_argument("--pmaint", default=None, metavar="VENV",
+                    help="also time pmaint regen's incremental run on the same edits")  # fmt: skip
     a = ap.parse_args()
     ebprof = a.ebprof.split() if a.ebprof else [sys.executable, "-m", "ebprof"]
     commits = git(a.gitdir, "log", "--reverse", "--format=%H", a.ref, "--", "eclass").split()
@@ -108,38 +131,59 @@ def main() -> int:
     if a.limit:
         commits = commits[: a.limit]
     bad = 0
-    totals = {"incremental_s": 0.0, "force_s": 0.0, "regenerated": 0}
+    totals = dict.fromkeys(("incremental_s", "plain_s", "pmaint_s", "force_s", "sourced",
+                            "rewritten", "plain_sourced"), 0.0)  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="replay.", dir=a.work) as tmp:
         work, inc, ref = Path(tmp, "tree"), Path(tmp, "incremental"), Path(tmp, "force")
+        plain = Path(tmp, "no-shortcut")
         store = Path(tmp, "store")
         work.mkdir()
         env_store = ["--cache", str(store)]
         prev: str | None = None
+        pm: list[str] | None = None
         for n, c in enumerate(commits, first):
             parent = git(a.gitdir, "rev-parse", f"{c}^").strip()
             apply(a.gitdir, prev, parent, work)
-            metadata(ebprof, work, inc, a.jobs, *env_store)  # the cache before the commit
+            # the caches before the commit
+            metadata(ebprof, work, inc, a.jobs, *env_store)
+            metadata(ebprof, work, plain, a.jobs, "--no-store", "--no-shortcut")
+            if a.pmaint:
+                pm = pm or pmaint_setup(a.pmaint, Path(tmp), work)
+                timed([*pm, "-t", str(a.jobs), str(work)])
             changed = apply(a.gitdir, parent, c, work)
             prev = c
             summary, secs = metadata(ebprof, work, inc, a.jobs, *env_store)
+            psum, psecs = metadata(ebprof, work, plain, a.jobs, "--no-store", "--no-shortcut")
+            pmsecs = timed([*pm, "-t", str(a.jobs), str(work)]) if pm else 0.0
             shutil.rmtree(ref, ignore_errors=True)
             _, fsecs = metadata(ebprof, work, ref, a.jobs, "--force", "--no-store")
-            got, want = entries(inc), entries(ref)
+            got, want, other = entries(inc), entries(ref), entries(plain)
             differ = sorted(k for k in got.keys() | want.keys() if got.get(k) != want.get(k))
+            differ += sorted(f"(no shortcut) {k}" for k in other.keys() | want.keys()
+                             if other.get(k) != want.get(k))  # fmt: skip
             bad += bool(differ)
             totals["incremental_s"] += secs
+            totals["plain_s"] += psecs
+            totals["pmaint_s"] += pmsecs
             totals["force_s"] += fsecs
-            totals["regenerated"] += summary.get("regenerated", 0)
-            title = git(a.gitdir, "log", "-1", "--format=%s", c).strip()[:60]
-            print(f"{n:3} {c[:9]} files {changed:4}: incremental regenerated "
-                  f"{summary.get('regenerated', '?')} ({summary.get('reused', 0)} from the store)"
-                  f" in {secs:.1f} s, --force {fsecs:.1f} s: "
+            totals["sourced"] += summary.get("sourced", 0)
+            totals["rewritten"] += summary.get("rewritten", 0)
+            totals["plain_sourced"] += psum.get("sourced", 0)
+            title = git(a.gitdir, "log", "-1", "--format=%s", c).strip()[:50]
+            print(f"{n:3} {c[:9]} files {changed:4}: sourced {summary.get('sourced', '?')} "
+                  f"rewritten {summary.get('rewritten', '?')} in {secs:.1f} s; without the "
+                  f"shortcut sourced {psum.get('sourced', '?')} in {psecs:.1f} s"
+                  + (f"; pmaint {pmsecs:.1f} s" if pm else "")
+                  + f"; --force {fsecs:.1f} s: "
                   f"{'IDENTICAL' if not differ else f'{len(differ)} DIFFER {differ[:3]}'}"
                   f" ({len(want)} entries) {title}", flush=True)  # fmt: skip
+    t = totals
     print(f"replayed {len(commits)} eclass commits: {len(commits) - bad} identical to --force, "
-          f"{bad} differing; incremental runs {totals['incremental_s']:.0f} s in all "
-          f"({totals['regenerated']} entries regenerated), --force runs "
-          f"{totals['force_s']:.0f} s")  # fmt: skip
+          f"{bad} differing; sourced {t['sourced']:.0f} and rewrote {t['rewritten']:.0f} in "
+          f"{t['incremental_s']:.0f} s; without the shortcut sourced {t['plain_sourced']:.0f} "
+          f"in {t['plain_s']:.0f} s"
+          + (f"; pmaint {t['pmaint_s']:.0f} s" if a.pmaint else "")
+          + f"; --force runs {t['force_s']:.0f} s")  # fmt: skip
     return 1 if bad else 0
 
 

@@ -151,13 +151,13 @@ def test_several_repositories_in_one_run(overlay_copy, tmp_path: Path, capsys) -
         "x11-misc/shared-mime-info" in (demo / "metadata/md5-cache/app-misc/hello-2.0").read_text()
     )
     xdg = demo / "eclass/xdg.eclass"
-    xdg.write_text(xdg.read_text() + "# edited\n")
+    xdg.write_text(xdg.read_text() + "XDG_EDITED=1\n")
     assert [(s["repo"], s["sourced"], s["kept"]) for s in regen()] == [
         ("demo", 2, 5),
         ("overlay", 0, 1),
     ]
     cmake = demo / "eclass/cmake.eclass"
-    cmake.write_text(cmake.read_text() + "# edited\n")
+    cmake.write_text(cmake.read_text() + "CMAKE_EDITED=1\n")
     second = regen()
     assert [(s["repo"], s["sourced"]) for s in second] == [("demo", 3), ("overlay", 1)]
     assert _check(demo) == 0 and _check(overlay, "--master", str(demo)) == 0

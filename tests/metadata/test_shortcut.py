@@ -1,0 +1,208 @@
+"""Eclass edits that cannot change metadata re-source nothing; every other edit sources
+exactly the users it can reach, and the cache always equals a --force run."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from ebprof.cli import main
+from ebprof.metadata import shortcut as shortcut_mod
+from ebprof.metadata.digests import bash_check, digest
+
+HELPER = """\
+# helper.eclass: functions global scope calls, and ones it does not
+if [[ -z ${_HELPER_ECLASS} ]]; then
+_HELPER_ECLASS=1
+
+helper_used() { echo "dev-libs/used"; }
+helper_via() { helper_deep; }
+helper_deep() { echo "dev-libs/deep"; }
+helper_unused() {
+	local x=1
+	echo "${x}"
+}
+helper_src_compile() { helper_unused; }
+
+HELPER_DEP=$(helper_used)
+fi
+
+EXPORT_FUNCTIONS src_compile
+"""
+
+USERS = {
+    "app-misc/helped/helped-1.ebuild": 'EAPI=8\ninherit helper\nDESCRIPTION="calls helpers"\n'
+    'SLOT="0"\nDEPEND="${HELPER_DEP}"\nRDEPEND="$(helper_via)"\n',
+    "app-misc/quiet/quiet-1.ebuild": 'EAPI=8\ninherit helper\nDESCRIPTION="calls none"\nSLOT="0"\n',
+    "app-misc/dynamic/dynamic-1.ebuild": 'EAPI=8\ninherit helper\nDESCRIPTION="calls by name"\n'
+    'SLOT="0"\nf=helper_used\nRDEPEND="$(${f})"\n',
+}
+
+
+@pytest.fixture
+def repo(demo_copy: Path) -> Path:
+    (demo_copy / "eclass/helper.eclass").write_text(HELPER)
+    for rel, text in USERS.items():
+        path = demo_copy / rel
+        path.parent.mkdir(parents=True)
+        path.write_text(text)
+    assert _regen(demo_copy)["sourced"] == 10
+    return demo_copy
+
+
+def _regen(repo: Path, *extra: str) -> dict:
+    argv = ["metadata", str(repo), "--no-store", "-j2", "--format", "json", *extra]
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        main(argv)
+    return [json.loads(x) for x in buf.getvalue().splitlines() if '"regenerated"' in x][-1]
+
+
+def _edit(repo: Path, old: str, new: str) -> None:
+    path = repo / "eclass/helper.eclass"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def _same_as_force(repo: Path, tmp_path: Path) -> None:
+    ref = tmp_path / "force"
+    shutil.rmtree(ref, ignore_errors=True)
+    assert main(["metadata", str(repo), "--no-store", "--force", "-o", str(ref)]) == 0
+    cache = repo / "metadata/md5-cache"
+    got = {str(p.relative_to(cache)): p.read_bytes() for p in cache.glob("*/*")}
+    want = {str(p.relative_to(ref)): p.read_bytes() for p in ref.glob("*/*")}
+    assert got == want
+
+
+def test_body_only_edit_sources_nothing(repo: Path, tmp_path: Path) -> None:
+    _edit(repo, 'local x=1\n\techo "${x}"', 'local x=2\n\techo "${x}" "more"')
+    s = _regen(repo)
+    # dynamic-1 calls a command named at run time: it is sourced; the others are not
+    assert (s["sourced"], s["rewritten"], s["kept"]) == (1, 2, 7)
+    _same_as_force(repo, tmp_path)
+
+
+def test_whitespace_and_comments_are_no_change(repo: Path, tmp_path: Path) -> None:
+    _edit(repo, "HELPER_DEP=$(helper_used)", "# a comment\n  HELPER_DEP=$( helper_used )  # too")
+    s = _regen(repo)
+    assert (s["sourced"], s["rewritten"]) == (0, 3)
+    _same_as_force(repo, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "sourced"),
+    [
+        # a top-level edit: every user
+        ("HELPER_DEP=$(helper_used)", 'HELPER_DEP="$(helper_used) x"', 3),
+        # one more function: every user
+        ("helper_deep() {", "helper_new() { :; }\nhelper_deep() {", 3),
+        # a function global scope calls directly (all users: the eclass's own top level)
+        ('echo "dev-libs/used"', 'echo "dev-libs/used2"', 3),
+        # one it reaches through another: helped-1 and dynamic-1
+        ('echo "dev-libs/deep"', 'echo "dev-libs/deep2"', 2),
+        # EXPORT_FUNCTIONS' target: nobody calls it at global scope
+        ("helper_src_compile() { helper_unused; }", "helper_src_compile() { :; }", 1),
+    ],
+)
+def test_edits_that_can_reach_global_scope_source_the_users(
+    repo: Path, tmp_path: Path, old: str, new: str, sourced: int
+) -> None:
+    _edit(repo, old, new)
+    s = _regen(repo, "-v")
+    assert s["sourced"] == sourced and s["rewritten"] == 3 - sourced
+    _same_as_force(repo, tmp_path)
+
+
+def test_no_shortcut_sources_every_user(repo: Path, tmp_path: Path) -> None:
+    _edit(repo, "local x=1", "local x=3")
+    s = _regen(repo, "--no-shortcut")
+    assert (s["sourced"], s["rewritten"]) == (3, 0)
+    _same_as_force(repo, tmp_path)
+
+
+def test_unknown_old_version_is_sourced(repo: Path, tmp_path: Path) -> None:
+    """The digest of the version the entries were made from is gone (another cache
+    directory, or an entry egencache wrote): nothing to compare with, so source."""
+    cache = tmp_path / "elsewhere"
+    _edit(repo, "local x=1", "local x=4")
+    s = _regen(repo, "--cache", str(cache))
+    assert (s["sourced"], s["rewritten"]) == (3, 0)
+    assert s["sourced_because"] == {"the old version of a changed eclass was never digested": 3}
+
+
+def test_verify_catches_a_wrong_rewrite_and_sources_them_all(
+    repo: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """A fault put in on purpose: the shortcut's rewrite gets a wrong DESCRIPTION. One
+    verified package is enough to catch it; every rewrite is then sourced instead."""
+    real = shortcut_mod.Shortcut.rewrite
+
+    def wrong(self, entry: bytes, ebuild: bytes) -> bytes | None:
+        got = real(self, entry, ebuild)
+        return None if got is None else got.replace(b"DESCRIPTION=", b"DESCRIPTION=wrong ")
+
+    monkeypatch.setattr(shortcut_mod.Shortcut, "rewrite", wrong)
+    _edit(repo, "local x=1", "local x=5")
+    capsys.readouterr()
+    rc = main(["metadata", str(repo), "--no-store", "-j2", "--verify", "1"])
+    out = capsys.readouterr()
+    assert rc == 1
+    assert "SHORTCUT WRONG: sourcing gives other DESCRIPTION" in out.err
+    _same_as_force(repo, tmp_path)
+
+
+def test_digest_ignores_layout_and_sees_content() -> None:
+    base = digest(b'f() {\n\techo "a  b"\n}\ncat <<EOF\nx  y\nEOF\nX=1\n')
+    relaid = digest(b'# c\nf()\n{\n    echo   "a  b"   # c\n}\ncat  <<EOF\nx  y\nEOF\n\nX=1\n')
+    assert base.ok and base.top == relaid.top
+    assert base.functions["f"].body == relaid.functions["f"].body
+    string = digest(b'f() {\n\techo "a b"\n}\ncat <<EOF\nx  y\nEOF\nX=1\n')
+    assert string.functions["f"].body != base.functions["f"].body
+    heredoc = digest(b'f() {\n\techo "a  b"\n}\ncat <<EOF\nx y\nEOF\nX=1\n')
+    assert heredoc.top != base.top and heredoc.functions == base.functions
+
+
+def test_digest_marks_what_reaches_anything() -> None:
+    cases = {
+        b"eval foo\n": "eval",
+        b"$cmd arg\n": "built at run time",
+        b"x=$(declare -f foo)\n": "declare",
+        b"trap 'foo' EXIT\n": "trap",
+        b"alias ls=foo\n": "alias",
+        b'echo "${LINENO}"\n': "LINENO",
+    }
+    for text, why in cases.items():
+        assert why in digest(text).dynamic, text
+    assert digest(b"f() { eval x; }\nf\n").functions["f"].dynamic
+    assert not digest(b"declare -a x=(1)\nlocal y\n").dynamic
+
+
+def test_files_tree_sitter_cannot_parse_are_split_and_checked_by_bash() -> None:
+    """toolchain-funcs' regex defeats tree-sitter-bash: the file is split at column-0
+    definitions, each piece parsed alone, and bash must agree with the split."""
+    bad = b"[[ ! ${out} =~ (^|$'\\n')\"GNU ld\".* ]]"
+    text = b"X=1\nf() {\n\t" + bad + b" && return 1\n}\ng() {\n\techo hi\n}\n"
+    check = bash_check(shutil.which("bash") or "bash")
+    d = digest(text, check)
+    assert d.ok and set(d.functions) == {"f", "g"}
+    assert d.functions["f"].dynamic == "tree-sitter-bash cannot parse it"
+    assert d.functions["g"].calls == ["echo"] and not d.functions["g"].dynamic
+    # a split bash disagrees with: the heredoc's "}" line is not the end of h
+    wrong = b"h() {\n\tcat <<EOF\n}\nEOF\n\t" + bad + b"\n}\n"
+    assert not digest(wrong, check).ok
+
+
+def test_check_uses_the_shortcut_too(repo: Path, capsys) -> None:
+    _edit(repo, "local x=1", "local x=6")
+    capsys.readouterr()
+    assert main(["metadata", str(repo), "--no-store", "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "app-misc/quiet-1: stale entry: _eclasses_\n" in out
+    assert "app-misc/helped-1: stale entry: _eclasses_\n" in out
+    assert "sourced 1 (and 2 worked out without)" in out
