@@ -32,7 +32,7 @@ from ebprof.lint.parse import parser
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-FORMAT = 1  # bump when what a digest holds or how it is made changes
+FORMAT = 2  # bump when what a digest holds or how it is made changes
 FILE_NAME = "eclass-digests.msgpack"
 MAX_ENTRIES = 8192
 
@@ -53,6 +53,7 @@ _LITERAL = frozenset(
      "extglob_pattern", "regex"}
 )  # fmt: skip
 _BLANK = b" \t\n\\\r"
+_LINE = re.compile(r"^line (\d+):")
 # A command word that names one command as written: no quoting, escape, glob or tilde.
 _PLAIN_NAME = re.compile(rb"[^\s\\'\"$`*?\[\]{}~]+")
 PHASES = ("pkg_pretend", "pkg_setup", "src_unpack", "src_prepare", "src_configure",
@@ -96,7 +97,7 @@ def digest(data: bytes, check: Callable[[list[bytes]], bool] | None = None) -> D
         split = _split(data)
         if split is None:
             return UNPARSED
-        skeleton, pieces = split
+        skeleton, pieces, starts = split
         sroot = parser().parse(skeleton).root_node
         if sroot.has_error:
             return UNPARSED
@@ -108,6 +109,9 @@ def digest(data: bytes, check: Callable[[list[bytes]], bool] | None = None) -> D
                 found.functions[name] = Function(hashlib.sha256(text).hexdigest(), [], why)
                 continue
             piece, _ = _digest_tree(proot, text)
+            for fn in piece.functions.values():  # lines of the piece, as lines of the file
+                fn.dynamic = _LINE.sub(lambda m, at=starts[name]: f"line {int(m[1]) + at}:",
+                                       fn.dynamic)  # fmt: skip
             if piece.dynamic or set(piece.functions) & (set(found.functions) - {name}):
                 return UNPARSED  # not one plain definition, or a name defined twice
             found.functions.update(piece.functions)
@@ -152,12 +156,13 @@ def _blank(data: bytes, spans: list[tuple[int, int]]) -> bytes:
     return b"".join(out)
 
 
-def _split(data: bytes) -> tuple[bytes, list[tuple[str, bytes]]] | None:
+def _split(data: bytes) -> tuple[bytes, list[tuple[str, bytes]], dict[str, int]] | None:
     """The file with each column-0 function definition reduced to ``NAME() { :; }`` on as
     many lines, and the definitions' texts; None when the lines do not split that way."""
     lines = data.split(b"\n")
     skeleton: list[bytes] = []
     pieces: list[tuple[str, bytes]] = []
+    starts: dict[str, int] = {}  # the line before each piece's first
     i = 0
     while i < len(lines):
         m = _DEF_START.match(lines[i])
@@ -177,9 +182,10 @@ def _split(data: bytes) -> tuple[bytes, list[tuple[str, bytes]]] | None:
             return None
         name = m.group(1).decode("utf-8", "replace")
         pieces.append((name, b"\n".join(lines[i : end + 1]) + b"\n"))
+        starts[name] = i
         skeleton.append(b"%s() { :;%s}" % (m.group(1), b"\n" * (end - i)))
         i = end + 1
-    return b"\n".join(skeleton), pieces
+    return b"\n".join(skeleton), pieces, starts
 
 
 def _serialise(
@@ -263,7 +269,9 @@ def _inspect(node: Node, t: str, calls: set[str], why: list[str], exports: list[
         cmd = word.text.decode("utf-8", "replace")
         calls.add(cmd)
         args = node.children_by_field_name("argument")
-        if cmd in _DYNAMIC_COMMANDS or (cmd == "set" and not args):
+        if cmd == "type" and _options(args) & {"p", "P", "t"}:
+            pass  # a path, or the kind of name: nothing a function's body decides
+        elif cmd in _DYNAMIC_COMMANDS or (cmd == "set" and not args):
             why.append(f"line {line}: {cmd}")
         elif cmd == "EXPORT_FUNCTIONS":
             for a in args:
@@ -303,6 +311,17 @@ def bash_check(bash: str) -> Callable[[list[bytes]], bool]:
         return True
 
     return check
+
+
+def _options(args: list[Node]) -> set[str]:
+    """The single-letter options among a command's leading plain-word arguments."""
+    found: set[str] = set()
+    for a in args:
+        text = a.text or b""
+        if a.type != "word" or not text.startswith(b"-") or text == b"--":
+            break
+        found.update(chr(c) for c in text[1:])
+    return found
 
 
 class DigestStore:

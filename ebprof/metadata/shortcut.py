@@ -101,13 +101,13 @@ def _reaches(ebuild: Digest, eclasses: dict[str, Digest], touched: set[str]) -> 
     table: dict[str, list[Function]] = {}
     roots: set[str] = set(ebuild.calls)
     if ebuild.dynamic:
-        return "the ebuild's global scope can reach any function"
+        return f"the ebuild's global scope can reach any function ({_why(ebuild.dynamic)})"
     for fn_name, fn in ebuild.functions.items():
         table.setdefault(fn_name, []).append(fn)
     edges: dict[str, set[str]] = {}
     for name, d in eclasses.items():
         if d.dynamic:
-            return "an eclass's global scope can reach any function"
+            return f"{name}.eclass's global scope can reach any function ({_why(d.dynamic)})"
         roots.update(d.calls)
         for fn_name, fn in d.functions.items():
             table.setdefault(fn_name, []).append(fn)
@@ -121,13 +121,20 @@ def _reaches(ebuild: Digest, eclasses: dict[str, Digest], touched: set[str]) -> 
             continue
         seen.add(name)
         if name in touched:
-            return "a changed function runs at global scope"
+            return f"global scope runs {name}, which changed"
         for fn in table.get(name, ()):
             if fn.dynamic:
-                return "a function global scope runs can reach any function"
+                return (
+                    f"global scope runs {name}, which can reach any function ({_why(fn.dynamic)})"
+                )
             todo.extend(fn.calls)
         todo.extend(edges.get(name, ()))
     return ""
+
+
+def _why(dynamic: str) -> str:
+    """A digest's reason without its line, so that reasons count together."""
+    return dynamic.split(": ", 1)[-1]
 
 
 def _with_checksums(entry: bytes, now: dict[str, str]) -> bytes:

@@ -95,7 +95,9 @@ def entries(root: Path) -> dict[str, bytes]:
 
 def pmaint_setup(venv: str, tmp: Path, work: Path) -> list[str]:
     """A private config root for pmaint over ``work``; the command, without the repo."""
-    name = (work / "profiles/repo_name").read_text().split()[0]
+    from ebprof.repo import open_repository
+
+    name = open_repository(work).name
     cfg = tmp / "pmaint-root/etc/portage"
     (cfg / "make.profile").mkdir(parents=True)
     (cfg / "repos.conf").write_text(
@@ -147,8 +149,9 @@ def main() -> int:
             # the caches before the commit
             metadata(ebprof, work, inc, a.jobs, *env_store)
             metadata(ebprof, work, plain, a.jobs, "--no-store", "--no-shortcut")
-            if a.pmaint:
-                pm = pm or pmaint_setup(a.pmaint, Path(tmp), work)
+            if a.pmaint and pm is None and (work / "profiles").is_dir():
+                pm = pmaint_setup(a.pmaint, Path(tmp), work)
+            if pm:
                 timed([*pm, "-t", str(a.jobs), str(work)])
             changed = apply(a.gitdir, parent, c, work)
             prev = c
