@@ -162,18 +162,18 @@ def run(args: argparse.Namespace) -> int:
         recorder = None
         if not args.no_store:
             from ebprof.cli.recorded import command_line
-            from ebprof.features.record import Recorder
+            from ebprof.features.runs import Recording
 
-            recorder = Recorder(lambda r=repo: open_store_or_warn(args, r), repo,
-                                command_line(args), args.jobs, args.strict,
-                                args.malloc)  # fmt: skip
+            recorder = Recording(lambda r=repo: open_store_or_warn(args, r), repo,
+                                 command_line(args), options)  # fmt: skip
         if args.check:
             try:
                 with progress_bar(f"checking {repo.name}", True) as update:
                     report = check(repo, refs, out, options, progress=update,
                                    on_result=recorder.add if recorder else None,
                                    reuse=recorder.reuse if recorder else None,
-                                   shortcut=not args.no_shortcut)  # fmt: skip
+                                   shortcut=not args.no_shortcut,
+                                   started=recorder.started if recorder else None)  # fmt: skip
             finally:
                 if recorder is not None:
                     recorder.close(True)
@@ -194,12 +194,13 @@ def run(args: argparse.Namespace) -> int:
                     reuse=recorder.reuse if recorder else None,
                     shortcut=not args.no_shortcut,
                     verify=args.verify,
+                    started=recorder.started if recorder else None,
                 )
             completed = True
         finally:
             if recorder is not None:
                 recorder.close(completed)
-                for w in dict.fromkeys(recorder.warnings):
+                for w in dict.fromkeys(recorder.summary.warnings):
                     print(f"ebprof: warning: {w}", file=sys.stderr)
         for r in summary.failed:
             if args.format == "json":

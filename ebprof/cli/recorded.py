@@ -16,7 +16,7 @@ from ebprof.repo.targets import resolve
 
 if TYPE_CHECKING:
     from ebprof.daemon.options import SourceOptions
-    from ebprof.features.record import RunTally
+    from ebprof.features.runs import RunSummary
     from ebprof.model.records import SourceResult
     from ebprof.repo import EbuildRef, Repository
     from ebprof.sourcing.run import Bench
@@ -66,7 +66,7 @@ def command_line(args: argparse.Namespace) -> str:
     return " ".join(["ebprof", *sys.argv[1:]]) if sys.argv[1:] else f"ebprof {args.command}"
 
 
-def report_tally(tally: RunTally) -> None:
+def report_tally(tally: RunSummary) -> None:
     for w in dict.fromkeys(tally.warnings):
         print(f"ebprof: warning: {w}", file=sys.stderr)
     if tally.reused:
@@ -83,25 +83,22 @@ def record_source(
     use_store: bool = True,
     bench: Bench | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> tuple[list[SourceResult], RunTally]:
+) -> tuple[list[SourceResult], RunSummary]:
     """Source ``refs`` (only users of ``eclasses``, if given) through the results store,
     unless ``--no-store`` or not ``use_store``; the store is closed afterwards. The run's
     scope is the whole repository when no target and no eclass narrowed it."""
-    from ebprof.features.record import RunTally, source_recorded
+    from ebprof.features.runs import RunRequest, RunSummary, run_sourcing
     from ebprof.store.records import WHOLE
 
     targets = list(getattr(args, "targets", None) or [])
     scope = " ".join([*targets, *(f"--eclass {e}" for e in eclasses)]) or WHOLE
-
-    store = open_store_or_warn(args, repo) if use_store and not args.no_store else None
-    tally = RunTally()
-    try:
-        results = list(source_recorded(repo, refs, options, store, command_line(args), tally,
-                                       eclasses, bench, args.force, progress, scope))  # fmt: skip
-    finally:
-        if store is not None:
-            store.close()
-    return results, tally
+    stored = use_store and not args.no_store
+    request = RunRequest(repo, refs, options, command_line(args), scope, eclasses, bench,
+                         reuse=stored and not args.force, record=stored)  # fmt: skip
+    summary = RunSummary()
+    results = list(run_sourcing(request, lambda: open_store_or_warn(args, repo), summary,
+                                progress))  # fmt: skip
+    return results, summary
 
 
 def source_targets(
@@ -109,7 +106,7 @@ def source_targets(
     options: SourceOptions,
     use_store: bool = True,
     bench: Bench | None = None,
-) -> tuple[Repository, list[SourceResult], RunTally]:
+) -> tuple[Repository, list[SourceResult], RunSummary]:
     """Source the command's targets with a progress bar (see ``record_source``)."""
     repo, refs = open_targets(args)
     with progress_bar("sourcing", True) as update:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ebprof.daemon import allocator
-from ebprof.daemon.pool import SourceOptions, SourcePool
-from ebprof.features.record import run_info
+from ebprof.daemon.options import SourceOptions
+from ebprof.errors import CacheError
+from ebprof.features.runs import RunRequest, RunSummary, run_sourcing
 from ebprof.model.cpv import Cpv
 from ebprof.repo import EbuildRef, Repository
 from ebprof.store import RunInfo, Store
@@ -46,24 +46,17 @@ def resource(
 ) -> RunInfo:
     """Source ``cpvs`` (None: every ebuild) and write base run + fresh results as a new run.
 
-    Packages of ``cpvs`` whose ebuild no longer exists are left out of the new run.
-    """
+    Packages of ``cpvs`` whose ebuild no longer exists are left out of the new run. The
+    store is the caller's (the TUI's), and stays open; a store failure is an error here,
+    since the new run is the whole point."""
     refs, gone = refs_for(repo, cpvs)
-    reused = 0
-    scope = base.scope if base is not None and cpvs is not None else WHOLE
-    with store.begin_run(run_info(repo, command, options.jobs, scope)) as writer:
-        fresh: set[str] = set(gone)
-        with SourcePool(repo, options) as pool:
-            writer.run.bash_version = pool.bash_version
-            writer.run.malloc = allocator.describe(pool.malloc)
-            for done, res in enumerate(pool.source(refs), 1):
-                writer.add(res)
-                fresh.add(res.cpv)
-                if progress is not None:
-                    progress(done, len(refs))
-        if base is not None and cpvs is not None:
-            for old in store.results(base.id):
-                if old.cpv not in fresh:
-                    writer.add(old)
-                    reused += 1
-        return writer.finish(reused=reused)  # the other totals are counted by the writer
+    partial = base is not None and cpvs is not None
+    request = RunRequest(repo, refs, options, command, base.scope if partial else WHOLE,
+                         reuse=False, carry_over=base if partial else None,
+                         missing=tuple(gone))  # fmt: skip
+    summary = RunSummary()
+    for _ in run_sourcing(request, lambda: store, summary, progress, owns_store=False):
+        pass
+    if summary.run is None:
+        raise CacheError("; ".join(summary.warnings) or "the run was not recorded")
+    return summary.run

@@ -18,6 +18,7 @@ from ebprof.repo import EbuildRef, Repository
 from ebprof.repo.checksums import EclassChecksums
 
 if TYPE_CHECKING:
+    from ebprof.daemon.pool import SourcePool
     from ebprof.metadata.shortcut import Shortcut
     from ebprof.model.records import SourceResult
 
@@ -72,6 +73,7 @@ def regen(
     reuse: Callable[[list[EbuildRef]], tuple[list[SourceResult], list[EbuildRef]]] | None = None,
     shortcut: bool = True,
     verify: int = 0,
+    started: Callable[[SourcePool], None] | None = None,
 ) -> RegenSummary:
     """Bring ``output`` up to date for ``refs``; ``prune`` removes entries of gone ebuilds.
 
@@ -127,6 +129,8 @@ def regen(
         if shortcut and decide is None:
             decide = _shortcut(options, eclasses)  # to keep the digests of what is sourced
         with SourcePool(repo, options) as pool:
+            if started is not None:
+                started(pool)
             for done, res in enumerate(pool.source(todo), 1):
                 if progress is not None:
                     progress(done, len(todo))
@@ -290,6 +294,7 @@ def check(
     on_result: Callable[[SourceResult], None] | None = None,
     reuse: Callable[[list[EbuildRef]], tuple[list[SourceResult], list[EbuildRef]]] | None = None,
     shortcut: bool = True,
+    started: Callable[[SourcePool], None] | None = None,
 ) -> CheckReport:
     """What ``regen`` would write under ``output``, compared with what is there, writing
     nothing: an entry whose checksums still hold is current, as regen would keep it; any
@@ -330,6 +335,8 @@ def check(
         from ebprof.daemon.pool import SourcePool
 
         with SourcePool(repo, options) as pool:
+            if started is not None:
+                started(pool)
             for i, res in enumerate(pool.source(todo), 1):
                 if progress is not None:
                     progress(i, len(todo))

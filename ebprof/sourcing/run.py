@@ -38,10 +38,14 @@ def source(
     eclasses: Sequence[str] = (),
     bench: Bench | None = None,
     progress: Callable[[int, int], None] | None = None,
+    started: Callable[[SourcePool], None] | None = None,
 ) -> Iterator[SourceResult]:
-    """Yield results (one per package per run); with ``eclasses``, only confirmed users."""
+    """Yield results (one per package per run); with ``eclasses``, only confirmed users.
+    ``started`` is told the pool once its daemons run (its bash, its allocator)."""
     todo = candidates(repo, refs, eclasses)
     with SourcePool(repo, options) as pool:
+        if started is not None:
+            started(pool)
         runs = 0
         start = time.monotonic()
         while True:
