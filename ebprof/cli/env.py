@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from ebprof.features.envdump import parse_env
     from ebprof.features.envview import (
         EnvFilter,
-        bash_quote,
+        env_lines,
         portage_paths,
         shown_value,
         visible,
@@ -76,12 +76,12 @@ def run(args: argparse.Namespace) -> int:
     ok = [r for r in results if r.ok]
     out = sys.stdout
     for r in ok:
-        dump = parse_env(r.env or "", lambda n, e=r.eapi: flt.wants_name(n, e) or n == "T")
-        shown = visible(dump, flt, r.eapi)
-        cpv = Cpv.parse(r.cpv)
-        paths = portage_paths(dump, cpv.category, cpv.pf)
-        values = {v.name: shown_value(v, paths, r.ifs, r.shell) for v in shown}
         if args.format == "json":
+            dump = parse_env(r.env or "", lambda n, e=r.eapi: flt.wants_name(n, e) or n == "T")
+            cpv = Cpv.parse(r.cpv)
+            paths = portage_paths(dump, cpv.category, cpv.pf)
+            values = {v.name: shown_value(v, paths, r.ifs, r.shell)
+                      for v in visible(dump, flt, r.eapi)}  # fmt: skip
             row: dict = {
                 "cpv": r.cpv,
                 "source_us": r.source_us,
@@ -93,12 +93,11 @@ def run(args: argparse.Namespace) -> int:
             continue
         if len(results) > 1:
             out.write(f"{r.cpv} ({ms(r.source_us)})\n")
-        for v in shown:
-            # arrays keep bash's own "(...)" text, which reads back as it is
-            text = values[v.name] if v.is_array else bash_quote(values[v.name])
+        # arrays keep bash's own "(...)" text, which reads back as it is
+        for v, text in env_lines(r.env or "", r.cpv, r.eapi, r.ifs, r.shell, flt):
             out.write(f"{v.name}={text}\n")
         if args.functions:
-            out.write("".join(f"{f}()\n" for f in visible_functions(dump)))
+            out.write("".join(f"{f}()\n" for f in visible_functions(parse_env(r.env or ""))))
         if len(results) > 1:
             out.write("\n")
     report_tally(tally)

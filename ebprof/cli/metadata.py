@@ -72,17 +72,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "sourced rather than rewritten",
     )
     p.add_argument(
-        "--no-shortcut",
+        "--shortcut",
         action="store_true",
-        help="source every user of a changed eclass, even when the change cannot reach "
-        "its global scope (by default such entries are rewritten without sourcing)",
+        help="experimental: rewrite, without sourcing, the entries of users of a changed "
+        "eclass when the change cannot reach their global scope (docs/metadata.md)",
     )
     p.add_argument(
         "--verify",
         type=_count,
         default=0,
         metavar="N",
-        help="also source N of the entries rewritten without sourcing, at random, and "
+        help="with --shortcut: also source N of the entries it rewrote, at random, and "
         "fail loudly (sourcing all of them) if any differs",
     )
     p.add_argument(
@@ -172,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
                     report = check(repo, refs, out, options, progress=update,
                                    on_result=recorder.add if recorder else None,
                                    reuse=recorder.reuse if recorder else None,
-                                   shortcut=not args.no_shortcut,
+                                   shortcut=args.shortcut,
                                    started=recorder.started if recorder else None)  # fmt: skip
             finally:
                 if recorder is not None:
@@ -192,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
                     progress=update,
                     on_result=recorder.add if recorder else None,
                     reuse=recorder.reuse if recorder else None,
-                    shortcut=not args.no_shortcut,
+                    shortcut=args.shortcut,
                     verify=args.verify,
                     started=recorder.started if recorder else None,
                 )

@@ -153,3 +153,22 @@ def bash_quote(value: str) -> str:
         else:
             out.append(c)
     return "$'" + "".join(out) + "'"
+
+
+def env_lines(
+    env: str, cpv: str, eapi: str | None, ifs: str | None, shell: str, flt: EnvFilter
+) -> list[tuple[EnvVar, str]]:
+    """What ``ebprof env`` prints for a stored environment dump: each variable ``flt``
+    lets through, with the text after ``NAME=`` (portage's paths and normalisation, bash
+    quoting; arrays in bash's own ``(...)`` form). The TUI shows the same."""
+    from ebprof.features.envdump import parse_env
+    from ebprof.model.cpv import Cpv
+
+    dump = parse_env(env, lambda n: flt.wants_name(n, eapi) or n == "T")
+    parsed = Cpv.parse(cpv)
+    paths = portage_paths(dump, parsed.category, parsed.pf)
+    out = []
+    for v in visible(dump, flt, eapi):
+        value = shown_value(v, paths, ifs, shell)
+        out.append((v, value if v.is_array else bash_quote(value)))
+    return out

@@ -1,15 +1,17 @@
 """What a file's global scope can run, in a form two versions can be compared by.
 
-An eclass update that only changes function bodies global scope never calls cannot change
-any user's metadata (docs/metadata.md, "Eclass edits that cannot change metadata"). To
-tell, each version of a file is reduced by tree-sitter-bash to a digest: a hash of its top
-level with function bodies set aside (whitespace and comments ignored, so a re-indent is
-no change), each function's body hash and the commands it calls, and the commands the top
-level calls. Anything that lets code reach a function other than by its name written out
-(a command name built at run time, ``eval``, ``trap``, ``alias``, ``declare -f`` and the
-like, ``$LINENO``) marks the scope *dynamic*, which the shortcut treats as reaching
-everything. Digests of the versions a run saw are kept by md5, so that the next run can
-compare the version an entry was made from with the one on disk now.
+For ``metadata --shortcut`` (shortcut.py): an eclass update that only changes the bodies of
+functions global scope never runs cannot change any user's metadata. To tell, each
+version of a file is reduced by tree-sitter-bash to a digest: a hash of its bytes with
+function bodies blanked (so equal hashes mean the same top level, byte for byte, with every
+line where it was), each function's body hash and the commands it names, and the commands
+the top level names. Anything that lets code run a function other than by writing its
+name (a command name built at run time, ``eval``, ``trap``, ``alias``, ``declare -f``,
+``${!x}``, ``${x@P}``, a string holding ``$(``, ...) marks the scope *dynamic*, which the
+shortcut treats as reaching everything. A file tree-sitter-bash cannot parse, or that
+bash (``bash -n``) does not accept as it is and with its bodies blanked, has no digest.
+Digests are kept by md5, so the next run can compare the version an entry was made from
+with the one on disk.
 """
 
 from __future__ import annotations
@@ -32,44 +34,40 @@ from ebprof.lint.parse import parser
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-FORMAT = 2  # bump when what a digest holds or how it is made changes
+FORMAT = 3  # bump when what a digest holds or how it is made changes
 FILE_NAME = "eclass-digests.msgpack"
 MAX_ENTRIES = 8192
 
-# Builtins whose arguments are code, a command or function name, or that print or change
-# functions or aliases: code reaching one can reach any function.
+# Commands whose arguments are code or a command name, or that print or change functions
+# or aliases: code reaching one can reach any function. ``nonfatal`` runs its arguments.
 _DYNAMIC_COMMANDS = frozenset(
     {"eval", "trap", "alias", "unalias", "source", ".", "command", "builtin", "exec",
      "type", "compgen", "complete", "enable", "caller", "coproc", "hash", "mapfile",
-     "readarray", "time"}
+     "readarray", "time", "nonfatal"}
 )  # fmt: skip
 _DECLARES = frozenset({"declare", "typeset", "local", "export", "readonly"})
-# Variables whose values change with line numbers or the command text.
-_POSITIONAL = frozenset({"LINENO", "BASH_LINENO", "BASH_COMMAND"})
-# Inside these, whitespace between children is content, not layout.
-_LITERAL = frozenset(
-    {"string", "raw_string", "ansi_c_string", "translated_string", "heredoc_body",
-     "heredoc_redirect", "concatenation", "word", "string_content", "heredoc_content",
-     "extglob_pattern", "regex"}
-)  # fmt: skip
-_BLANK = b" \t\n\\\r"
-_LINE = re.compile(r"^line (\d+):")
-# A command word that names one command as written: no quoting, escape, glob or tilde.
-_PLAIN_NAME = re.compile(rb"[^\s\\'\"$`*?\[\]{}~]+")
+# Variables whose values change with line numbers or the command text, or that define
+# aliases or command paths.
+_SPECIAL = frozenset({"LINENO", "BASH_LINENO", "BASH_COMMAND", "BASH_ALIASES", "BASH_CMDS"})
+# Literal text: code in it ("$(", a backquote) could be run by @P, arithmetic or ${!x}.
+_LITERALS = frozenset({"raw_string", "string_content", "heredoc_content", "ansi_c_string",
+                       "word", "heredoc_body"})  # fmt: skip
 PHASES = ("pkg_pretend", "pkg_setup", "src_unpack", "src_prepare", "src_configure",
           "src_compile", "src_test", "src_install", "pkg_preinst", "pkg_postinst",
           "pkg_prerm", "pkg_postrm", "pkg_config", "pkg_info", "pkg_nofetch")  # fmt: skip
+# A command word that names one command as written: no quoting, escape, glob or tilde.
+_PLAIN_NAME = re.compile(rb"[^\s\\'\"$`*?\[\]{}~]+")
 
 
 class Function(msgspec.Struct, array_like=True):
-    body: str  # hash of the normalised definitions, in order (a redefinition counts)
+    body: str  # hash of the bodies' bytes, in order (a redefinition counts)
     calls: list[str]  # the command names its bodies use
     dynamic: str  # why it can reach anything, or ""
 
 
 class Digest(msgspec.Struct, array_like=True):
-    ok: bool  # tree-sitter parsed it without error (otherwise nothing else is known)
-    top: str  # hash of the top level with function bodies set aside
+    ok: bool  # parsed by tree-sitter-bash and accepted by bash (otherwise nothing is known)
+    top: str  # hash of the bytes with (outermost) function bodies blanked, lines kept
     calls: list[str]  # command names the top level uses (bodies excluded)
     dynamic: str  # why the top level can reach anything, or ""
     exports: list[str]  # EXPORT_FUNCTIONS' phases, each a call to ``<eclass>_<phase>``
@@ -77,52 +75,14 @@ class Digest(msgspec.Struct, array_like=True):
 
 
 UNPARSED = Digest(False, "", [], "tree-sitter-bash cannot parse it", [], {})
-# A function definition on lines of its own at column 0, Gentoo's style: the fallback split
-# of a file tree-sitter-bash cannot parse as a whole.
-_DEF_START = re.compile(
-    rb"^(?:function[ \t]+)?([^\s()<>|&;'\"$`\\{}]+)[ \t]*(?:\([ \t]*\))?[ \t]*(\{)?[ \t]*(?:#.*)?$"
-)
-_DEF_END = re.compile(rb"^\}[ \t]*(?:#.*)?$")
 
 
 def digest(data: bytes, check: Callable[[list[bytes]], bool] | None = None) -> Digest:
-    """The digest of one file's text. ``check`` is bash's say on how the file was split:
-    it gets the file with function bodies blanked and each function split off on its own,
-    and the digest holds only if bash parses every one."""
+    """The digest of one file's text; ``check`` (bash's say) gets the text as it is and
+    with function bodies blanked, and the digest holds only if it accepts both."""
     root = parser().parse(data).root_node
-    if not root.has_error:
-        found, spans = _digest_tree(root, data)
-        texts = [_blank(data, spans)]
-    else:
-        split = _split(data)
-        if split is None:
-            return UNPARSED
-        skeleton, pieces, starts = split
-        sroot = parser().parse(skeleton).root_node
-        if sroot.has_error:
-            return UNPARSED
-        found, _ = _digest_tree(sroot, skeleton)
-        for name, text in pieces:
-            proot = parser().parse(text).root_node
-            if proot.has_error:
-                why = "tree-sitter-bash cannot parse it"
-                found.functions[name] = Function(hashlib.sha256(text).hexdigest(), [], why)
-                continue
-            piece, _ = _digest_tree(proot, text)
-            for fn in piece.functions.values():  # lines of the piece, as lines of the file
-                fn.dynamic = _LINE.sub(lambda m, at=starts[name]: f"line {int(m[1]) + at}:",
-                                       fn.dynamic)  # fmt: skip
-            if piece.dynamic or set(piece.functions) & (set(found.functions) - {name}):
-                return UNPARSED  # not one plain definition, or a name defined twice
-            found.functions.update(piece.functions)
-        texts = [skeleton] + [text for _, text in pieces]
-    if check is not None and not check(texts):
-        return Digest(False, "", [], "bash does not parse it as it was split", [], {})
-    return found
-
-
-def _digest_tree(root: Node, data: bytes) -> tuple[Digest, list[tuple[int, int]]]:
-    top = hashlib.sha256()
+    if root.has_error:
+        return UNPARSED
     calls: set[str] = set()
     why: list[str] = []
     exports: list[str] = []
@@ -130,7 +90,13 @@ def _digest_tree(root: Node, data: bytes) -> tuple[Digest, list[tuple[int, int]]
     fcalls: dict[str, set[str]] = {}
     fwhy: dict[str, list[str]] = {}
     spans: list[tuple[int, int]] = []
-    _serialise(root, top, calls, why, exports, bodies, fcalls, fwhy, data, spans)
+    if not _walk(root, data, calls, why, exports, bodies, fcalls, fwhy, spans):
+        return Digest(False, "", [], "a here-document tree-sitter-bash may end elsewhere",
+                      [], {})  # fmt: skip
+    blanked = _blank(data, spans)
+    if check is not None and not check([data, blanked]):
+        return Digest(False, "", [], "bash does not accept it as tree-sitter-bash split it",
+                      [], {})  # fmt: skip
     functions = {
         name: Function(
             hashlib.sha256(b"\0".join(parts)).hexdigest(),
@@ -139,13 +105,13 @@ def _digest_tree(root: Node, data: bytes) -> tuple[Digest, list[tuple[int, int]]
         )
         for name, parts in bodies.items()
     }
-    got = Digest(True, top.hexdigest(), sorted(calls), why[0] if why else "", exports, functions)
-    return got, spans
+    top = hashlib.sha256(blanked).hexdigest()
+    return Digest(True, top, sorted(calls), why[0] if why else "", exports, functions)
 
 
 def _blank(data: bytes, spans: list[tuple[int, int]]) -> bytes:
     """``data`` with each function body (outermost ones) replaced by ``{ :; }`` on as many
-    lines, so that what follows keeps its line."""
+    lines, so that everything else keeps its bytes and its line."""
     out = []
     pos = 0
     for start, end in sorted(spans):
@@ -156,117 +122,66 @@ def _blank(data: bytes, spans: list[tuple[int, int]]) -> bytes:
     return b"".join(out)
 
 
-def _split(data: bytes) -> tuple[bytes, list[tuple[str, bytes]], dict[str, int]] | None:
-    """The file with each column-0 function definition reduced to ``NAME() { :; }`` on as
-    many lines, and the definitions' texts; None when the lines do not split that way."""
-    lines = data.split(b"\n")
-    skeleton: list[bytes] = []
-    pieces: list[tuple[str, bytes]] = []
-    starts: dict[str, int] = {}  # the line before each piece's first
-    i = 0
-    while i < len(lines):
-        m = _DEF_START.match(lines[i])
-        if m is None or lines[i][:1].isspace() or not lines[i]:
-            skeleton.append(lines[i])
-            i += 1
-            continue
-        j = i
-        if m.group(2) is None:  # the brace on the next line
-            if i + 1 >= len(lines) or lines[i + 1].strip() != b"{":
-                skeleton.append(lines[i])
-                i += 1
-                continue
-            j = i + 1
-        end = next((k for k in range(j + 1, len(lines)) if _DEF_END.match(lines[k])), None)
-        if end is None:
-            return None
-        name = m.group(1).decode("utf-8", "replace")
-        pieces.append((name, b"\n".join(lines[i : end + 1]) + b"\n"))
-        starts[name] = i
-        skeleton.append(b"%s() { :;%s}" % (m.group(1), b"\n" * (end - i)))
-        i = end + 1
-    return b"\n".join(skeleton), pieces, starts
-
-
-def _serialise(
+def _walk(
     root: Node,
-    out: hashlib._Hash,
+    data: bytes,
     calls: set[str],
     why: list[str],
     exports: list[str],
     bodies: dict[str, list[bytes]],
     fcalls: dict[str, set[str]],
     fwhy: dict[str, list[str]],
-    data: bytes,
-    spans: list[tuple[int, int]] | None = None,
-) -> None:
-    """Feed ``root``'s normalised form to ``out`` and collect its calls; function bodies
-    (at any depth) are digested on their own instead, under the function's name, and the
-    outermost ones' byte spans go to ``spans``."""
-    # a node with whether the gaps in it are content, or text to write as it is
-    stack: list[tuple[Node, bool] | bytes] = [(root, False)]
+    spans: list[tuple[int, int]] | None,
+) -> bool:
+    """Collect what ``root`` runs outside function bodies; each body (at any depth) is
+    walked on its own, under its function's name, and the outermost ones' byte spans go
+    to ``spans``. False when a here-document's end cannot be trusted."""
+    stack: list[Node] = [root]
     while stack:
-        item = stack.pop()
-        if isinstance(item, bytes):
-            out.update(item)
-            continue
-        node, literal = item
+        node = stack.pop()
         t = node.type
         if t == "comment":
             continue
+        if t == "heredoc_start" and node.text and re.search(rb"[\"'$\\]", node.text):
+            return False  # <<E"O"F: bash and tree-sitter-bash end it at different lines
         if t == "function_definition":
             name_node = node.child_by_field_name("name")
             raw = name_node.text if name_node is not None and name_node.text else b""
             name = raw.decode("utf-8", "replace")
-            out.update(b"(function_definition " + raw + b" ")
-            # how it is written (``function f`` or ``f()``) does not matter; redirects do
-            redirects = node.children_by_field_name("redirect")
-            stack.append(b")")
-            stack.extend((c, literal) for c in reversed(redirects))
+            stack.extend(reversed(node.children_by_field_name("redirect")))
             body = node.child_by_field_name("body")
             if body is not None:
                 if spans is not None:
                     spans.append((body.start_byte, body.end_byte))
-                h = hashlib.sha256()
                 inner_calls: set[str] = set()
                 inner_why: list[str] = []
-                _serialise(body, h, inner_calls, inner_why, [], bodies, fcalls, fwhy, data)
-                bodies.setdefault(name, []).append(h.digest())
+                if not _walk(body, data, inner_calls, inner_why, [], bodies, fcalls, fwhy,
+                             None):  # fmt: skip
+                    return False
+                bodies.setdefault(name, []).append(data[body.start_byte : body.end_byte])
                 fcalls.setdefault(name, set()).update(inner_calls)
                 fwhy.setdefault(name, []).extend(inner_why)
             continue
-        _inspect(node, t, calls, why, exports)
-        children = node.children
-        if not children:
-            out.update(b"(" + t.encode() + b" " + (node.text or b"") + b")")
-            continue
-        inside = literal or t in _LITERAL
-        out.update(b"(" + t.encode() + b" ")
-        items: list[tuple[Node, bool] | bytes] = []
-        pos = node.start_byte
-        for c in children:
-            gap = data[pos : c.start_byte]
-            if gap and (inside or gap.strip(_BLANK)):
-                items.append(b"[" + gap + b"]")
-            items.append((c, inside))
-            pos = c.end_byte
-        gap = data[pos : node.end_byte]
-        if gap and (inside or gap.strip(_BLANK)):
-            items.append(b"[" + gap + b"]")
-        items.append(b")")
-        stack.extend(reversed(items))
+        _inspect(node, t, data, calls, why, exports)
+        stack.extend(reversed(node.children))
+    return True
 
 
-def _inspect(node: Node, t: str, calls: set[str], why: list[str], exports: list[str]) -> None:
+def _inspect(
+    node: Node, t: str, data: bytes, calls: set[str], why: list[str], exports: list[str]
+) -> None:
     """Note the command a node runs, and whether it makes its scope dynamic."""
     line = node.start_point[0] + 1
+    text = node.text or b""
     if t == "command":
         name = node.child_by_field_name("name")
         word = name.children[0] if name is not None and name.children else None
-        if word is None or word.type != "word" or not _PLAIN_NAME.fullmatch(word.text or b""):
+        raw = (word.text or b"") if word is not None else b""
+        if word is None or word.type != "word" or not _PLAIN_NAME.fullmatch(raw) \
+                or data[word.end_byte : word.end_byte + 2] == b"\\\n":  # fmt: skip
             why.append(f"line {line}: a command name built at run time")
             return
-        cmd = word.text.decode("utf-8", "replace")
+        cmd = raw.decode("utf-8", "replace")
         calls.add(cmd)
         args = node.children_by_field_name("argument")
         if cmd == "type" and _options(args) & {"p", "P", "t"}:
@@ -284,11 +199,16 @@ def _inspect(node: Node, t: str, calls: set[str], why: list[str], exports: list[
         keyword = words[0].type if words else ""
         args = [w for w in words[1:] if w.type != "comment"]
         if keyword in _DECLARES:
-            flags = [w.text or b"" for w in args if w.type == "word"]
-            if not args or any(f.startswith(b"-") and (b"f" in f or b"F" in f) for f in flags):
-                why.append(f"line {line}: {keyword} on functions, or on every name")
-    elif t == "variable_name" and node.text is not None and node.text.decode() in _POSITIONAL:
-        why.append(f"line {line}: {node.text.decode()}")
+            flags = [w.text for w in args
+                     if w.type == "word" and w.text and w.text[:1] in (b"-", b"+")]  # fmt: skip
+            if not args or any(set(f[1:].decode()) & {"f", "F", "n"} for f in flags):
+                why.append(f"line {line}: {keyword} on functions, names or every name")
+    elif t == "variable_name" and text.decode("utf-8", "replace") in _SPECIAL:
+        why.append(f"line {line}: {text.decode()}")
+    elif t == "expansion" and (text.startswith(b"${!") or b"@P" in text):
+        why.append(f"line {line}: an indirect or prompt expansion")
+    elif t in _LITERALS and (b"$(" in text or b"`" in text):
+        why.append(f"line {line}: code in literal text")
 
 
 def bash_check(bash: str) -> Callable[[list[bytes]], bool]:

@@ -71,7 +71,7 @@ def regen(
     progress: Callable[[int, int], None] | None = None,
     on_result: Callable[[SourceResult], None] | None = None,
     reuse: Callable[[list[EbuildRef]], tuple[list[SourceResult], list[EbuildRef]]] | None = None,
-    shortcut: bool = True,
+    shortcut: bool = False,
     verify: int = 0,
     started: Callable[[SourcePool], None] | None = None,
 ) -> RegenSummary:
@@ -293,7 +293,7 @@ def check(
     progress: Callable[[int, int], None] | None = None,
     on_result: Callable[[SourceResult], None] | None = None,
     reuse: Callable[[list[EbuildRef]], tuple[list[SourceResult], list[EbuildRef]]] | None = None,
-    shortcut: bool = True,
+    shortcut: bool = False,
     started: Callable[[SourcePool], None] | None = None,
 ) -> CheckReport:
     """What ``regen`` would write under ``output``, compared with what is there, writing

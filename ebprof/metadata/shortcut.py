@@ -1,4 +1,5 @@
-"""Eclass edits that cannot change metadata: the entry is rewritten, nothing is sourced.
+"""Eclass edits that cannot change metadata: the entry is rewritten, nothing is sourced
+(``metadata --shortcut``, off by default: see docs/metadata.md for what it cannot see).
 
 An entry whose ebuild is unchanged but one of whose eclasses changed would be sourced
 again. It is rewritten with the new ``_eclasses_`` checksums instead when, for every
@@ -13,8 +14,12 @@ whose digest was never kept.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import re
+import subprocess
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from ebprof.metadata import md5dict
@@ -85,7 +90,7 @@ class Shortcut:
                 return None
             touched |= {f for f, fn in new.functions.items() if old.functions[f].body != fn.body}
         if touched:
-            own = digest(ebuild)
+            own = digest(ebuild, self.digests.check)
             if not own.ok:
                 self._no("the ebuild cannot be split")
                 return None
@@ -94,6 +99,28 @@ class Shortcut:
                 self._no(why)
                 return None
         return _with_checksums(entry_data, now)
+
+
+@cache
+def implicit_names() -> frozenset[str]:
+    """Names a package's function can take to be run without being called by name: bash's
+    builtins and keywords, ``command_not_found_handle``, and every function of the package
+    manager's bash library (its stubs call ``die``, ``nonfatal`` runs its arguments, inherit
+    runs ``shopt``...)."""
+    from ebprof.daemon.transport import bash_dir, find_bash
+
+    names = {"command_not_found_handle"}
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        out = subprocess.run([find_bash(), "--norc", "-c", "compgen -b -k"], capture_output=True,
+                             text=True, timeout=30, env={}, check=False).stdout  # fmt: skip
+        names.update(out.split())
+    for path in Path(bash_dir()).glob("*.bash"):
+        with contextlib.suppress(OSError):
+            names.update(m.decode() for m in _DEFINES.findall(path.read_bytes()))
+    return frozenset(names)
+
+
+_DEFINES = re.compile(rb"^[ \t]*(?:function[ \t]+)?([\w:.+@-]+)[ \t]*\(\)", re.MULTILINE)
 
 
 def _reaches(ebuild: Digest, eclasses: dict[str, Digest], touched: set[str]) -> str:
@@ -113,6 +140,7 @@ def _reaches(ebuild: Digest, eclasses: dict[str, Digest], touched: set[str]) -> 
             table.setdefault(fn_name, []).append(fn)
         for phase in d.exports:  # EXPORT_FUNCTIONS makes phase() call <eclass>_phase
             edges.setdefault(phase, set()).add(f"{name}_{phase}")
+    roots |= set(table) & implicit_names()  # run by bash or the package manager unseen
     seen: set[str] = set()
     todo = sorted(roots)
     while todo:

@@ -7,7 +7,7 @@ Run by hand (the trees are not part of the project; see ../shared/corpora.md):
 For each commit of REF that touches ``eclass/`` (oldest first): bring a working tree to
 the commit before it and its cache up to date with an incremental ``ebprof metadata``
 (results store on, as a user runs it), put the commit's changes in place, run the
-incremental regeneration again (and the same with ``--no-shortcut`` into another cache,
+incremental regeneration again with ``--shortcut`` (and without it into another cache,
 and with ``--pmaint VENV`` pkgcore's incremental ``pmaint regen``, timed), then a
 ``--force`` run with no store into another directory, and compare the caches byte for
 byte. Prints one line per commit and a
@@ -147,16 +147,16 @@ def main() -> int:
             parent = git(a.gitdir, "rev-parse", f"{c}^").strip()
             apply(a.gitdir, prev, parent, work)
             # the caches before the commit
-            metadata(ebprof, work, inc, a.jobs, *env_store)
-            metadata(ebprof, work, plain, a.jobs, "--no-store", "--no-shortcut")
+            metadata(ebprof, work, inc, a.jobs, *env_store, "--shortcut")
+            metadata(ebprof, work, plain, a.jobs, "--no-store")
             if a.pmaint and pm is None and (work / "profiles").is_dir():
                 pm = pmaint_setup(a.pmaint, Path(tmp), work)
             if pm:
                 timed([*pm, "-t", str(a.jobs), str(work)])
             changed = apply(a.gitdir, parent, c, work)
             prev = c
-            summary, secs = metadata(ebprof, work, inc, a.jobs, *env_store)
-            psum, psecs = metadata(ebprof, work, plain, a.jobs, "--no-store", "--no-shortcut")
+            summary, secs = metadata(ebprof, work, inc, a.jobs, *env_store, "--shortcut")
+            psum, psecs = metadata(ebprof, work, plain, a.jobs, "--no-store")
             pmsecs = timed([*pm, "-t", str(a.jobs), str(work)]) if pm else 0.0
             shutil.rmtree(ref, ignore_errors=True)
             _, fsecs = metadata(ebprof, work, ref, a.jobs, "--force", "--no-store")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TabbedContent
 
 from ebprof.tui.screens import ComparisonScreen, EclassesScreen, PackageScreen, PackagesScreen
 from ebprof.tui.widgets import VirtualTable
@@ -119,3 +119,19 @@ async def test_comparison_opens_the_package_in_the_newer_run(sourced, make_app):
         assert isinstance(detail, PackageScreen) and detail.run.id == 2
         assert detail.result.metadata["IUSE"] == "test doc"  # run 2, not the run on show
         assert app.current_run.id == 1
+
+
+@run_async
+async def test_comparison_tabs_switch_from_the_keyboard(sourced, make_app):
+    app = make_app(sourced.store, sourced.repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        tabs = app.screen.query_one("#cmp-tabs", TabbedContent)
+        for key, tab in (("2", "cmp-eclasses"), ("3", "cmp-membership"), ("1", "cmp-packages")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert tabs.active == tab, key

@@ -92,6 +92,11 @@ def summary_text(a: RunInfo, b: RunInfo, cmp: Comparison) -> str:
     )
 
 
+# what takes the focus when a tab is shown
+TAB_FOCUS = {"cmp-packages": "#changes", "cmp-eclasses": "#eclass-changes",
+             "cmp-membership": "#membership-box"}  # fmt: skip
+
+
 class ComparisonScreen(Screen):
     """What changed from run ``a`` to run ``b`` (the same comparison as ``ebprof diff``)."""
 
@@ -144,7 +149,7 @@ class ComparisonScreen(Screen):
                     reverse=True,
                     id="eclass-changes",
                 )
-            with TabPane("Added/removed", id="cmp-membership"), VerticalScroll():
+            with TabPane("Added/removed", id="cmp-membership"), VerticalScroll(id="membership-box"):
                 yield Static("", id="membership")
         yield Footer()
 
@@ -205,4 +210,7 @@ class ComparisonScreen(Screen):
             self.app.push_screen(PackageScreen(event.row.cpv, self.b))
 
     def action_tab(self, tab: str) -> None:
+        """Show a tab and put the focus on what it holds: focus left in a hidden pane
+        makes TabbedContent switch straight back to that pane."""
         self.query_one(TabbedContent).active = tab
+        self.query_one(TAB_FOCUS[tab]).focus()

@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     DataTable,
     Footer,
@@ -25,7 +25,8 @@ from textual.widgets import (
 from textual.widgets.text_area import Selection
 from textual.widgets.tree import TreeNode
 
-from ebprof.features.envdump import EnvVar, matches, parse_env
+from ebprof.features.envdump import EnvVar
+from ebprof.features.envview import EnvFilter, env_lines
 from ebprof.features.findings import lint_findings
 from ebprof.model.records import Finding, InheritNode, SourceResult
 from ebprof.tui.fmt import dur
@@ -68,8 +69,11 @@ class PackageScreen(Screen):
         self.run = run
         self.result: SourceResult | None = None
         self.findings: list[Finding] = []
-        self.variables: list[EnvVar] = []
+        self.env: str | None = None  # the environment dump, stored or sourced on demand
+        self.env_rows: list[tuple[EnvVar, str]] = []
+        self.env_state = ""  # why there are no rows: sourcing, failed, ...
         self.source_path: str | None = None
+        self._run: RunInfo | None = None
 
     @property
     def ebprof(self) -> EbprofApp:
@@ -89,7 +93,8 @@ class PackageScreen(Screen):
                 with TabPane("Metadata", id="tab-metadata"):
                     yield DataTable(id="metadata", cursor_type="row", zebra_stripes=True)
                 with TabPane("Environment", id="tab-env"):
-                    yield Input(placeholder="filter: NAME_GLOB* or text", id="env-filter")
+                    yield Input(placeholder="filter as ebprof env -f: CMAKE_*,@META,-PYTHON*",
+                                id="env-filter")  # fmt: skip
                     yield DataTable(id="env", cursor_type="row", zebra_stripes=True)
                 with TabPane("Findings", id="tab-findings"):
                     yield DataTable(id="findings", cursor_type="row")
@@ -103,20 +108,40 @@ class PackageScreen(Screen):
             self._load(self.run)
 
     def _load(self, run: RunInfo | None) -> None:
-        self.result = self.ebprof.data.result(run.id, self.cpv) if run is not None else None
-        res = self.result
+        self._fetch(run)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _fetch(self, run: RunInfo | None) -> None:
+        """Read the result off the UI thread (a store read, and the environment's parse)."""
+        res = self.ebprof.data.result(run.id, self.cpv) if run is not None else None
+        rows = self._env_rows(res.env, res, "") if res is not None and res.env else []
+        self.app.call_from_thread(self._show, run, res, rows)
+
+    def _show(
+        self, run: RunInfo | None, res: SourceResult | None, rows: list[tuple[EnvVar, str]]
+    ) -> None:
+        self._run = run
+        self.result = res
         if res is None:
             self.query_one("#detail-head", Static).update(f"{self.cpv}: not in this run")
             return
+        self.findings = list(res.findings)
         self.query_one("#detail-head", Static).update(self._head(res, run))
         self._fill_tree(res)
         self._fill_metadata(res)
-        self.variables = parse_env(res.env).variables if res.env else []
-        self._fill_env("")
-        self.findings = list(res.findings)
+        self.env, self.env_rows = res.env, rows
+        self.env_state = "" if res.env else "press 3 (or open this tab) to source it"
+        self._fill_env()
         self._fill_findings()
         self.show_source(res.path)
         self._lint(res.path)
+        if self.query_one(TabbedContent).active == "tab-env":
+            self._want_env()
+
+    @staticmethod
+    def _env_rows(env: str, res: SourceResult, pattern: str) -> list[tuple[EnvVar, str]]:
+        return env_lines(env, res.cpv, res.eapi, res.ifs, res.shell,
+                         EnvFilter.parse([pattern] if pattern else []))  # fmt: skip
 
     def _head(self, res: SourceResult, run: RunInfo | None) -> Text:
         style = {"ok": "bold", "timeout": "bold yellow"}.get(res.status, "bold red")
@@ -124,7 +149,7 @@ class PackageScreen(Screen):
         text.append(f"  EAPI {res.eapi or '?'}")
         if res.ok:
             text.append(f"  source {dur(res.source_us)} (ebuild self {dur(res.self_us)})")
-        text.append(f"  {len(res.eclasses)} eclasses  {len(res.findings)} findings")
+        text.append(f"  {len(res.eclasses)} eclasses  {len(self.findings)} findings")
         if run is not None:
             text.append(f"  (run {run.id})", style="dim")
         if res.error:
@@ -177,22 +202,75 @@ class PackageScreen(Screen):
         for key in sorted(res.metadata):
             table.add_row(key, " ".join(res.metadata[key].split()))
 
-    def _fill_env(self, pattern: str) -> None:
+    def _fill_env(self) -> None:
         table = self.query_one("#env", DataTable)
         table.clear(columns=True)
         table.add_columns("name", "attrs", "value")
-        if not self.variables:
-            table.add_row("(no environment stored: source with the environment kept)", "", "")
+        if not self.env_rows:
+            why = self.env_state or ("no variable matches the filter" if self.env else "")
+            table.add_row(Text(f"({why})", style="dim"), "", "")
             return
-        for var in self.variables:
-            if var.internal or not matches(var, pattern):
-                continue
-            value = "(unset)" if var.value is None else var.value.replace("\n", "⏎")
-            table.add_row(var.name, var.attrs, value[:200])
+        for n, (var, text) in enumerate(self.env_rows):
+            # Text, not str: a value is never read as Rich markup ("[llvm_targets_X]=1")
+            table.add_row(Text(var.name), Text(var.attrs), Text(text), key=str(n))
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "env-filter":
-            self._fill_env(event.value)
+        if event.input.id == "env-filter" and self.env and self.result is not None:
+            self._filter_env(self.env, self.result, event.value)
+
+    @work(thread=True, exclusive=True, group="env-filter")
+    def _filter_env(self, env: str, res: SourceResult, pattern: str) -> None:
+        try:
+            rows = self._env_rows(env, res, pattern)
+            state = ""
+        except ValueError as e:
+            rows, state = [], str(e)
+        self.app.call_from_thread(self._set_env, rows, state)
+
+    def _set_env(self, rows: list[tuple[EnvVar, str]], state: str) -> None:
+        self.env_rows, self.env_state = rows, state
+        self._fill_env()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-env":
+            self._want_env()
+
+    def _want_env(self) -> None:
+        """No environment stored: source the package for it, in a worker (not recorded;
+        ``x`` re-sources and records)."""
+        res = self.result
+        if res is None or self.env or self.env_state.startswith("sourcing"):
+            return
+        self.env_state = "sourcing the package for its environment…"
+        self._fill_env()
+        self._source_env(res)
+
+    @work(thread=True, exclusive=True, group="env-source")
+    def _source_env(self, res: SourceResult) -> None:
+        from ebprof.features.resource import source_env
+
+        try:
+            env = source_env(self.ebprof.repo, res.cpv, self.ebprof.options)
+        except Exception as e:  # noqa: BLE001 - shown in the tab, the app goes on
+            self.app.call_from_thread(self._env_failed, f"cannot source it: {e}")
+            return
+        if env is None:
+            self.app.call_from_thread(self._env_failed, "sourcing it gave no environment")
+            return
+        pattern = self.query_one("#env-filter", Input).value
+        try:
+            rows = self._env_rows(env, res, pattern)
+        except ValueError:
+            rows = self._env_rows(env, res, "")
+        self.app.call_from_thread(self._env_sourced, env, rows)
+
+    def _env_failed(self, why: str) -> None:
+        self.env_state = why
+        self._fill_env()
+
+    def _env_sourced(self, env: str, rows: list[tuple[EnvVar, str]]) -> None:
+        self.env, self.env_rows, self.env_state = env, rows, ""
+        self._fill_env()
 
     def _fill_findings(self) -> None:
         table = self.query_one("#findings", DataTable)
@@ -214,10 +292,15 @@ class PackageScreen(Screen):
     def _add_findings(self, found: list[Finding]) -> None:
         self.findings.extend(found)
         self._fill_findings()
+        if self.result is not None:  # the head counts them too
+            self.query_one("#detail-head", Static).update(self._head(self.result, self._run))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "findings" and event.row_key.value is not None:
             self.jump_to(self.findings[int(event.row_key.value)])
+        elif event.data_table.id == "env" and event.row_key.value is not None:
+            var, text = self.env_rows[int(event.row_key.value)]
+            self.app.push_screen(ValueScreen(var.name, text))
 
     # -- source -------------------------------------------------------------------------
 
@@ -257,3 +340,19 @@ class PackageScreen(Screen):
 
     def action_resource(self) -> None:
         self.post_message(ResourceRequested([self.cpv], self.cpv))
+
+
+class ValueScreen(ModalScreen[None]):
+    """One variable's whole value, however long, in a read-only text area."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close")]
+
+    def __init__(self, name: str, text: str) -> None:
+        super().__init__()
+        self.var_name = name
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.var_name, style="bold"), id="value-name")
+        yield TextArea(self.text, read_only=True, soft_wrap=True, id="value")
+        yield Footer()

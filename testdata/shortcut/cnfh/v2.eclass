@@ -1,0 +1,1 @@
+command_not_found_handle() { echo two; }

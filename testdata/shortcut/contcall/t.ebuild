@@ -1,0 +1,5 @@
+EAPI=8
+inherit x
+DESCRIPTION=$(hel\
+per)
+SLOT="0"

@@ -1,0 +1,5 @@
+EAPI=8
+inherit x
+use foo
+DESCRIPTION="$X"
+SLOT="0"

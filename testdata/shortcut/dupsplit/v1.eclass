@@ -1,0 +1,10 @@
+helper() {
+	echo one
+}
+X=$(helper)
+helper() {
+	echo other
+}
+bad() {
+	[[ ${x} = [78] && y ]]
+}

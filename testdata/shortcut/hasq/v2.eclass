@@ -1,0 +1,1 @@
+has() { echo two; }

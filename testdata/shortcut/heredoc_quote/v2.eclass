@@ -1,0 +1,9 @@
+helper() {
+	read -r -d '' V <<E"O"F
+EOF
+}
+X=two
+{ false &&
+E"O"F
+}
+:

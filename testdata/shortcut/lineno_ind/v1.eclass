@@ -1,0 +1,3 @@
+helper() { :; }
+X=LINENO
+Y=${!X}

@@ -1,0 +1,5 @@
+helper() {
+	:
+}
+X=LINENO
+Y=${!X}

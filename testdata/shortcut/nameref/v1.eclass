@@ -1,0 +1,3 @@
+helper() { :; }
+declare -n R=LINENO
+X=$R

@@ -1,0 +1,5 @@
+helper() {
+	:
+}
+declare -n R=LINENO
+X=$R

@@ -1,0 +1,5 @@
+EAPI=8
+inherit x
+a=(helper)
+DESCRIPTION="$("${a[@]}")"
+SLOT="0"

@@ -1,0 +1,2 @@
+x_src_compile() { echo one; }
+EXPORT_FUNCTIONS src_compile

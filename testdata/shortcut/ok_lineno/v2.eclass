@@ -1,0 +1,4 @@
+helper() {
+	:
+}
+X=$LINENO

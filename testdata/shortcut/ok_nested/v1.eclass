@@ -1,0 +1,2 @@
+outer() { helper() { echo one; }; }
+outer

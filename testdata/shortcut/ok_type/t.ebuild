@@ -1,0 +1,4 @@
+EAPI=8
+inherit x
+DESCRIPTION="$(type helper | tail -n1)"
+SLOT="0"

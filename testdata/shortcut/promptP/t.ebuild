@@ -1,0 +1,5 @@
+EAPI=8
+inherit x
+v='$(helper)'
+DESCRIPTION="${v@P}"
+SLOT="0"

@@ -1,0 +1,1 @@
+shopt() { X=one; builtin shopt "$@"; }

@@ -1,0 +1,1 @@
+shopt() { X=two; builtin shopt "$@"; }

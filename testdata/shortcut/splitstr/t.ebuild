@@ -1,0 +1,3 @@
+EAPI=8
+inherit x
+SLOT="0"

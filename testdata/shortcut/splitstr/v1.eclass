@@ -1,0 +1,8 @@
+DESCRIPTION='x
+foo() {
+	one
+}
+'
+bad() {
+	[[ ${x} = [78] && y ]]
+}

@@ -1,0 +1,8 @@
+DESCRIPTION='x
+foo() {
+	two
+}
+'
+bad() {
+	[[ ${x} = [78] && y ]]
+}

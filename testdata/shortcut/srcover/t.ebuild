@@ -1,0 +1,4 @@
+EAPI=8
+inherit x xdg
+DESCRIPTION="${X:-unset}"
+SLOT="0"

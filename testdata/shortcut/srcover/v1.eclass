@@ -1,0 +1,1 @@
+source() { X=one; builtin source "$@"; }

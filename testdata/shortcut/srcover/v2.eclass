@@ -1,0 +1,1 @@
+source() { X=two; builtin source "$@"; }
