@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ebprof.daemon.options import SourceOptions
-from ebprof.errors import CacheError
+from ebprof.errors import CacheError, EbprofError
 from ebprof.features.runs import RunRequest, RunSummary, run_sourcing
 from ebprof.model.cpv import Cpv
 from ebprof.repo import EbuildRef, Repository
@@ -60,3 +60,18 @@ def resource(
     if summary.run is None:
         raise CacheError("; ".join(summary.warnings) or "the run was not recorded")
     return summary.run
+
+
+def source_env(repo: Repository | None, cpv: str, options: SourceOptions) -> str | None:
+    """The environment dump of one package, sourced now and not recorded (the TUI's
+    environment tab, for a result stored without one); None when it fails or is gone."""
+    from dataclasses import replace
+
+    from ebprof.sourcing.run import source
+
+    if repo is None:
+        raise EbprofError("no repository to source from: start ebprof tui with -r REPO")
+    refs, _gone = refs_for(repo, [cpv])
+    for res in source(repo, refs, replace(options, env=True, jobs=1)):
+        return res.env if res.ok else None
+    return None

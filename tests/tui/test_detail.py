@@ -64,6 +64,7 @@ async def test_drill_down_shows_tree_metadata_and_environment(sourced, make_app)
         await pilot.press("slash")
         assert app.focused is screen.query_one("#env-filter", Input)
         await pilot.press(*"CMAKE_*")
+        await settle(pilot)
         assert column(env, 0) == ["CMAKE_BUILD_TYPE", "CMAKE_MAKEFILE_GENERATOR"]
         assert column(env, 2) == ["RelWithDebInfo", "ninja"]
         await pilot.press("escape")
@@ -114,3 +115,83 @@ async def test_failed_package_shows_its_error(sourced, make_app):
         assert "failed" in head and "broken on purpose" in head
         findings = screen.query_one("#findings", DataTable)
         assert "die" in column(findings, 0)
+
+
+def _tiny_store(tmp_path, env: bool):
+    """A one-package repository with an associative array, sourced into a new store."""
+    from ebprof.daemon.pool import SourceOptions
+    from ebprof.repo import open_repository
+    from ebprof.repo.targets import resolve
+    from ebprof.sourcing.run import source
+    from ebprof.store import RunInfo, Store
+
+    repo_dir = tmp_path / "tiny"
+    for part, text in {
+        "profiles/repo_name": "tiny\n",
+        "metadata/layout.conf": "masters =\n",
+        "app-misc/arr/arr-1.ebuild": 'EAPI=8\nSLOT=0\nDESCRIPTION="arrays"\n'
+        "declare -A LLVM=([llvm_targets_X86]=1 [b]=2)\nLONG=" + "x" * 400 + "\n",
+    }.items():
+        (repo_dir / part).parent.mkdir(parents=True, exist_ok=True)
+        (repo_dir / part).write_text(text)
+    repo = open_repository(repo_dir, {}, [])
+    with Store.open(tmp_path / "store") as store:
+        info = RunInfo(id=0, command="source", started=0.0, repo_name="tiny",
+                       repo_path=str(repo_dir))  # fmt: skip
+        with store.begin_run(info) as writer:
+            for res in source(repo, resolve(repo, []), SourceOptions(jobs=1, env=env)):
+                writer.add(res)
+            writer.finish()
+    return repo_dir, tmp_path / "store"
+
+
+@run_async
+async def test_environment_shows_array_keys_and_long_values(tmp_path, make_app):
+    from ebprof.tui.screens.package import ValueScreen
+
+    repo, store = _tiny_store(tmp_path, env=True)
+    app = make_app(store, repo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(app, pilot, "app-misc/arr-1")
+        await pilot.press("3")
+        await settle(pilot)
+        env = screen.query_one("#env", DataTable)
+        rows = dict(zip(column(env, 0), column(env, 2), strict=True))
+        assert "[llvm_targets_X86]" in rows["LLVM"]  # not eaten as Rich markup
+        assert "BASH_SOURCE" not in rows and "BASH_ARGV" not in rows  # as ebprof env
+        assert rows["LONG"] == "x" * 400  # not cut
+        env.move_cursor(row=column(env, 0).index("LONG"))
+        env.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ValueScreen)
+        assert app.screen.query_one("#value", TextArea).text == "x" * 400
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+@run_async
+async def test_environment_not_stored_is_sourced_on_demand(tmp_path, make_app):
+    repo, store = _tiny_store(tmp_path, env=False)
+    app = make_app(store, repo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(app, pilot, "app-misc/arr-1")
+        env = screen.query_one("#env", DataTable)
+        assert "open this tab" in column(env, 0)[0]
+        await pilot.press("3")
+        await settle(pilot)
+        assert "LLVM" in column(env, 0) and "DESCRIPTION" in column(env, 0)
+
+
+@run_async
+async def test_header_counts_every_finding_the_tab_shows(sourced, make_app):
+    app = make_app(sourced.store, sourced.repo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(app, pilot, "app-misc/warn-1")
+        await settle(pilot)
+        shown = screen.query_one("#findings", DataTable).row_count
+        assert shown >= 1
+        head = str(screen.query_one("#detail-head").render())
+        assert f"{shown} findings" in head
+        label = str(screen.query_one(TabbedContent).get_tab("tab-findings").label)
+        assert label == f"Findings ({shown})"

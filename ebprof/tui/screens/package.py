@@ -25,6 +25,7 @@ from textual.widgets import (
 from textual.widgets.text_area import Selection
 from textual.widgets.tree import TreeNode
 
+from ebprof.errors import EbprofError
 from ebprof.features.envdump import EnvVar
 from ebprof.features.envview import EnvFilter, env_lines
 from ebprof.features.findings import lint_findings
@@ -251,7 +252,7 @@ class PackageScreen(Screen):
 
         try:
             env = source_env(self.ebprof.repo, res.cpv, self.ebprof.options)
-        except Exception as e:  # noqa: BLE001 - shown in the tab, the app goes on
+        except EbprofError as e:  # shown in the tab; the app goes on
             self.app.call_from_thread(self._env_failed, f"cannot source it: {e}")
             return
         if env is None:
