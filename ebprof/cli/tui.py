@@ -47,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
         if args.run is not None and data.run(args.run) is None:
             raise UserError(f"--run {args.run}: no such complete run in the store")
         options = SourceOptions(jobs=args.jobs, env=True)
-        EbprofApp(data, repo, options, args.run, label=args.repo or str(repo.path)).run()
+        EbprofApp(data, repo, options, args.run, label=args.repo or str(repo.path),
+                  cache=str(args.cache) if args.cache else None).run()  # fmt: skip
     finally:
         data.close()
     return 0

@@ -14,6 +14,7 @@ from ebprof.daemon.options import SourceOptions
 from ebprof.errors import CacheError, EbprofError
 from ebprof.features.runs import RunRequest, RunSummary, run_sourcing
 from ebprof.model.cpv import Cpv
+from ebprof.model.records import SourceResult
 from ebprof.repo import EbuildRef, Repository
 from ebprof.store import RunInfo, Store
 from ebprof.store.records import WHOLE
@@ -43,10 +44,12 @@ def resource(
     options: SourceOptions,
     command: str,
     progress: Callable[[int, int], None] | None = None,
+    fresh: list[SourceResult] | None = None,
 ) -> RunInfo:
     """Source ``cpvs`` (None: every ebuild) and write base run + fresh results as a new run.
 
-    Packages of ``cpvs`` whose ebuild no longer exists are left out of the new run. The
+    Packages of ``cpvs`` whose ebuild no longer exists are left out of the new run;
+    ``fresh`` gets the results sourced now. The
     store is the caller's (the TUI's), and stays open; a store failure is an error here,
     since the new run is the whole point."""
     refs, gone = refs_for(repo, cpvs)
@@ -55,8 +58,9 @@ def resource(
                          reuse=False, carry_over=base if partial else None,
                          missing=tuple(gone))  # fmt: skip
     summary = RunSummary()
-    for _ in run_sourcing(request, lambda: store, summary, progress, owns_store=False):
-        pass
+    for res in run_sourcing(request, lambda: store, summary, progress, owns_store=False):
+        if fresh is not None:
+            fresh.append(res)  # what this call sourced, not what it carried over
     if summary.run is None:
         raise CacheError("; ".join(summary.warnings) or "the run was not recorded")
     return summary.run

@@ -60,6 +60,7 @@ class EbprofApp(App[None]):
         options: SourceOptions | None = None,
         run_id: int | None = None,
         label: str | None = None,
+        cache: str | None = None,
     ) -> None:
         super().__init__()
         self.data = data
@@ -71,6 +72,7 @@ class EbprofApp(App[None]):
         self.repo_label = label or (str(repo.path) if repo is not None else None)
         """How to name the repository to the user (what they passed to -r)."""
         self.sub_title = self.repo_label or ""
+        self.cache_label = cache  # the --cache given, for the commands the TUI suggests
 
     def display_path(self, path: str) -> str:
         """``path`` relative to the repository when it is inside it."""
@@ -159,12 +161,14 @@ class EbprofApp(App[None]):
 
         try:
             store = self.data.writable()
+            fresh: list = []
             run = resource(store, self.repo, self.current_run, cpvs, self.options,
-                           f"tui: re-source {what}", progress)  # fmt: skip
+                           f"tui: re-source {what}", progress, fresh)  # fmt: skip
         except EbprofError as e:
             self.post_message(SourcingFinished(None, str(e)))
             return
-        self.post_message(SourcingFinished(run))
+        failed = sum(not r.ok for r in fresh)
+        self.post_message(SourcingFinished(run, None, len(fresh), failed))
 
     def on_sourcing_progressed(self, message: SourcingProgressed) -> None:
         if self.progress is not None:
@@ -176,6 +180,6 @@ class EbprofApp(App[None]):
             self.notify(f"sourcing failed: {message.error}", severity="error", timeout=30)
             return
         run = message.run
-        self.notify(f"run {run.id} written: {run.packages - run.reused} sourced, "
-                    f"{run.failed} failed")  # fmt: skip
+        self.notify(f"run {run.id} written: {message.sourced} sourced, {message.failed} "
+                    f"of them failed ({run.packages} packages in the run)")  # fmt: skip
         self.load(run.id)

@@ -25,6 +25,8 @@ class SourcingFinished(Message):
 
     run: RunInfo | None
     error: str | None = None
+    sourced: int = 0  # packages sourced by this call (the rest of the run carried over)
+    failed: int = 0  # of those, how many failed
 
 
 @dataclass

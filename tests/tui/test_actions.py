@@ -39,6 +39,10 @@ async def test_resource_selected_package_writes_a_new_run(sourced, sourced_copy,
         assert run.command == "tui: re-source dev-libs/old-0.9"
         assert [s.cpv for s in table.rows] == [s.cpv for s in app.data.summaries(3)]
         assert table.current.cpv == "dev-libs/old-0.9"  # the cursor stays on its row
+        # the toast counts what this call sourced, not the failure carried over (broken-1)
+        assert run.failed == 1
+        assert any("1 sourced, 0 of them failed (9 packages" in n.message
+                   for n in app._notifications)  # fmt: skip
 
 
 @run_async
@@ -128,7 +132,7 @@ async def test_ui_stays_responsive_while_sourcing(sourced, sourced_copy, make_ap
         table = app.screen.query_one("#packages", VirtualTable)
         await pilot.press("x")
         assert app.progress is not None
-        await pilot.press("down", "down", "s")
+        await pilot.press("s", "down", "down")
         await pilot.press("p")  # the UI keeps handling keys and repainting
         assert table.cursor == 2 and table.sort_key == "eapi" and app.progress is not None
         await pilot.press("x")  # a second request while one runs is refused, not queued
@@ -136,3 +140,12 @@ async def test_ui_stays_responsive_while_sourcing(sourced, sourced_copy, make_ap
         release.set()
         await settle(pilot)
         assert app.progress is None and app.current_run.id == 3
+
+
+def test_empty_store_hint_names_the_cache_the_tui_was_given() -> None:
+    from ebprof.tui.screens.packages import empty_text
+
+    text = empty_text("/r/my overlay", True, "/tmp/my cache")
+    assert "ebprof source -r /r/my overlay --cache '/tmp/my cache'" in text
+    assert "ebprof tui --cache '/tmp/my cache'" in text
+    assert "--cache" not in empty_text("gentoo", False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.widgets import DataTable, Input, TabbedContent, TextArea, Tree
 
 from ebprof.tui.screens import PackageScreen, PackagesScreen
@@ -26,7 +28,7 @@ def labels(node) -> list[tuple[int, str]]:
 
     def walk(n, depth):
         for c in n.children:
-            out.append((depth, str(c.label).split()[0]))
+            out.append((depth, str(c.label)[18:].split()[0]))  # after the two times
             walk(c, depth + 1)
 
     walk(node, 0)
@@ -43,12 +45,12 @@ async def test_drill_down_shows_tree_metadata_and_environment(sourced, make_app)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_detail(app, pilot, "app-misc/hello-1.0")
         tree = screen.query_one("#inherits", Tree)
-        assert str(tree.root.label).startswith("app-misc/hello-1.0")
+        assert str(tree.root.label).endswith("app-misc/hello-1.0")
         assert labels(tree.root) == [
             (0, "cmake"), (1, "toolchain-funcs"), (2, "multilib"), (3, "toolchain-funcs"),
             (0, "(ebuild"),
         ]  # fmt: skip
-        assert "self" in str(tree.root.children[0].label)
+        assert "total, self" in str(tree.root.label)  # the two times every line starts with
         meta = screen.query_one("#metadata", DataTable)
         values = dict(zip(column(meta, 0), column(meta, 1), strict=True))
         assert values["EAPI"] == "8" and values["IUSE"] == "+nls test doc"  # cmake was edited
@@ -195,3 +197,13 @@ async def test_header_counts_every_finding_the_tab_shows(sourced, make_app):
         assert f"{shown} findings" in head
         label = str(screen.query_one(TabbedContent).get_tab("tab-findings").label)
         assert label == f"Findings ({shown})"
+
+
+@run_async
+async def test_inherit_times_show_at_80_columns(sourced, make_app):
+    app = make_app(sourced.store, sourced.repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_detail(app, pilot, "app-misc/hello-2.0")
+        tree = screen.query_one("#inherits", Tree)
+        drawn = [tree.render_line(y).text for y in range(1, 6)]
+        assert all(re.search(r"\d(µs|ms|s)\s+\S+(µs|ms|s)", line) for line in drawn[:3]), drawn

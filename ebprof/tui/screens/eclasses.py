@@ -80,7 +80,13 @@ class EclassesScreen(MainScreen):
         empty.display = run is None
         if run is None:
             if self.ebprof.loaded:
-                empty.update(empty_text(self.ebprof.repo_label, self.ebprof.repo is not None))
+                empty.update(
+                    empty_text(
+                        self.ebprof.repo_label,
+                        self.ebprof.repo is not None,
+                        self.ebprof.cache_label,
+                    )
+                )
             return
         self.query_one("#users-title", Static).update("computing eclass times…")
         self._compute(run)

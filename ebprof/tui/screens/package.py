@@ -163,22 +163,23 @@ class PackageScreen(Screen):
         tree = cast("Tree[tuple[str, str]]", self.query_one("#inherits", Tree))
         tree.clear()
         total = dur(res.source_us) if res.ok else res.status
-        tree.root.set_label(Text.assemble((res.cpv, "bold"), f"  {total}"))
+        head = Text.assemble(f"{total:>8} ", ("total, self", "dim"), "  ", (res.cpv, "bold"))
+        tree.root.set_label(head)
         tree.root.data = ("ebuild", res.path)
         for node in res.inherits:
             self._add_node(tree.root, node, res)
-        tree.root.add_leaf(
-            Text.assemble(("(ebuild global scope)", "italic"), f"  self {dur(res.self_us)}"),
-            data=("ebuild", res.path),
-        )
+        own = Text.assemble(f"{'':>8} ", (f"{dur(res.self_us):>8} ", "dim"))
+        own.append("(ebuild global scope)", "italic")
+        tree.root.add_leaf(own, data=("ebuild", res.path))
         tree.root.expand_all()
         tree.move_cursor(tree.root)
 
     def _add_node(self, parent: TreeNode, node: InheritNode, res: SourceResult) -> None:
+        # times first, in fixed widths: a narrow pane cuts the name's end, never a time
         label = Text.assemble(
+            f"{dur(node.inclusive_us):>8} ",
+            (f"{dur(node.self_us):>8} ", "dim"),
             (node.eclass, "bold"),
-            f"  {dur(node.inclusive_us)}",
-            (f"  self {dur(node.self_us)}", "dim"),
         )
         data = ("eclass", res.eclass_paths.get(node.eclass, ""))
         if node.children:

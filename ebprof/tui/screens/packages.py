@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import operator
+import shlex
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -63,13 +65,15 @@ def package_table(id: str = "packages", sort: str = "cpv") -> VirtualTable:
     )
 
 
-def empty_text(repo: str | None, can_source: bool) -> str:
-    """What to say when the store holds no run for the repository."""
-    target = repo or "REPO"
+def empty_text(repo: str | None, can_source: bool, cache: str | None = None) -> str:
+    """What to say when the store holds no run for the repository; ``cache``: the
+    ``--cache`` the TUI was started with, which the command must name too."""
+    target = escape(repo or "REPO")
+    extra = f" --cache {escape(shlex.quote(cache))}" if cache else ""
     text = (
         f"[b]No sourcing run is stored for {target} yet.[/b]\n\n"
-        f"Fill the store with:\n\n    [b]ebprof source -r {target}[/b]\n\n"
-        "then start [b]ebprof tui[/b] again."
+        f"Fill the store with:\n\n    [b]ebprof source -r {target}{extra}[/b]\n\n"
+        f"then start [b]ebprof tui{extra}[/b] again."
     )
     if can_source:
         text += "\n\nOr press [b]R[/b] to source the whole repository from here."
@@ -111,7 +115,7 @@ class PackagesScreen(MainScreen):
         if run is None:
             self.set_focus(None)  # keys go to the screen, not to the hidden filter
             if loaded:
-                empty.update(empty_text(app.repo_label, app.repo is not None))
+                empty.update(empty_text(app.repo_label, app.repo is not None, app.cache_label))
             return
         table = self.query_one("#packages", VirtualTable)
         width = max((len(s.cpv) for s in app.summaries), default=20)

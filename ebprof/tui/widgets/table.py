@@ -154,13 +154,15 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         self._reorder(self.current)
 
     def sort_by(self, key: str, reverse: bool | None = None) -> None:
-        """Sort by ``key``; asking for the current key again flips the order."""
+        """Sort by ``key``; asking for the current key again flips the order. The cursor
+        and the view go to the first row, as a reader of a newly sorted table expects."""
         if key not in self._sort_keys:
             raise KeyError(key)
         if reverse is None:
             reverse = not self.reverse if key == self.sort_key else False
         self.sort_key, self.reverse = key, reverse
-        self._reorder(self.current)
+        self._reorder(None)  # a new order starts at its first row, cursor and view
+        self.scroll_to(y=0, animate=False)
         self.post_message(self.Sorted(self, key, reverse))
 
     def set_width(self, key: str, width: int) -> None:
