@@ -9,10 +9,12 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ebprof.model.records import SourceResult
 from ebprof.sourcing.report import by_eclass
+
+T = TypeVar("T")
 
 STATUSES = ("ok", "failed", "timeout")
 _STATUS_RANK = {"ok": 0, "failed": 1, "timeout": 2}
@@ -27,6 +29,9 @@ class Summary(Protocol):
     source_us: int
     inherited: list[str]
     findings: int
+
+
+S = TypeVar("S", bound=Summary)
 
 
 def _eapi_key(eapi: str | None) -> tuple[int, int, str]:
@@ -111,14 +116,21 @@ class PackageFilter:
         return True
 
 
+def ordered(
+    rows: Sequence[T], keep: Callable[[T], bool] | None, key: Callable[[T], Any], reverse: bool
+) -> list[int]:
+    """Indices of the rows that pass ``keep``, ordered by ``key`` (stably, so equal rows
+    keep their order): the order every table of the TUI shows."""
+    idx = [i for i in range(len(rows)) if keep(rows[i])] if keep else list(range(len(rows)))
+    idx.sort(key=lambda i: key(rows[i]), reverse=reverse)
+    return idx
+
+
 def order(
     rows: Sequence[Summary], keep: PackageFilter | None, sort: str, reverse: bool = False
 ) -> list[int]:
-    """Indices of the rows that pass ``keep``, in ``sort`` column order."""
-    key = PACKAGE_SORT[sort]
-    idx = [i for i, s in enumerate(rows) if keep is None or keep(s)]
-    idx.sort(key=lambda i: key(rows[i]), reverse=reverse)
-    return idx
+    """Indices of the package rows that pass ``keep``, in ``sort`` column order."""
+    return ordered(rows, keep, PACKAGE_SORT[sort], reverse)
 
 
 @dataclass(frozen=True)
@@ -162,6 +174,11 @@ def eclass_rows(results: Iterable[SourceResult]) -> list[EclassRow]:
     ]
 
 
+def user_rows(rows: Iterable[S], eclass: str) -> list[S]:
+    """The packages inheriting ``eclass`` directly or not (from INHERITED)."""
+    return [s for s in rows if eclass in s.inherited]
+
+
 def users(rows: Iterable[Summary], eclass: str) -> list[str]:
-    """cpvs of the packages inheriting ``eclass`` directly or not (from INHERITED)."""
-    return [s.cpv for s in rows if eclass in s.inherited]
+    """cpvs of the packages inheriting ``eclass`` directly or not."""
+    return [s.cpv for s in user_rows(rows, eclass)]

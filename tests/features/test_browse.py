@@ -69,3 +69,24 @@ def test_eclass_rows_and_users(rows):
     assert cmake.share == pytest.approx(cmake.self_us / total)
     assert eclass_rows(sample.run1())[0].name == "toolchain-funcs"  # the most self time
     assert users(rows, "xdg") == ["app-misc/hello-2.0", "app-misc/viewer-3.1-r2"]
+
+
+def test_ordered_is_stable_filtered_and_reversible() -> None:
+    from ebprof.features.browse import ordered
+
+    rows = ["b2", "a1", "b1", "a2", "c1"]
+    assert ordered(rows, None, lambda r: r[0], False) == [1, 3, 0, 2, 4]  # ties keep order
+    assert ordered(rows, lambda r: r[1] == "1", lambda r: r[0], True) == [4, 2, 1]
+    assert ordered([], None, len, False) == []
+
+
+def test_user_rows_and_users_agree() -> None:
+    from ebprof.features.browse import user_rows
+
+    rows = [_Row("a/x-1", ["cmake"]), _Row("a/y-1", ["xdg"]), _Row("a/z-1", ["cmake", "xdg"])]
+    assert [r.cpv for r in user_rows(rows, "cmake")] == users(rows, "cmake") == ["a/x-1", "a/z-1"]
+
+
+class _Row:
+    def __init__(self, cpv: str, inherited: list[str]) -> None:
+        self.cpv, self.inherited = cpv, inherited

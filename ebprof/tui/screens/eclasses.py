@@ -11,7 +11,8 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from ebprof.errors import EbprofError
-from ebprof.features.browse import ECLASS_SORT, EclassRow
+from ebprof.features.browse import ECLASS_SORT, EclassRow, user_rows
+from ebprof.features.browse import users as browse_users
 from ebprof.tui.fmt import dur
 from ebprof.tui.messages import ResourceRequested
 from ebprof.tui.screens.base import MainScreen
@@ -119,7 +120,7 @@ class EclassesScreen(MainScreen):
             title.update("no eclass")
             return
         name = row.name
-        rows = [s for s in self.ebprof.summaries if name in s.inherited]
+        rows = user_rows(self.ebprof.summaries, name)
         users.set_rows(rows)
         title.update(f"{len(rows)} users of [b]{name}[/b] (enter: open, x: re-source them all)")
 
@@ -141,7 +142,7 @@ class EclassesScreen(MainScreen):
         row = self._eclass()
         if row is None:
             return
-        users = [s.cpv for s in self.ebprof.summaries if row.name in s.inherited]
+        users = browse_users(self.ebprof.summaries, row.name)
         if users:
             self.post_message(ResourceRequested(users, f"users of {row.name}"))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
@@ -83,11 +84,19 @@ class RunsScreen(MainScreen):
         self.watch(self.app, "current_run", self._reload)
 
     def _reload(self, run: object = None) -> None:
+        self._fetch()
+
+    @work(thread=True, exclusive=True, group="runs")
+    def _fetch(self) -> None:
+        """Read the run list off the UI thread."""
         try:
             runs = self.ebprof.data.runs()
         except EbprofError as e:
-            self.notify(str(e), severity="error")
+            self.app.call_from_thread(self.notify, str(e), severity="error")
             runs = []
+        self.app.call_from_thread(self._show, runs)
+
+    def _show(self, runs: list[RunInfo]) -> None:
         self.marked = [m for m in self.marked if any(r.id == m for r in runs)]
         table = self.query_one("#runs", VirtualTable)
         table.set_width("command", max((len(r.command) for r in runs), default=20))

@@ -22,6 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ebprof.features.browse import ordered
+
 T = TypeVar("T")
 id_of = id  # the default row identity: the same object
 
@@ -186,10 +188,8 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         return [self.rows[i] for i in self.view]
 
     def _reorder(self, keep_row: T | None) -> None:
-        rows, keep = self.rows, self.keep
-        view = [i for i in range(len(rows)) if keep(rows[i])] if keep else list(range(len(rows)))
-        key = self._sort_keys[self.sort_key]
-        view.sort(key=lambda i: key(rows[i]), reverse=self.reverse)
+        rows = self.rows
+        view = ordered(rows, self.keep, self._sort_keys[self.sort_key], self.reverse)
         self.view = view
         self._resize()
         target = 0
