@@ -169,7 +169,12 @@ def _plan(
     from ebprof.lint.scan import LintFailure, file_target
 
     files = [t for t in args.targets if t.endswith((".ebuild", ".eclass"))]
-    others = [t for t in args.targets if t not in files]
+    # another regular file (a Manifest, a README, metadata.xml) is not lintable: say so,
+    # and lint the rest rather than failing the whole run on it
+    skipped = [t for t in args.targets if t not in files and os.path.isfile(t)]
+    for t in skipped:
+        print(f"ebprof lint: note: {t}: not an ebuild or eclass, skipped", file=sys.stderr)
+    others = [t for t in args.targets if t not in files and t not in skipped]
     by_root: dict[Path | None, list[str]] = {}
     if files:
         from ebprof.repo import find_repo_root
@@ -193,7 +198,7 @@ def _plan(
             t = file_target(repo, Path(f))
             (failures if isinstance(t, LintFailure) else targets).append(t)  # type: ignore[arg-type]
         yield repo, targets, failures
-    if others or not files:
+    if others or not (files or skipped):
         repo = open_repo(args, others, allow_missing_masters=True)
         yield repo, _resolve(repo, others, args.repo is not None), []
 

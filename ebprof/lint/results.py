@@ -126,6 +126,11 @@ def from_dict(d: dict[str, Any]) -> Result:
     """Rebuild a result from ``to_dict`` output; unknown keywords raise ValueError."""
     name = d.get("__class__")
     cls = KEYWORDS.get(str(name))
+    if cls is None:  # the keywords register when their check modules are imported
+        from ebprof.lint.checks import load_all
+
+        load_all()
+        cls = KEYWORDS.get(str(name))
     if cls is None:
         raise ValueError(f"unknown lint keyword: {name!r}")
     names = {f.name for f in dataclasses.fields(cls)}

@@ -54,3 +54,9 @@ def test_results_on_error_lines_are_dropped(lint_text) -> None:
     assert ("ParseError", 3) in got
     assert ("ShellStateChange", 5) in got
     assert not [k for k, line in got if line == 3 and k != "ParseError"]
+
+
+def test_subshells_name_what_runs_in_them(lint_text) -> None:
+    text = "X=$(declare -p Y)\nZ=$(< /etc/hostname)\nW=$([[ -n x ]])\nV=$(unset Q)\n"
+    (found,) = lint_text(text, keywords=frozenset({"GlobalCommandSubstitution"}))
+    assert found.commands == "< file, [[, declare, unset"

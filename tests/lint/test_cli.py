@@ -112,3 +112,13 @@ def test_whole_repo_and_package_targets(capsys) -> None:
     assert {r["eclass"] for r in rows if r["eclass"]} == {"lint-bad", "lint-octal", "lint-tr"}
     code, out, _ = run(["-r", str(LINT_REPO), "CommandCheck/ReturnInGlobalScope"], capsys)
     assert code == 1 and out.startswith("CommandCheck/ReturnInGlobalScope\n")
+
+
+def test_other_files_among_file_targets_are_skipped_with_a_note(capsys) -> None:
+    bad = str(CASES / "ShellStateChange/ShellStateChange-0.ebuild")
+    readme = str(LINT_REPO / "README.md")
+    code, out, err = run([bad, readme], capsys)
+    assert code == 1 and "line 12: shopt at global scope" in out  # the ebuild is linted
+    assert f"{readme}: not an ebuild or eclass, skipped" in err
+    code, out, err = run([readme], capsys)
+    assert code == 0 and out == "" and "skipped" in err  # not the whole repository

@@ -53,3 +53,17 @@ def test_json_round_trip() -> None:
 def test_unknown_keyword_is_rejected() -> None:
     with pytest.raises(ValueError, match="NoSuchKeyword"):
         from_dict({"__class__": "NoSuchKeyword"})
+
+
+def test_load_jsonl_in_a_fresh_process() -> None:
+    """Reading results back must not depend on the checks having been imported first."""
+    import subprocess
+    import sys
+
+    line = ('{"__class__": "ShellStateChange", "category": "c", "package": "p", '
+            '"version": "1", "eclass": "", "line": 3, "command": "shopt"}')  # fmt: skip
+    code = ("import sys; from ebprof.lint.results import load_jsonl; "
+            "print(list(load_jsonl(sys.stdin))[0].command)")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], input=line, capture_output=True,
+                         text=True, check=True).stdout  # fmt: skip
+    assert out.strip() == "shopt"

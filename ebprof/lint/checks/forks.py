@@ -66,6 +66,12 @@ def _first_command(node: Node) -> str:
         n = stack.pop()
         if n.type == "command":
             return p.command_name(n) or "(dynamic)"
+        if n.type in ("declaration_command", "unset_command"):  # declare -p, local, unset
+            return p.text(n.children[0]) if n.children else n.type
+        if n.type == "test_command":
+            return p.text(n.children[0]) if n.children else "test"
+        if n.type == "file_redirect" and not any(c.type == "command" for c in node.children):
+            return "< file"  # $(< file): bash reads the file itself
         if n.type in ("function_definition", *_KINDS):
             continue
         stack.extend(reversed(n.children))
