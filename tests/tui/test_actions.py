@@ -149,3 +149,10 @@ def test_empty_store_hint_names_the_cache_the_tui_was_given() -> None:
     assert "ebprof source -r /r/my overlay --cache '/tmp/my cache'" in text
     assert "ebprof tui --cache '/tmp/my cache'" in text
     assert "--cache" not in empty_text("gentoo", False)
+
+
+def test_widgets_bind_reactives_and_never_watch_the_app() -> None:
+    widgets = Path(__file__).resolve().parents[2] / "ebprof/tui/widgets"
+    for path in widgets.glob("*.py"):
+        text = path.read_text()
+        assert "watch(self.app" not in text and "getattr(self.app" not in text, path.name

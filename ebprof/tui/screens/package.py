@@ -10,6 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     DataTable,
@@ -52,6 +53,8 @@ def read_source(path: str) -> str:
 
 class PackageScreen(Screen):
     """Everything stored about one package in the run on show."""
+
+    progress: reactive[tuple[str, int, int] | None] = reactive(None)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
@@ -99,10 +102,11 @@ class PackageScreen(Screen):
                     yield DataTable(id="env", cursor_type="row", zebra_stripes=True)
                 with TabPane("Findings", id="tab-findings"):
                     yield DataTable(id="findings", cursor_type="row")
-        yield SourcingBar()
+        yield SourcingBar().data_bind(PackageScreen.progress)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.watch(self.app, "progress", lambda value: setattr(self, "progress", value))
         if self.run is None:
             self.watch(self.app, "current_run", self._load, init=True)
         else:
