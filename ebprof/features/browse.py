@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from ebprof.model.records import SourceResult
+from ebprof.model.tally import EclassStats
 from ebprof.sourcing.report import by_eclass
 
 T = TypeVar("T")
@@ -159,7 +160,11 @@ ECLASS_SORT: dict[str, Callable[[EclassRow], Any]] = {
 
 def eclass_rows(results: Iterable[SourceResult]) -> list[EclassRow]:
     """Per-eclass aggregates of a run, slowest self time first."""
-    stats, total = by_eclass(results)
+    return eclass_rows_of(*by_eclass(results))
+
+
+def eclass_rows_of(stats: list[EclassStats], total: int) -> list[EclassRow]:
+    """The eclass table's rows from per-eclass totals (as the store keeps them)."""
     return [
         EclassRow(
             s.name,

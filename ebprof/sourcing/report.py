@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ebprof.model.records import SourceResult
+from ebprof.model.tally import EclassStats, EclassTally
 
 
 @dataclass
@@ -54,57 +54,13 @@ def per_package(results: Iterable[SourceResult]) -> list[PackageStats]:
     return list(stats.values())
 
 
-@dataclass
-class EclassStats:
-    """Tree-wide cost of one eclass."""
-
-    name: str
-    packages: int = 0
-    inherits: int = 0
-    self_us: int = 0
-    inclusive_us: int = 0  # outermost inherits only, so nesting is not counted twice
-
-    def mean_self_us(self) -> float:
-        return self.self_us / self.packages if self.packages else 0.0
-
-
 def by_eclass(results: Iterable[SourceResult]) -> tuple[list[EclassStats], int]:
     """Per-eclass aggregates and the total sourcing time they are a share of. A package
     sourced several times (``--bench``) counts once, with the mean of its times."""
-    runs: dict[str, list[SourceResult]] = defaultdict(list)
+    tally = EclassTally()
     for r in results:
-        if r.ok:
-            runs[r.cpv].append(r)
-    table: dict[str, EclassStats] = defaultdict(lambda: EclassStats(""))
-    for same in runs.values():
-        k = len(same)
-        one: dict[str, EclassStats] = defaultdict(lambda: EclassStats(""))
-        for r in same:
-            for top in r.inherits:
-                for _depth, node in top.walk():
-                    st = one[node.eclass]
-                    st.name = node.eclass
-                    st.inherits += 1
-                    st.self_us += node.self_us
-                _inclusive(top, one, set())
-        for name, st in one.items():
-            row = table[name]
-            row.name = name
-            row.packages += 1
-            row.inherits += round(st.inherits / k)
-            row.self_us += round(st.self_us / k)
-            row.inclusive_us += round(st.inclusive_us / k)
-    total = round(sum(sum(r.source_us for r in same) / len(same) for same in runs.values()))
-    rows = sorted(table.values(), key=operator.attrgetter("self_us"), reverse=True)
-    return rows, total
-
-
-def _inclusive(node, table, active: set[str]) -> None:
-    if node.eclass not in active:
-        table[node.eclass].inclusive_us += node.inclusive_us
-    active = active | {node.eclass}
-    for c in node.children:
-        _inclusive(c, table, active)
+        tally.add(r)
+    return tally.stats()
 
 
 _BOUND = re.compile(r"^\s*(<=|>=|<|>|=)?\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s)?\s*$")

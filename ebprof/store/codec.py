@@ -13,6 +13,7 @@ import struct
 import msgspec
 
 from ebprof.model.records import SourceResult
+from ebprof.model.tally import EclassStats
 from ebprof.store.records import PackageSummary, RunInfo
 
 ID = struct.Struct(">Q")  # big-endian, so LMDB's byte order is numeric order
@@ -42,3 +43,27 @@ def pkg_key(run_id: int, cpv: str) -> bytes:
 
 def content_digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+# A run's per-eclass totals live in the meta database under this prefix and the run id:
+# [[name, packages, inherits, self_us, inclusive_us], ...] and the run's total sourcing time.
+_ECLASSES = b"eclasses:"
+
+
+class _EclassRows(msgspec.Struct, array_like=True):
+    rows: list[tuple[str, int, int, int, int]]
+    total: int
+
+
+def eclass_key(run_id: int) -> bytes:
+    return _ECLASSES + ID.pack(run_id)
+
+
+def encode_eclasses(rows: list[EclassStats], total: int) -> bytes:
+    data = [(r.name, r.packages, r.inherits, r.self_us, r.inclusive_us) for r in rows]
+    return ENCODER.encode(_EclassRows(data, total))
+
+
+def decode_eclasses(data: bytes) -> tuple[list[EclassStats], int]:
+    got = msgspec.msgpack.decode(data, type=_EclassRows)
+    return [EclassStats(*row) for row in got.rows], got.total

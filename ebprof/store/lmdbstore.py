@@ -34,6 +34,7 @@ import msgspec
 
 from ebprof.errors import CacheError
 from ebprof.model.records import SourceResult
+from ebprof.model.tally import EclassStats
 from ebprof.store.codec import (
     DIGEST,
     ENCODER,
@@ -42,6 +43,9 @@ from ebprof.store.codec import (
     RUN,
     SUMMARY,
     content_digest,
+    decode_eclasses,
+    eclass_key,
+    encode_eclasses,
     pkg_key,
 )
 from ebprof.store.env import (
@@ -199,6 +203,7 @@ class Store:
                 if not cur.delete():  # delete moves to the next record
                     break
         txn.delete(prefix, db=self._db("runs"))
+        txn.delete(eclass_key(run_id), db=self._db("meta"))
 
     def _drop_orphans(self, txn: lmdb.Transaction) -> None:
         """Delete results no package row refers to, and ``latest`` entries pointing to them."""
@@ -311,6 +316,31 @@ class Store:
             return out
 
         return self._read(walk)
+
+    def eclass_stats(self, run_id: int) -> tuple[list[EclassStats], int] | None:
+        """The run's per-eclass totals, kept when it was written (None for a run written
+        before they were kept, or damaged: then count them from its results)."""
+
+        def get(txn: lmdb.Transaction) -> bytes | None:
+            data = txn.get(eclass_key(run_id), db=self._db("meta"))
+            return None if data is None else bytes(data)
+
+        data = self._read(get)
+        if data is None:
+            return None
+        try:
+            return decode_eclasses(data)
+        except (msgspec.DecodeError, msgspec.ValidationError, TypeError):
+            return None
+
+    def keep_eclass_stats(self, run_id: int, rows: list[EclassStats], total: int) -> None:
+        """Keep totals counted from an older run's results, so they are counted once."""
+
+        def put(txn: lmdb.Transaction) -> None:
+            if txn.get(ID.pack(run_id), db=self._db("runs")) is not None:
+                txn.put(eclass_key(run_id), encode_eclasses(rows, total), db=self._db("meta"))
+
+        self._write(put)
 
     def result(self, run_id: int, cpv: str) -> SourceResult | None:
         def get(txn: lmdb.Transaction) -> SourceResult | None:

@@ -15,7 +15,8 @@ import msgspec
 
 from ebprof.errors import CacheError
 from ebprof.model.records import SourceResult
-from ebprof.store.codec import ENCODER, ID, content_digest, pkg_key
+from ebprof.model.tally import EclassTally
+from ebprof.store.codec import ENCODER, ID, content_digest, eclass_key, encode_eclasses, pkg_key
 from ebprof.store.env import RunLock
 from ebprof.store.records import PackageSummary, RunInfo
 
@@ -42,6 +43,7 @@ class RunWriter:
         self._last_flush = time.monotonic()
         # cpv -> (digest, ok, source_us) of its last result: a cpv added twice keeps the last
         self._packages: dict[str, tuple[bytes, bool, int]] = {}
+        self._eclasses = EclassTally()  # kept with the run: the TUI's eclass table
         self._done = False
 
     def add(self, result: SourceResult) -> None:
@@ -57,6 +59,7 @@ class RunWriter:
         summary = ENCODER.encode(PackageSummary.of(result, digest))
         self._pending.append((pkg_key(self.run.id, result.cpv), summary, digest, data))
         self._packages[result.cpv] = (digest, result.ok, result.source_us)
+        self._eclasses.add(result, replace=True)
         if (
             len(self._pending) >= self._batch
             or time.monotonic() - self._last_flush >= self._interval
@@ -112,6 +115,8 @@ class RunWriter:
                 if old is None or bytes(old[:8]) < run_key:  # a newer run may finish first
                     txn.put(key, run_key + digest, db=latest)
             txn.put(ID.pack(final.id), ENCODER.encode(final), db=store._db("runs"))
+            txn.put(eclass_key(final.id), encode_eclasses(*self._eclasses.stats()),
+                    db=store._db("meta"))  # fmt: skip
 
         try:
             store._write(commit)

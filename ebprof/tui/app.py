@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -17,21 +18,42 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
-from ebprof.daemon.pool import SourceOptions
+from ebprof.daemon.options import SourceOptions
 from ebprof.errors import EbprofError
 from ebprof.tui.data import StoreData
 from ebprof.tui.messages import ResourceRequested, SourcingFinished, SourcingProgressed
-from ebprof.tui.screens import (
-    EclassesScreen,
-    HelpScreen,
-    PackageScreen,
-    PackagesScreen,
-    RunsScreen,
-)
+from ebprof.tui.screens.packages import PackagesScreen
 
 if TYPE_CHECKING:
     from ebprof.repo import Repository
     from ebprof.store.records import PackageSummary, RunInfo
+
+
+@dataclass(frozen=True)
+class RunTotals:
+    """What the package table's width and status line need from every row of a run."""
+
+    widest: int = 20  # the longest cpv
+    failed: int = 0
+    timeouts: int = 0
+    source_us: int = 0  # of the packages that sourced
+
+    @classmethod
+    def of(cls, rows: Sequence[PackageSummary]) -> RunTotals:
+        if not rows:
+            return cls()
+        return cls(
+            max(len(s.cpv) for s in rows),
+            sum(1 for s in rows if s.status == "failed"),
+            sum(1 for s in rows if s.status == "timeout"),
+            sum(s.source_us for s in rows if s.status == "ok"),
+        )
+
+
+def _screen(name: str) -> type:
+    from ebprof.tui import screens
+
+    return getattr(screens, name)
 
 
 class EbprofApp(App[None]):
@@ -41,8 +63,8 @@ class EbprofApp(App[None]):
     TITLE = "ebprof"
     MODES: ClassVar[dict] = {
         "packages": PackagesScreen,
-        "eclasses": EclassesScreen,
-        "runs": RunsScreen,
+        "eclasses": lambda: _screen("EclassesScreen")(),  # imported when first shown
+        "runs": lambda: _screen("RunsScreen")(),
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help"),
@@ -67,6 +89,7 @@ class EbprofApp(App[None]):
         self.repo = repo
         self.options = options or SourceOptions(jobs=os.cpu_count() or 1, env=True)
         self.summaries: list[PackageSummary] = []
+        self.totals = RunTotals()
         self.loaded = False  # the first load finished (so "no run" means an empty store)
         self._first_run = run_id
         self.repo_label = label or (str(repo.path) if repo is not None else None)
@@ -97,10 +120,14 @@ class EbprofApp(App[None]):
         except EbprofError as e:
             self.call_from_thread(self.notify, str(e), severity="error", timeout=30)
             run, summaries = None, []
-        self.call_from_thread(self._set_run, run, summaries)
+        totals = RunTotals.of(summaries)  # here, not on the UI thread: it reads every row
+        self.call_from_thread(self._set_run, run, summaries, totals)
 
-    def _set_run(self, run: RunInfo | None, summaries: list[PackageSummary]) -> None:
+    def _set_run(
+        self, run: RunInfo | None, summaries: list[PackageSummary], totals: RunTotals
+    ) -> None:
         self.summaries = summaries
+        self.totals = totals
         self.loaded = True
         self.current_run = run
 
@@ -114,11 +141,12 @@ class EbprofApp(App[None]):
         self.load()
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        help_screen = _screen("HelpScreen")
+        if not isinstance(self.screen, help_screen):
+            self.push_screen(help_screen())
 
     def open_package(self, cpv: str) -> None:
-        self.push_screen(PackageScreen(cpv))
+        self.push_screen(_screen("PackageScreen")(cpv))
 
     def show_packages(self, query: str) -> None:
         """Switch to Packages with ``query`` in the filter."""

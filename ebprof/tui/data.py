@@ -7,13 +7,15 @@ its empty state and a re-source creates the store.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ebprof.errors import CacheError, StoreMissing
-from ebprof.features.browse import EclassRow, eclass_rows
+from ebprof.features.browse import EclassRow, eclass_rows_of
+from ebprof.model.tally import EclassTally
 
 if TYPE_CHECKING:
     from ebprof.model.records import SourceResult
@@ -89,9 +91,19 @@ class StoreData:
             yield from self.store.results(run_id)
 
     def eclasses(self, run_id: int) -> list[EclassRow]:
-        """Per-eclass rows of a run; computed once per run (it reads every result)."""
+        """Per-eclass rows of a run: the totals the store kept with it; for a run written
+        before they were kept, counted once from its results (streamed, none kept) and
+        kept in the store from then on."""
         rows = self._eclasses.get(run_id)
         if rows is None:
-            rows = eclass_rows(self.results(run_id))
-            self._eclasses[run_id] = rows
+            stats = self.store.eclass_stats(run_id) if self.store is not None else None
+            if stats is None:
+                tally = EclassTally()
+                for res in self.results(run_id):
+                    tally.add(res, replace=True)
+                stats = tally.stats()
+                if self.store is not None and not self.store.readonly:
+                    with contextlib.suppress(CacheError):
+                        self.store.keep_eclass_stats(run_id, *stats)
+            rows = self._eclasses[run_id] = eclass_rows_of(*stats)
         return rows

@@ -108,7 +108,7 @@ class EclassesScreen(MainScreen):
         table.set_width("name", max((len(r.name) for r in rows), default=10))
         table.set_rows(rows)
         users = self.query_one("#users", VirtualTable)
-        users.set_width("cpv", max((len(s.cpv) for s in self.ebprof.summaries), default=20))
+        users.set_width("cpv", self.ebprof.totals.widest)
         self._show_users(table.current)
         table.focus()
 

@@ -92,10 +92,6 @@ class PackagesScreen(MainScreen):
         Binding("R", "source_all", "Source all"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._totals: tuple[list[PackageSummary], str] | None = None
-
     def compose_body(self) -> ComposeResult:
         with Vertical(id="packages-body"):
             yield Input(placeholder=FILTER_HELP, id="filter")
@@ -118,8 +114,7 @@ class PackagesScreen(MainScreen):
                 empty.update(empty_text(app.repo_label, app.repo is not None, app.cache_label))
             return
         table = self.query_one("#packages", VirtualTable)
-        width = max((len(s.cpv) for s in app.summaries), default=20)
-        table.set_width("cpv", max(width, 12))
+        table.set_width("cpv", max(app.totals.widest, 12))
         table.set_rows(app.summaries)
         self._update_status()
         table.focus()
@@ -127,14 +122,9 @@ class PackagesScreen(MainScreen):
     def _update_status(self) -> None:
         app = self.ebprof
         table = self.query_one("#packages", VirtualTable)
-        rows = app.summaries
-        if self._totals is None or self._totals[0] is not rows:  # once per run, not per key
-            failed = sum(1 for s in rows if s.status == "failed")
-            timeouts = sum(1 for s in rows if s.status == "timeout")
-            total = sum(s.source_us for s in rows if s.status == "ok")
-            self._totals = (rows, f"{len(rows)} packages, {failed} failed, {timeouts} timed "
-                                  f"out, sourcing {dur(total)}")  # fmt: skip
-        text = self._totals[1]
+        rows, t = app.summaries, app.totals  # counted by the loading worker
+        text = (f"{len(rows)} packages, {t.failed} failed, {t.timeouts} timed out, "
+                f"sourcing {dur(t.source_us)}")  # fmt: skip
         if len(table.view) != len(rows):
             text += f" · showing {len(table.view)}"
         self.query_one("#packages-status", Static).update(text)
