@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ebprof.daemon import depend
@@ -14,15 +14,10 @@ _BASH_MSG = re.compile(rb"^(.+?): line (\d+): (.*)$")
 _FUNC_START = re.compile(rb"^[\w.+-]+\s*\(\)\s*\{?\s*(#.*)?$|^function\s")
 
 
-def global_statement_line(text: bytes, word: bytes) -> int | None:
-    """The line of the only ``return``/``exit`` outside function bodies, if unambiguous.
-
-    Bash cannot tell where a sourced file returned (a DEBUG trap would have to trace
-    every eclass function too), so this reads the ebuild: function bodies are the
-    lines from ``name() {`` to the next ``}`` in column 0, the layout ebuilds use.
-    """
-    pat = re.compile(rb"(^|[;&|{(]|\bthen|\bdo|\belse)\s*" + word + rb"(\s|;|$)")
-    hits = []
+def _outside_functions(text: bytes) -> Iterator[tuple[int, bytes, bool]]:
+    """(line number, stripped line, opens a function) for the lines outside function
+    bodies, read as ebuilds are laid out: a body runs from ``name() {`` to the next ``}``
+    in column 0."""
     in_func = False
     for n, line in enumerate(text.split(b"\n"), 1):
         stripped = line.strip()
@@ -32,9 +27,20 @@ def global_statement_line(text: bytes, word: bytes) -> int | None:
             continue
         if _FUNC_START.match(stripped) and not stripped.endswith(b"}"):
             in_func = True
+            yield n, stripped, True
             continue
-        if not stripped.startswith(b"#") and pat.search(stripped):
-            hits.append(n)
+        yield n, stripped, False
+
+
+def global_statement_line(text: bytes, word: bytes) -> int | None:
+    """The line of the only ``return``/``exit`` outside function bodies, if unambiguous.
+
+    Bash cannot tell where a sourced file returned (a DEBUG trap would have to trace
+    every eclass function too), so this reads the ebuild (``_outside_functions``).
+    """
+    pat = re.compile(rb"(^|[;&|{(]|\bthen|\bdo|\belse)\s*" + word + rb"(\s|;|$)")
+    hits = [n for n, stripped, opens in _outside_functions(text)
+            if not opens and not stripped.startswith(b"#") and pat.search(stripped)]  # fmt: skip
     return hits[0] if len(hits) == 1 else None
 
 
@@ -246,21 +252,11 @@ def _status_location(path: str, text: bytes, findings: list[Finding], r: dict[by
 
 
 def last_statement_line(text: bytes) -> int | None:
-    """The line of the last command outside function bodies, read as global_statement_line
-    reads ebuilds (bodies from ``name() {`` to the next ``}`` in column 0)."""
+    """The line of the last command outside function bodies (a definition counts), read
+    as global_statement_line reads ebuilds."""
     last = None
-    in_func = False
-    for n, line in enumerate(text.split(b"\n"), 1):
-        stripped = line.strip()
-        if in_func:
-            if line.startswith(b"}"):
-                in_func = False
-            continue
-        if _FUNC_START.match(stripped) and not stripped.endswith(b"}"):
-            in_func = True
-            last = n
-            continue
-        if stripped and not stripped.startswith(b"#"):
+    for n, stripped, opens in _outside_functions(text):
+        if opens or (stripped and not stripped.startswith(b"#")):
             last = n
     return last
 

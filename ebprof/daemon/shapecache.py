@@ -110,23 +110,30 @@ class ShapeCache:
         entries = dict(list(self._entries.items())[-MAX_ENTRIES:])
         verdicts = dict(list(self._verdicts.items())[-2 * MAX_ENTRIES :])
         data = msgspec.msgpack.encode(_File(FORMAT, self.grammar, entries, verdicts))
-        tmp = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".eclass-shapes.", dir=self.path.parent)
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, self.path)
-            tmp = None
+        if save_atomically(self.path, data):
             self._dirty = False
-        except OSError:
-            pass
-        finally:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+
+
+def save_atomically(path: Path, data: bytes) -> bool:
+    """Replace ``path`` with ``data`` in one rename (readers see the old file or the new
+    one); False, quietly, when it cannot be written (a cache is only a cache)."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+        tmp = None
+        return True
+    except OSError:
+        return False
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 grammar_key = _grammar  # what digests of the same bytes depend on too (metadata/digests.py)
 
-__all__ = ["FILE_NAME", "ShapeCache", "grammar_key"]
+__all__ = ["FILE_NAME", "ShapeCache", "grammar_key", "save_atomically"]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 import subprocess
 import tempfile
@@ -28,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from ebprof.daemon.shapecache import grammar_key
+from ebprof.daemon.shapecache import grammar_key, save_atomically
 from ebprof.lint.parse import parser
 
 if TYPE_CHECKING:
@@ -277,21 +276,8 @@ class DigestStore:
             return
         entries = dict(list(self._entries.items())[-MAX_ENTRIES:])
         blob = msgspec.msgpack.encode(_File(FORMAT, self.grammar, entries))
-        tmp = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".eclass-digests.", dir=self.path.parent)
-            with os.fdopen(fd, "wb") as f:
-                f.write(blob)
-            os.replace(tmp, self.path)
-            tmp = None
+        if save_atomically(self.path, blob):
             self._dirty = False
-        except OSError:
-            pass
-        finally:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
 
 
 class _File(msgspec.Struct):
