@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+from ebprof.lint.recover import clean, recover
+
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Tree
 
@@ -86,50 +88,37 @@ class ParsedFile:
     """A parsed file and the lines tree-sitter could not parse."""
 
     data: bytes
-    tree: Tree
+    trees: list[Tree]  # one, or one per statement when the file needed recovery
     error_lines: frozenset[int]  # 1-based lines touched by ERROR or MISSING nodes
     error_regions: tuple[tuple[int, int], ...]  # 1-based inclusive line ranges
     _scope: GlobalScope | None = None
 
     @property
-    def root(self) -> Node:
-        return self.tree.root_node
-
-    @property
     def scope(self) -> GlobalScope:
         if self._scope is None:
-            self._scope = walk_global(self.root)
+            self._scope = walk_global([t.root_node for t in self.trees])
         return self._scope
 
 
 def parse(data: bytes) -> ParsedFile:
-    tree = parser().parse(data)
+    """Parse ``data``; when tree-sitter fails anywhere, only the statements that do
+    not parse are blanked and listed (see ``recover``)."""
+    trees = [parser().parse(data)]
     regions: list[tuple[int, int]] = []
-    if tree.root_node.has_error:
-        regions = _error_regions(tree.root_node)
+    if not clean(trees[0]):
+        trees, regions = recover(parser(), data)
     lines = frozenset(n for a, b in regions for n in range(a, b + 1))
-    return ParsedFile(data, tree, lines, tuple(regions))
+    return ParsedFile(data, trees, lines, tuple(regions))
 
 
-def _error_regions(root: Node) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.type == "ERROR" or node.is_missing:
-            out.append((node.start_point[0] + 1, node.end_point[0] + 1))
-            continue
-        if node.has_error:
-            stack.extend(node.children)
-    return sorted(out)
-
-
-def walk_global(root: Node) -> GlobalScope:
+def walk_global(roots: list[Node]) -> GlobalScope:
     """Collect global-scope nodes of the types in COLLECTED, pruning function bodies."""
     scope = GlobalScope()
     nodes = scope.nodes
     assignments = scope.assignments
-    stack: list[tuple[Node, int, str]] = [(c, 0, "program") for c in reversed(root.named_children)]
+    stack: list[tuple[Node, int, str]] = [
+        (c, 0, "program") for root in reversed(roots) for c in reversed(root.named_children)
+    ]
     pop, push = stack.pop, stack.append
     while stack:
         node, flags, parent = pop()

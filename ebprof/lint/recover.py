@@ -1,0 +1,317 @@
+"""Parsing that loses only the statements tree-sitter truly cannot parse.
+
+tree-sitter-bash fails on some valid bash (``=~ (^|$'\\n')"x".*``, some extglobs), and
+its error recovery is global: one bad line inside a function can turn the whole file
+into one ERROR node, and some inputs parse *without* an ERROR into impossible shapes
+(``if``, ``then`` or ``fi`` as a command name). Both used to hide or invent findings.
+
+When the whole-file parse is not clean, the file is cut into top-level statements at
+lines that start a statement at column 0 (a statement that spans such lines, like a
+multi-line string or a heredoc, is grown until it parses). Each piece that does not
+parse on its own is blanked (bytes turned to spaces, so lines and byte offsets stay
+put) and reported; a compound statement (function, ``if``, loop) is first cut again
+one indentation level down, so only its bad inner statements are lost. The blanked
+file is then parsed once more; anything still not clean is reported too, so no
+unparsed line is ever checked as if it had parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Parser, Query, Tree
+
+# Words that are never a command name; tree-sitter making one of them a command means
+# it lost track of the structure.
+RESERVED = ("if", "then", "else", "elif", "fi", "case", "esac", "for", "select",
+            "while", "until", "do", "done", "function", "{", "}", "[[", "]]")  # fmt: skip
+# First words of lines that continue a statement rather than start one.
+_CLOSERS = frozenset(
+    {b"fi", b"done", b"esac", b"else", b"elif", b"then", b"do", b";;", b";&", b";;&", b"}",
+     b"in", b"||", b"&&", b"|"}
+)  # fmt: skip
+_CONTINUATION_START = b"})\"'|&;"
+_HEADER = re.compile(
+    rb"^[ \t]*(?:(?:function[ \t]+)?[^\s(){}$;|&<>\"'=#]+[ \t]*\(\s*\)|function[ \t]+\S+"
+    rb"|if\b|for\b|while\b|until\b|case\b|select\b|\{)"
+)
+_MAX_GROWTH = 40  # pieces a statement may grow by before it is judged unparseable
+_MAX_DEPTH = 4  # levels of compound statements cut again
+
+
+Spans = list[tuple[int, int]]  # 0-based line ranges, end exclusive
+
+
+@cache
+def _reserved_query() -> Query:
+    from tree_sitter import Query
+
+    from ebprof.lint.parse import parser
+
+    words = " ".join(f'"{w}"' for w in RESERVED)
+    lang = parser().language
+    assert lang is not None
+    return Query(lang, f"(command name: (command_name (word) @name) (#any-of? @name {words}))")
+
+
+def reserved_commands(node: Node) -> list[Node]:
+    """``command`` nodes under ``node`` whose name is a reserved word."""
+    from tree_sitter import QueryCursor
+
+    caps = QueryCursor(_reserved_query()).captures(node)
+    return [n.parent.parent for n in caps.get("name", []) if n.parent and n.parent.parent]
+
+
+def clean(tree: Tree) -> bool:
+    root = tree.root_node
+    return not root.has_error and not reserved_commands(root)
+
+
+def recover(parser: Parser, data: bytes) -> tuple[list[Tree], list[tuple[int, int]]]:
+    """Trees covering ``data`` without its unparseable statements, and those
+    statements' line ranges (1-based, inclusive).
+
+    Usually one tree of the file with the bad statements blanked. tree-sitter's
+    choices can depend on far-away context, so when that tree is still not clean,
+    each statement is parsed on its own (positions stay the file's) and the walker
+    sees them one after another."""
+    lines = _lines(data)
+    bad: list[tuple[int, int]] = []
+    good: list[tuple[int, int]] = []
+    _Cutter(parser, lines).scan(0, len(lines), b"", 0, bad, good)
+    blanked = _blank(lines, bad)
+    tree = parser.parse(blanked)
+    regions = [(a + 1, b) for a, b in bad]
+    if clean(tree):
+        return [tree], sorted(set(regions))
+    trees = _pieces(parser, lines, blanked, good)
+    for t in trees:
+        regions += leftover_regions(t.root_node)
+    return trees, sorted(set(regions))
+
+
+def _lines(data: bytes) -> list[bytes]:
+    """Lines as tree-sitter counts rows: split at ``\\n`` only (not at a lone ``\\r``)."""
+    parts = data.split(b"\n")
+    out = [part + b"\n" for part in parts[:-1]]
+    if parts[-1]:
+        out.append(parts[-1])
+    return out
+
+
+def _pieces(parser: Parser, lines: list[bytes], data: bytes, good: Spans) -> list[Tree]:
+    from tree_sitter import Point, Range
+
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    trees = []
+    try:
+        for lo, hi in sorted(good):
+            end_row, end_col = (
+                (hi, 0)
+                if hi < len(lines) or lines[-1].endswith(b"\n")
+                else (hi - 1, len(lines[-1]))
+            )
+            parser.included_ranges = [Range(Point(lo, 0), Point(end_row, end_col),
+                                            offsets[lo], offsets[hi])]  # fmt: skip
+            trees.append(parser.parse(data))
+    finally:
+        parser.included_ranges = []
+    return trees
+
+
+def leftover_regions(root: Node) -> list[tuple[int, int]]:
+    """Lines of ERROR/MISSING nodes, and of top-level statements holding a reserved
+    word used as a command."""
+    out: list[tuple[int, int]] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "ERROR" or node.is_missing:
+            out.append((node.start_point[0] + 1, node.end_point[0] + 1))
+        elif node.has_error:
+            stack.extend(node.children)
+    for cmd in reserved_commands(root):
+        top = cmd
+        while top.parent is not None and top.parent.type != "program":
+            top = top.parent
+        out.append((top.start_point[0] + 1, top.end_point[0] + 1))
+    return out
+
+
+class _Cutter:
+    def __init__(self, parser: Parser, lines: list[bytes]) -> None:
+        self.parser = parser
+        self.lines = lines
+
+    def parses(self, lo: int, hi: int, bad: Spans | None = None) -> bool:
+        text = _blank(self.lines[lo:hi], [(a - lo, b - lo) for a, b in bad or ()])
+        return clean(self.parser.parse(text))
+
+    def incomplete(self, lo: int, hi: int) -> bool:
+        """True when the piece's failure runs to its end (an unclosed string, heredoc
+        or block), so growing it may help."""
+        tree = self.parser.parse(b"".join(self.lines[lo:hi]))
+        last = max((i for i in range(hi - lo) if self.lines[lo + i].strip()), default=0)
+        regions = leftover_regions(tree.root_node)
+        return bool(regions) and max(b for _, b in regions) - 1 >= last
+
+    def scan(self, lo: int, hi: int, indent: bytes, depth: int, bad: Spans, good: Spans) -> None:
+        """Cut lines ``lo..hi`` into statements starting at ``indent``; record the
+        statements that parse alone in ``good``, the others in ``bad``."""
+        starts = [i for i in range(lo + 1, hi) if _starts_statement(self.lines[i], indent)]
+        starts.append(hi)
+        k = 0
+        start = lo
+        while start < hi:
+            while starts[k] <= start:
+                k += 1
+            first = starts[k]
+            end = None
+            for j in range(k, min(len(starts), k + _MAX_GROWTH)):
+                if self.parses(start, starts[j]):
+                    end = starts[j]
+                    break
+                if not self.incomplete(start, starts[j]):
+                    break
+            if end is None:
+                end = self.refine(start, first, depth, bad, good)
+            else:
+                good.append((start, end))
+            start = end
+
+    def refine(self, lo: int, hi: int, depth: int, bad: Spans, good: Spans) -> int:
+        """A statement that does not parse: when it is a compound one, blank only its
+        bad inner statements, else all of it. Returns where the statement ends."""
+        body = self._body(lo, hi) if depth < _MAX_DEPTH else None
+        if body is None:
+            bad.append((lo, hi))
+            return hi
+        b_lo, b_hi, b_indent, end = body
+        flat = end != hi  # a body not indented deeper (an include guard's ``if``)
+        marks = self._flat_structure(b_lo, b_hi, b_indent) if flat else set()
+        inner: Spans = []
+        inner_good: Spans = []
+        seg = b_lo
+        for i in range(b_lo, b_hi + 1):
+            if i == b_hi or i in marks or (not flat and _structural(self.lines[i], b_indent)):
+                if seg < i:
+                    self.scan(seg, i, b_indent, depth + (not flat), inner, inner_good)
+                seg = i + 1
+        if self.parses(lo, end, inner):
+            bad.extend(inner)
+            good.append((lo, end))
+        elif flat:  # an include guard: its statements stand on their own
+            bad.extend(inner)
+            good.extend(inner_good)
+        else:
+            bad.append((lo, hi))
+            return hi
+        return end
+
+    def _body(self, lo: int, hi: int) -> tuple[int, int, bytes, int] | None:
+        """Inner lines of a compound statement (first, end exclusive), their
+        indentation, and where the statement ends."""
+        header = self.lines[lo]
+        if not _HEADER.match(header):
+            return None
+        outer = _indent(header)
+        last = max((i for i in range(lo, hi) if self.lines[i].strip()), default=lo)
+        inner = [i for i in range(lo + 1, last) if self.lines[i].strip()]
+        if inner and len(_indent(self.lines[inner[0]])) > len(outer):
+            return lo + 1, last, _indent(self.lines[inner[0]]), hi
+        closer = self._closer(lo, outer) if header.lstrip().startswith(b"if") else None
+        if closer is None:
+            return None
+        return lo + 1, closer, outer, closer + 1
+
+    def _flat_structure(self, lo: int, hi: int, indent: bytes) -> set[int]:
+        """Lines of a flat ``if`` body that are its own ``then``/``elif``/``else``."""
+        out: set[int] = set()
+        depth = 0
+        for i in range(lo, hi):
+            w = _first_word(self.lines[i], indent)
+            if w == b"if" and _last_word(self.lines[i]) != b"fi":
+                depth += 1
+            elif w == b"fi":
+                depth -= 1
+            elif depth == 0 and w in (b"then", b"elif", b"else"):
+                out.add(i)
+        return out
+
+    def _closer(self, lo: int, indent: bytes) -> int | None:
+        """The line closing the block opened at ``lo`` when its body sits at the same
+        indentation (``if …; then`` … ``fi`` around a whole eclass)."""
+        word = _first_word(self.lines[lo], indent)
+        close = _CLOSING.get(word)
+        if close is None:
+            return None
+        depth = 0
+        for i in range(lo, len(self.lines)):
+            w = _first_word(self.lines[i], indent)
+            if w == word and _last_word(self.lines[i]) != close:
+                depth += 1
+            elif w == close:
+                depth -= 1
+                if depth == 0:
+                    return i
+        return None
+
+
+_CLOSING = {b"if": b"fi"}
+
+
+def _indent(line: bytes) -> bytes:
+    return line[: len(line) - len(line.lstrip(b" \t"))]
+
+
+def _first_word(line: bytes, indent: bytes) -> bytes:
+    if not line.startswith(indent) or line[len(indent) : len(indent) + 1] in b" \t":
+        return b""
+    words = line[len(indent) :].split(None, 1)
+    return words[0].rstrip(b";") if words else b""
+
+
+def _last_word(line: bytes) -> bytes:
+    words = line.split(b"#", 1)[0].split()
+    return words[-1].rstrip(b";") if words else b""
+
+
+def _starts_statement(line: bytes, indent: bytes) -> bool:
+    if not line.startswith(indent) or len(line) <= len(indent):
+        return False
+    c = line[len(indent) : len(indent) + 1]
+    if c in b" \t\r\n#" or c in _CONTINUATION_START:
+        return False
+    word = line[len(indent) :].split(None, 1)[0]
+    return word not in _CLOSERS and (not word.endswith(b")") or word.endswith(b"()"))
+
+
+def _structural(line: bytes, indent: bytes) -> bool:
+    """A line of the block's own structure, indented less than its body: ``else``,
+    ``;;``, a case pattern."""
+    return bool(line.strip()) and not line.startswith(indent)
+
+
+def _blank(lines: list[bytes], bad: list[tuple[int, int]]) -> bytes:
+    """Lines with the ``bad`` ranges (0-based, end exclusive) turned to spaces, byte
+    lengths kept; a blanked range inside a body starts with ``:`` so the body stays
+    non-empty."""
+    if not bad:
+        return b"".join(lines)
+    out = list(lines)
+    for a, b in bad:
+        colon = a > 0 and lines[a][:1] in b" \t"
+        for i in range(a, b):
+            line = lines[i]
+            body = line.rstrip(b"\r\n")
+            blank = b" " * len(body)
+            if colon and len(body) >= 1:
+                blank = b":" + blank[1:]
+                colon = False
+            out[i] = blank + line[len(body) :]
+    return b"".join(out)

@@ -1,0 +1,119 @@
+"""Parse recovery: only statements tree-sitter cannot parse are lost, and they are listed."""
+
+from __future__ import annotations
+
+from ebprof.lint import parse as p
+from ebprof.lint.recover import _pieces, leftover_regions, recover
+
+BAD = "\t[ ${a} ${op} ${b} ] && cd /\n"  # tree-sitter-bash cannot parse an operator in a variable
+
+
+def _names(parsed: p.ParsedFile) -> list[tuple[str | None, int]]:
+    return [(p.command_name(n), p.line_of(n)) for n, _ in parsed.scope.of("command")]
+
+
+def _defs(parsed: p.ParsedFile) -> list[str]:
+    fns = parsed.scope.of("function_definition")
+    return [p.text(fn.child_by_field_name("name")) for fn, _ in fns]
+
+
+def test_only_the_bad_statement_is_lost() -> None:
+    src = (
+        "EAPI=8\n"  # 1
+        "f() {\n"  # 2
+        "\tlocal x=1\n"  # 3
+        + BAD  # 4
+        + "\techo ok\n"  # 5
+        "}\n"  # 6
+        "g() { :; }\n"  # 7
+        "cd /tmp\n"  # 8
+    )
+    parsed = p.parse(src.encode())
+    assert parsed.error_regions == ((4, 4),)
+    assert ("cd", 8) in _names(parsed)  # code after the bad line is still checked
+    assert _defs(parsed) == ["f", "g"]  # the function keeps its definition
+    assert ("cd", 4) not in _names(parsed)
+
+
+def test_include_guard_body_at_column_zero() -> None:
+    src = (
+        "if [[ -z ${_G_ECLASS} ]]; then\n"  # 1
+        "_G_ECLASS=1\n"  # 2
+        "case ${EAPI} in\n"  # 3
+        "\t8) ;;\n"  # 4
+        "esac\n"  # 5
+        "f() {\n"  # 6
+        + BAD  # 7
+        + "}\n"  # 8
+        "uname -r\n"  # 9
+        "fi\n"  # 10
+    )
+    parsed = p.parse(src.encode())
+    assert parsed.error_regions == ((7, 7),)
+    assert ("uname", 9) in _names(parsed)
+
+
+def test_statements_spanning_column_zero_lines_are_grown() -> None:
+    src = (
+        'DESCRIPTION="two\n'  # 1
+        'lines"\n'  # 2
+        "h() {\n"  # 3
+        "\tcat <<EOF\n"  # 4
+        "EOF\n"  # 5
+        "}\n"  # 6
+        "f() {\n"  # 7
+        + BAD  # 8
+        + "}\n"  # 9
+        "date\n"  # 10
+    )
+    parsed = p.parse(src.encode())
+    assert parsed.error_regions == ((8, 8),)
+    assert _defs(parsed) == ["h", "f"]
+    assert ("date", 10) in _names(parsed)
+    assert ("EOF", 5) not in _names(parsed) and ("lines", 2) not in _names(parsed)
+
+
+def test_a_reserved_word_is_never_a_command() -> None:
+    # tree-sitter takes a stray `fi` (and, in long files, misplaced `then`) as a command
+    parsed = p.parse(b"EAPI=8\nA=1\nfi\nB=2\n")
+    assert "fi" not in [n for n, _ in _names(parsed)]
+    assert 3 in parsed.error_lines
+    tree = p.parser().parse(b"x=1\nthen\n")
+    assert leftover_regions(tree.root_node) == [(2, 2)]
+
+
+def test_nested_blocks_lose_only_their_bad_statement() -> None:
+    src = (
+        "f() {\n"  # 1
+        "\tif a; then\n"  # 2
+        "\t\tb\n"  # 3
+        "\telse\n"  # 4
+        "\t"
+        + BAD  # 5
+        + "\tfi\n"  # 6
+        "}\n"  # 7
+        "sed -e x\n"  # 8
+    )
+    parsed = p.parse(src.encode())
+    assert parsed.error_regions == ((5, 5),)
+    assert ("sed", 8) in _names(parsed)
+
+
+def test_blanking_keeps_lines_and_bytes() -> None:
+    data = ("x=1\nf() {\n" + BAD + "}\ny=2\n").encode()
+    trees, regions = recover(p.parser(), data)
+    assert regions == [(3, 3)]
+    (tree,) = trees
+    assert len(tree.root_node.text or b"") == len(data)
+    last = tree.root_node.named_children[-1]
+    assert last.start_point[0] == 4 and last.start_byte == data.index(b"y=2")
+
+
+def test_statement_pieces_keep_file_positions() -> None:
+    data = b"a=1\nb() { :; }\nc d\n"
+    lines = data.splitlines(keepends=True)
+    trees = _pieces(p.parser(), lines, data, [(0, 1), (2, 3)])
+    assert [t.root_node.named_children[0].start_point[0] for t in trees] == [0, 2]
+    scope = p.walk_global([t.root_node for t in trees])
+    assert [p.command_name(n) for n, _ in scope.of("command")] == ["c"]
+    assert p.parser().included_ranges[0].end_byte > len(data)  # the shared parser is reset
