@@ -7,6 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ebprof.lint import eapis as e
 from ebprof.lint import parse as p
 from ebprof.lint.functions import (
     EclassInfo,
@@ -72,6 +73,15 @@ class LintFile:
             line=line,
             **fields,
         )
+
+    @cached_property
+    def eapis(self) -> frozenset[str]:
+        """EAPIs the file can be sourced under: its own, or what an eclass allows."""
+        return frozenset({self.eapi}) if self.eapi is not None else e.file_eapis(self.parsed)
+
+    def eapis_at(self, node: Node) -> frozenset[str]:
+        """EAPIs under which ``node`` can run (``case ${EAPI}`` branches of eclasses)."""
+        return self.eapis if self.eapi is not None else e.node_eapis(node, self.eapis)
 
     @cached_property
     def inherit_commands(self) -> list[tuple[Node, int]]:

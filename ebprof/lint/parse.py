@@ -35,6 +35,7 @@ COLLECTED = frozenset(
         "process_substitution",
         "file_redirect",
         "function_definition",
+        "case_statement",
         "expansion",
         "simple_expansion",
     }
@@ -168,6 +169,8 @@ _BRANCHES = frozenset(
 
 def _unconditional_children(node: Node, t: str) -> list[Node]:
     """Children of a branching node that run whenever the node runs."""
+    if t == "if_statement" and _include_guard(node):
+        return node.named_children
     if t in ("if_statement", "while_statement", "until_statement"):
         return node.children_by_field_name("condition")
     if t == "case_statement":
@@ -178,6 +181,26 @@ def _unconditional_children(node: Node, t: str) -> list[Node]:
     if t in _BRANCHES:
         return []  # elif/else clauses, case items and loop bodies are conditional
     return node.named_children
+
+
+def _include_guard(node: Node) -> bool:
+    """``if [[ -z ${_FOO_ECLASS} ]]; then … fi`` around a whole eclass: its body runs
+    whenever the eclass is sourced for the first time, so it is not conditional."""
+    parent = node.parent
+    if parent is None or parent.type != "program":
+        return False
+    if any(c.type in ("elif_clause", "else_clause") for c in node.named_children):
+        return False
+    cond = [c for c in node.children_by_field_name("condition") if c.is_named]
+    if len(cond) != 1 or cond[0].type != "test_command":
+        return False
+    words = text(cond[0]).strip("[] \t").split()
+    if len(words) == 2 and words[0] in ("-z", "!"):
+        words = words[1:]
+    elif len(words) != 1 or words[0] == "":
+        return False
+    var = words[0].strip('"')
+    return var.startswith(("${_", "$_")) and var.rstrip("}").endswith("_ECLASS")
 
 
 def text(node: Node) -> str:

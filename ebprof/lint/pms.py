@@ -132,14 +132,14 @@ def global_ok(eapi: str | None) -> frozenset[str]:
     return frozenset(names)
 
 
-def get_libdir_banned(eapi: str | None) -> bool:
-    """Portage's depend phase dies on get_libdir where the EAPI provides it (6+).
+def any_from(eapis: frozenset[str], first: int) -> bool:
+    """Some EAPI of ``eapis`` is ``first`` or later (an unknown one counts as later).
 
-    Before EAPI 6 it is multilib.eclass's function, so it is an eclass function there.
-    Eclasses (EAPI unknown) serve EAPI 6+ ebuilds too, so they are held to the rule.
+    ``get_libdir`` and ``in_iuse`` became PMS functions in EAPI 6, and Portage's depend
+    phase dies on them; before, they were eclass functions (multilib, eutils).
+    Eclasses are judged by the EAPIs that reach the call (``lint/eapis.py``).
     """
-    n = _eapi_number(eapi)
-    return n is None or n >= 6
+    return any((n := _eapi_number(x)) is None or n >= first for x in eapis)
 
 
 def _eapi_number(eapi: str | None) -> int | None:

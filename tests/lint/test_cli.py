@@ -98,7 +98,7 @@ def test_whole_repo_and_package_targets(capsys) -> None:
     code, out, _ = run(["-r", str(LINT_REPO), "--format", "json", "-j", "2"], capsys)
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 1
-    assert {r["eclass"] for r in rows if r["eclass"]} == {"lint-bad"}
+    assert {r["eclass"] for r in rows if r["eclass"]} == {"lint-bad", "lint-oldeapi"}
     from ebprof.lint.results import KEYWORDS
     from ebprof.lint.sourced import KEYWORDS as SOURCING
 
@@ -109,7 +109,12 @@ def test_whole_repo_and_package_targets(capsys) -> None:
     rows = [json.loads(line) for line in out.splitlines()]
     assert {r["package"] for r in rows if r["category"]} == set(KEYWORDS)
     # the external program a global-scope call runs two functions deep, in its eclass
-    assert {r["eclass"] for r in rows if r["eclass"]} == {"lint-bad", "lint-octal", "lint-tr"}
+    assert {r["eclass"] for r in rows if r["eclass"]} == {
+        "lint-bad",
+        "lint-octal",
+        "lint-tr",
+        "lint-oldeapi",
+    }
     code, out, _ = run(["-r", str(LINT_REPO), "CommandCheck/ReturnInGlobalScope"], capsys)
     assert code == 1 and out.startswith("CommandCheck/ReturnInGlobalScope\n")
 

@@ -192,13 +192,15 @@ class CommandCheck(Check):
                 yield from self._classify(f, cmd, name, ok)
 
     def _classify(self, f: LintFile, cmd: Node, name: str, ok: frozenset[str]) -> Iterator[Result]:
+        if name in _FROM_EAPI6 and not pms.any_from(f.eapis_at(cmd), 6):
+            return  # before EAPI 6 these are eclass functions (eutils, multilib)
         if name in pms.USE_FUNCTIONS:
             yield f.result(UseInGlobalScope, cmd, function=name)
         elif name in pms.PACKAGE_QUERIES:
             yield f.result(PackageQueryInGlobalScope, cmd, function=name)
         elif name in f.own_functions:
             yield from _via(f, cmd, name)
-        elif (name == "get_libdir" and pms.get_libdir_banned(f.eapi)) or name in pms.PHASE_HELPERS:
+        elif name == "get_libdir" or name in pms.PHASE_HELPERS:
             yield f.result(PhaseHelperInGlobalScope, cmd, function=name)
         elif name in ok:
             if name in pms.OUTPUT_FUNCTIONS:
@@ -215,6 +217,10 @@ class CommandCheck(Check):
         elif "/" in name or name in pms.KNOWN_EXTERNAL or f.knowledge.complete:
             yield f.result(ExternalCommandInGlobalScope, cmd, command=name)
         # else: unknown while a master repository is missing; maybe its eclass function
+
+
+# PMS functions from EAPI 6 on; before it, eclass functions allowed at global scope.
+_FROM_EAPI6 = frozenset({"get_libdir", "in_iuse"})
 
 
 def _via(f: LintFile, cmd: Node, name: str) -> Iterator[Result]:
