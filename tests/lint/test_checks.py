@@ -60,3 +60,21 @@ def test_subshells_name_what_runs_in_them(lint_text) -> None:
     text = "X=$(declare -p Y)\nZ=$(< /etc/hostname)\nW=$([[ -n x ]])\nV=$(unset Q)\n"
     (found,) = lint_text(text, keywords=frozenset({"GlobalCommandSubstitution"}))
     assert found.commands == "< file, [[, declare, unset"
+
+
+def test_a_message_explaining_die_is_not_output(lint_text) -> None:
+    body = (
+        'if [[ ${PV} == 0 ]]; then\n\teerror "old"\n\t# why\n\tewarn "x" >&2\n\tdie "no"\nfi\n'
+        '[[ -n ${X} ]] || { eerror "need X"; die; }\n'
+        'ewarn "always"\n'
+        'echo "also always"\nMY=1\ndie\n'
+    )
+    got = lint_text(body, keywords=frozenset({"OutputInGlobalScope"}))
+    assert [(r.command, r.line) for r in got] == [("ewarn", 9), ("echo", 10)]  # EAPI is line 1
+
+
+def test_shell_state_in_a_subshell_is_not_reported(lint_text) -> None:
+    body = "X=$(cd / && set -e && pwd)\n( shopt -s extglob; exit 1 )\nshopt -s nullglob\n"
+    only = frozenset({"ShellStateChange", "ReturnInGlobalScope"})
+    got = lint_text(body, keywords=only)
+    assert [(r.keyword, r.line) for r in got] == [("ShellStateChange", 4)]

@@ -186,12 +186,14 @@ class CommandCheck(Check):
 
     def run(self, f: LintFile) -> Iterator[Result]:
         ok = pms.global_ok(f.eapi)
-        for cmd, _ in f.scope.of("command"):
+        for cmd, flags in f.scope.of("command"):
             name = p.command_name(cmd)
             if name:
-                yield from self._classify(f, cmd, name, ok)
+                yield from self._classify(f, cmd, name, ok, flags)
 
-    def _classify(self, f: LintFile, cmd: Node, name: str, ok: frozenset[str]) -> Iterator[Result]:
+    def _classify(
+        self, f: LintFile, cmd: Node, name: str, ok: frozenset[str], flags: int
+    ) -> Iterator[Result]:
         if name in _FROM_EAPI6 and not pms.any_from(f.eapis_at(cmd), 6):
             return  # before EAPI 6 these are eclass functions (eutils, multilib)
         if name in pms.USE_FUNCTIONS:
@@ -203,14 +205,16 @@ class CommandCheck(Check):
         elif name == "get_libdir" or name in pms.PHASE_HELPERS:
             yield f.result(PhaseHelperInGlobalScope, cmd, function=name)
         elif name in ok:
-            if name in pms.OUTPUT_FUNCTIONS:
+            if name in pms.OUTPUT_FUNCTIONS and not _before_die(cmd):
                 yield f.result(OutputInGlobalScope, cmd, command=name)
         elif name in pms.BASH_BUILTINS:
-            if name in pms.SHELL_STATE:
+            if flags & p.SUB:
+                pass  # a subshell's cd, set or exit cannot touch the sourcing shell
+            elif name in pms.SHELL_STATE:
                 yield f.result(ShellStateChange, cmd, command=name)
             elif name in pms.RETURNS:
                 yield f.result(ReturnInGlobalScope, cmd, command=name)
-            elif name in pms.PRINTING_BUILTINS and not _captured(cmd, name):
+            elif name in pms.PRINTING_BUILTINS and not (_captured(cmd, name) or _before_die(cmd)):
                 yield f.result(OutputInGlobalScope, cmd, command=name)
         elif name in f.eclass_functions:
             yield from _via(f, cmd, name)
@@ -231,6 +235,28 @@ def _via(f: LintFile, cmd: Node, name: str) -> Iterator[Result]:
             ExternalCommandInGlobalScope, cmd, command=program,
             via=" -> ".join([*chain, program]),
         )  # fmt: skip
+
+
+def _before_die(cmd: Node) -> bool:
+    """A message that explains a ``die`` right after it (``eerror …; die``): it prints
+    only when the package fails, never at every sourcing."""
+    parent = cmd.parent
+    stmt = parent if parent is not None and parent.type == "redirected_statement" else cmd
+    nxt = stmt.next_named_sibling
+    while nxt is not None:
+        if nxt.type == "comment":
+            nxt = nxt.next_named_sibling
+            continue
+        inner = nxt.named_children[0] if nxt.type == "redirected_statement" else nxt
+        if inner.type != "command":
+            return False
+        name = p.command_name(inner)
+        if name == "die":
+            return True
+        if name not in pms.OUTPUT_FUNCTIONS and name not in pms.PRINTING_BUILTINS:
+            return False
+        nxt = nxt.next_named_sibling
+    return False
 
 
 def _captured(cmd: Node, name: str) -> bool:
