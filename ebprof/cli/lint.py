@@ -150,7 +150,11 @@ def _sourced(
         return []
     options = SourceOptions(jobs=max(1, min(jobs, len(refs))))
     sourced, _tally = record_source(store_args, repo, refs, options)
-    return [r for r in results_from(sourced) if keywords is None or r.keyword in keywords]
+    notes: list[str] = []
+    results = results_from(sourced, notes=notes, masters_missing=bool(repo.missing_masters))
+    for note in notes:
+        print(f"ebprof lint: note: {repo.name}: {note}", file=sys.stderr)
+    return [r for r in results if keywords is None or r.keyword in keywords]
 
 
 def _fail(failure: LintFailure) -> None:

@@ -102,20 +102,55 @@ def _ref(repo: Repository, target: LintTarget) -> EbuildRef:
     )
 
 
-def results_from(sourced: Iterable[SourceResult], run_dir: Path | None = None) -> list[Result]:
+def results_from(
+    sourced: Iterable[SourceResult],
+    run_dir: Path | None = None,
+    notes: list[str] | None = None,
+    masters_missing: bool = False,
+) -> list[Result]:
     """Lint results for sourcing results, sorted and without duplicates.
 
     ``run_dir`` is the pool's run directory; paths inside it (``T``, ``WORKDIR``...)
     and each ebuild's ``FILESDIR`` are written as those variables in messages, so the
-    same problem reads the same on every run and machine.
+    same problem reads the same on every run and machine. A failure that says nothing
+    about the ebuild (this bash is too old for its EAPI; with ``masters_missing``, an
+    eclass that is not there) is not a result: when ``notes`` is given, one line per
+    cause is appended to it instead.
     """
     out: set[Result] = set()
+    causes: dict[str, list[str]] = {}
     for res in sourced:
-        out.update(_convert(res, run_dir))
+        cause = _environment(res, masters_missing) if notes is not None else None
+        if cause is not None:
+            causes.setdefault(cause[0], []).append(cause[1])
+        out.update(_convert(res, run_dir, failure=cause is None))
+    if notes is not None:
+        for cause, details in causes.items():
+            n = len(details)
+            what = f"{n} ebuild{'s' * (n != 1)} could not be sourced: {cause}"
+            names = sorted(set(filter(None, details)))
+            if names:
+                what += f" ({', '.join(names[:8])}{', …' if len(names) > 8 else ''})"
+            notes.append(what)
     return sorted(out)
 
 
-def _convert(res: SourceResult, run_dir: Path | None) -> Iterator[Result]:
+_TOO_OLD = re.compile(r"EAPI \S+ needs bash >= [\d.]+, this bash is [\d.]+$")
+_MISSING_ECLASS = re.compile(r"([\w.+-]+)\.eclass could not be found by inherit\(\)")
+
+
+def _environment(res: SourceResult, masters_missing: bool) -> tuple[str, str] | None:
+    """(cause, detail) when ``res`` failed because of this machine, not the ebuild."""
+    if res.ok or not res.error:
+        return None
+    if (m := _TOO_OLD.search(res.error)) is not None:
+        return m.group(0), ""
+    if masters_missing and (m := _MISSING_ECLASS.search(res.error)) is not None:
+        return "they inherit eclasses of the missing master repository", m.group(1)
+    return None
+
+
+def _convert(res: SourceResult, run_dir: Path | None, failure: bool = True) -> Iterator[Result]:
     ebuild = _ebuild_location(res)
     clean = _cleaner(res, run_dir)
     for f in res.findings:
@@ -124,7 +159,7 @@ def _convert(res: SourceResult, run_dir: Path | None) -> Iterator[Result]:
         where = _where(f, res.path, ebuild)
         if where is not None:
             yield _result(f, clean(f.message), *where)
-    if not res.ok:
+    if not res.ok and failure:
         yield _failure(res, ebuild, clean)
 
 

@@ -120,6 +120,26 @@ def test_failure_in_an_eclass_points_at_the_inherit(tmp_path: Path) -> None:
     assert got.reason == "bar.eclass:9: die: bar: EAPI 7 is not supported"
 
 
+def test_environment_failures_are_one_note_each_not_results() -> None:
+    old = [_res(error=f"{EBUILD}:4: EAPI 9 needs bash >= 5.3, this bash is 5.2", path=p)
+           for p in (EBUILD, "/repo/dev-libs/foo/foo-2.ebuild")]  # fmt: skip
+    missing = _res(error=f"{EBUILD}:5: die: cmake.eclass could not be found by inherit()",
+                   path="/repo/dev-libs/foo/foo-3.ebuild")  # fmt: skip
+    notes: list[str] = []
+    got = results_from([*old, missing], notes=notes, masters_missing=True)
+    assert got == []
+    assert notes == [
+        "2 ebuilds could not be sourced: EAPI 9 needs bash >= 5.3, this bash is 5.2",
+        "1 ebuild could not be sourced: they inherit eclasses of the missing master "
+        "repository (cmake)",
+    ]
+    # with every master present, a missing eclass is the ebuild's own error
+    notes = []
+    got = results_from([missing], notes=notes)
+    assert notes == [] and [r.keyword for r in got] == ["SourcingFailed"]
+    assert [r.keyword for r in results_from(old)] == ["SourcingFailed"] * 2  # no notes asked
+
+
 def test_failure_without_location_is_on_line_0() -> None:
     (got,) = results_from([_res(error="timed out; its processes were killed")])
     assert (got.keyword, got.line, got.reason) == (
