@@ -50,6 +50,8 @@ def node_eapis(node: Node, base: frozenset[str]) -> frozenset[str]:
             case = parent.parent
             if case is not None and _on_eapi(case):
                 out &= _item_eapis(parent, case)
+        elif parent.type == "list" and child != parent.named_children[0]:
+            out &= _has_condition(parent)
         child, parent = parent, parent.parent
     return out
 
@@ -93,6 +95,18 @@ def _case_guard(case: Node) -> frozenset[str]:
         if item.type == "case_item" and _dies(item):
             dying |= _item_eapis(item, case)
     return ALL - dying
+
+
+def _has_condition(lst: Node) -> frozenset[str]:
+    """``has "${EAPI}" 0 1 2 && …``: what follows runs only for the listed EAPIs."""
+    first = lst.named_children[0]
+    ops = [c.type for c in lst.children if not c.is_named]
+    if ops != ["&&"] or first.type != "command" or p.command_name(first) != "has":
+        return ALL
+    args = p.command_args(first)
+    if not args or p.variables_in(args[0]) != {"EAPI"}:
+        return ALL
+    return frozenset(p.text(a).strip("\"'") for a in args[1:]) & ALL or ALL
 
 
 def _has_guard(cmd: Node) -> frozenset[str]:

@@ -49,3 +49,9 @@ def test_guard_inside_include_guard_counts() -> None:
 
 def test_a_guard_that_lets_nothing_through_is_ignored() -> None:
     assert _at("case ${EAPI} in\n\t*) die ;;\nesac\nx\n", "x") == e.ALL
+
+
+def test_has_condition_narrows_what_follows() -> None:
+    src = 'has "${EAPI:-0}" 0 1 2 && x\nhas "${EAPI:-0}" 0 1 2 || y\n'
+    assert _at(src, "x") == {"0", "1", "2"}
+    assert _at(src, "y") == e.ALL
