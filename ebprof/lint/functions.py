@@ -90,6 +90,7 @@ class EclassInfo:
     bodies: dict[str, frozenset[str]]  # empty for functions lost to parse errors
     inherits: tuple[str, ...]  # literal names of global-scope inherits
     assigns: frozenset[str]  # variables assigned at global scope
+    pre_inherit: frozenset[str] = frozenset()  # eclassdoc @PRE_INHERIT variables
 
 
 def read_eclass(name: str, path: Path) -> EclassInfo | None:
@@ -111,6 +112,23 @@ def read_eclass(name: str, path: Path) -> EclassInfo | None:
         function_bodies(parsed),
         tuple(inherits),
         frozenset(a for a in assigns if a),
+        pre_inherit_variables(data),
+    )
+
+
+# An eclassdoc block: ``# @ECLASS_VARIABLE: NAME`` and the comment lines under it.
+_DOC_BLOCK = re.compile(rb"^# @ECLASS[-_]VARIABLE:[ \t]*(\S+)[ \t]*\n((?:#.*\n)*)", re.M)
+
+
+def pre_inherit_variables(data: bytes) -> frozenset[str]:
+    """Variables an eclass documents as ``@PRE_INHERIT``: it reads them while it is
+    being inherited, so an ebuild must set them before ``inherit``."""
+    if b"@PRE_INHERIT" not in data:
+        return frozenset()
+    return frozenset(
+        m.group(1).decode("utf-8", "replace")
+        for m in _DOC_BLOCK.finditer(data)
+        if re.search(rb"^#[ \t]*@PRE_INHERIT\b", m.group(2), re.M)
     )
 
 

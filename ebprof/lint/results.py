@@ -29,6 +29,8 @@ class Result:
     """Base of every lint result; subclasses add fields and a ``desc``."""
 
     level: ClassVar[str]  # from a level mixin: Error, Warning, Style or Info
+    # Only eclasses can give it; its repository case is in testdata's eclass/ directory.
+    eclass_only: ClassVar[bool] = False
     category: str = ""  # ebuild results: category/package/version; eclass results: eclass
     package: str = ""
     version: str = ""

@@ -163,12 +163,15 @@ def lint_file(
     bad_lines = parsed.error_lines
     out: set[Result] = set()
     for check in checks:
-        for r in check.run(f):
-            if keywords is not None and r.keyword not in keywords:
-                continue
-            if r.line in bad_lines and r.keyword != "ParseError":
-                continue
-            out.add(r)
+        try:
+            for r in check.run(f):
+                if keywords is not None and r.keyword not in keywords:
+                    continue
+                if r.line in bad_lines and r.keyword != "ParseError":
+                    continue
+                out.add(r)
+        except Exception as e:  # a defect in one check must not stop the run
+            return LintFailure(str(target.path), f"{type(check).__name__} failed: {e!r}")
     return sorted(out)
 
 

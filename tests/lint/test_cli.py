@@ -98,22 +98,24 @@ def test_whole_repo_and_package_targets(capsys) -> None:
     code, out, _ = run(["-r", str(LINT_REPO), "--format", "json", "-j", "2"], capsys)
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 1
-    assert {r["eclass"] for r in rows if r["eclass"]} == {"lint-bad", "lint-oldeapi"}
+    assert {r["eclass"] for r in rows if r["eclass"]} == {"lint-bad", "lint-oldeapi", "lint-export"}
     from ebprof.lint.results import KEYWORDS
     from ebprof.lint.sourced import KEYWORDS as SOURCING
 
+    eclass_only = {k for k, cls in KEYWORDS.items() if cls.eclass_only}
     static = {r["package"] for r in rows if r["category"] and r["category"] != "SourcingCheck"}
-    assert static == set(KEYWORDS) - SOURCING
+    assert static == set(KEYWORDS) - SOURCING - eclass_only
     assert not {r["__class__"] for r in rows} & SOURCING  # only with --source
     code, out, _ = run(["-r", str(LINT_REPO), "--format", "json", "-j", "2", "--source"], capsys)
     rows = [json.loads(line) for line in out.splitlines()]
-    assert {r["package"] for r in rows if r["category"]} == set(KEYWORDS)
+    assert {r["package"] for r in rows if r["category"]} == set(KEYWORDS) - eclass_only
     # the external program a global-scope call runs two functions deep, in its eclass
     assert {r["eclass"] for r in rows if r["eclass"]} == {
         "lint-bad",
         "lint-octal",
         "lint-tr",
         "lint-oldeapi",
+        "lint-export",
     }
     code, out, _ = run(["-r", str(LINT_REPO), "CommandCheck/ReturnInGlobalScope"], capsys)
     assert code == 1 and out.startswith("CommandCheck/ReturnInGlobalScope\n")

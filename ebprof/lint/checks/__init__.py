@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from ebprof.lint.results import Result
 
 CHECKS: dict[str, type[Check]] = {}
-TOPICS = ("parsing", "commands", "scope", "inherit", "assignments", "forks", "sourcing")
+TOPICS = ("parsing", "commands", "scope", "inherit", "assignments", "definitions", "forks",
+          "sourcing")  # fmt: skip
 
 
 class Check:

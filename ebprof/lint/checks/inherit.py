@@ -1,16 +1,19 @@
-"""inherit placement: environment-dependent inherits, metadata that drops an eclass's value."""
+"""inherit placement: environment-dependent inherits, metadata that drops an eclass's
+value, variables set too late for the eclass that reads them, EXPORT_FUNCTIONS too
+early."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from ebprof.lint import parse as p
 from ebprof.lint import pms
 from ebprof.lint.checks import Check
 from ebprof.lint.context import LintFile
-from ebprof.lint.results import Result, Warning
+from ebprof.lint.functions import literal_inherits
+from ebprof.lint.results import Error, Result, Warning
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -140,3 +143,108 @@ def _overwritten(f: LintFile) -> Iterator[Result]:
 
 def _names(cmd: Node) -> list[str]:
     return [p.text(x) for x in p.command_args(cmd) if x.type == "word"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PreInheritVariableAfterInherit(Result, Warning):
+    """A variable an eclass documents as ``@PRE_INHERIT`` is set only after the
+    ``inherit`` that loads the eclass, directly or through another eclass.
+
+    The eclass reads it while it is being inherited (to compute dependencies, IUSE or
+    what else it inherits), so the later value is never seen: ``RUST_MIN_VER`` after
+    ``inherit cargo`` (which inherits rust) leaves the default. Move the assignment
+    above the ``inherit``.
+    """
+
+    variable: str
+    reader: str
+    via: str  # the eclass the ``inherit`` names, when not the reader itself
+    inherit_line: int
+
+    @property
+    def desc(self) -> str:
+        through = f" through {self.via}" if self.via else ""
+        return (
+            f"{self.variable} is read by {self.reader}.eclass, inherited{through} on line "
+            f"{self.inherit_line} before this assignment; set it before inherit"
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class EclassExportFuncsBeforeInherit(Result, Error):
+    """An eclass calls ``EXPORT_FUNCTIONS`` before an ``inherit``.
+
+    Portage and pkgcore export an eclass's phase functions when its ``inherit``
+    returns; an ``inherit`` after ``EXPORT_FUNCTIONS`` runs in between and its own
+    exports can replace them, so which ``src_*`` an ebuild gets depends on order. Put
+    every ``inherit`` first and ``EXPORT_FUNCTIONS`` after them (pkgcheck reports the
+    same). Calls in different ``case``/``if`` branches do not run together and are not
+    reported.
+    """
+
+    eclass_only: ClassVar[bool] = True
+
+    @property
+    def desc(self) -> str:
+        return "EXPORT_FUNCTIONS before inherit; call it after every inherit"
+
+
+class InheritOrderCheck(Check):
+    """What must come before inherit, and what must come after it."""
+
+    known_results = (PreInheritVariableAfterInherit, EclassExportFuncsBeforeInherit)
+
+    def run(self, f: LintFile) -> Iterator[Result]:
+        if not f.inherit_commands:
+            return
+        yield from _late_pre_inherit(f)
+        if f.is_eclass:
+            yield from _early_exports(f)
+
+
+def _late_pre_inherit(f: LintFile) -> Iterator[Result]:
+    # variable -> (eclass reading it, eclass the inherit names, inherit line)
+    loaded: dict[str, tuple[str, str, int]] = {}
+    for cmd, _ in sorted(f.inherit_commands, key=lambda c: c[0].start_byte):
+        line = p.line_of(cmd)
+        for named in literal_inherits(cmd):
+            for info in f.knowledge.closure([named]):
+                for var in info.pre_inherit:
+                    via = named if named != info.name else ""
+                    loaded.setdefault(var, (info.name, via, line))
+    if not loaded:
+        return
+    first: dict[str, int] = {}
+    for name, line in _assigned_lines(f):
+        if name in loaded:
+            first.setdefault(name, line)
+    for var, line in sorted(first.items(), key=lambda x: x[1]):
+        reader, via, at = loaded[var]
+        if line > at:
+            yield f.result(
+                PreInheritVariableAfterInherit, line,
+                variable=var, reader=reader, via=via, inherit_line=at,
+            )  # fmt: skip
+
+
+def _early_exports(f: LintFile) -> Iterator[Result]:
+    exports = [c for c, _ in f.scope.of("command") if p.command_name(c) == "EXPORT_FUNCTIONS"]
+    for exp in exports:
+        if any(
+            inh.start_byte > exp.start_byte and not _exclusive(exp, inh)
+            for inh, _ in f.inherit_commands
+        ):
+            yield f.result(EclassExportFuncsBeforeInherit, exp)
+
+
+def _exclusive(a: Node, b: Node) -> bool:
+    """``a`` and ``b`` sit in different branches of one if/case: never both run."""
+    ancestors: dict[int, Node] = {}
+    n = a.parent
+    while n is not None:
+        ancestors[n.id] = n
+        n = n.parent
+    n = b.parent
+    while n is not None and n.id not in ancestors:
+        n = n.parent
+    return n is not None and n.type in ("if_statement", "case_statement")

@@ -1,0 +1,14 @@
+# Copyright 2025 Gentoo Authors
+# Distributed under the terms of the GNU General Public License v2
+
+EAPI=8
+
+inherit lint-wrap
+
+DESCRIPTION="LINT_MIN_VER set after the inherit that reads it (through lint-wrap)"
+HOMEPAGE="https://example.org"
+SRC_URI=""
+LICENSE="MIT"
+SLOT="0"
+KEYWORDS="~amd64"
+LINT_MIN_VER=2
