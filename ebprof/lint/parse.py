@@ -36,6 +36,7 @@ COLLECTED = frozenset(
         "file_redirect",
         "function_definition",
         "case_statement",
+        "unary_expression",
         "expansion",
         "simple_expansion",
     }
@@ -169,7 +170,7 @@ _BRANCHES = frozenset(
 
 def _unconditional_children(node: Node, t: str) -> list[Node]:
     """Children of a branching node that run whenever the node runs."""
-    if t == "if_statement" and _include_guard(node):
+    if t == "if_statement" and include_guard(node):
         return node.named_children
     if t in ("if_statement", "while_statement", "until_statement"):
         return node.children_by_field_name("condition")
@@ -183,7 +184,7 @@ def _unconditional_children(node: Node, t: str) -> list[Node]:
     return node.named_children
 
 
-def _include_guard(node: Node) -> bool:
+def include_guard(node: Node) -> bool:
     """``if [[ -z ${_FOO_ECLASS} ]]; then … fi`` around a whole eclass: its body runs
     whenever the eclass is sourced for the first time, so it is not conditional."""
     parent = node.parent

@@ -78,3 +78,26 @@ def test_shell_state_in_a_subshell_is_not_reported(lint_text) -> None:
     only = frozenset({"ShellStateChange", "ReturnInGlobalScope"})
     got = lint_text(body, keywords=only)
     assert [(r.keyword, r.line) for r in got] == [("ShellStateChange", 4)]
+
+
+def test_wrappers_are_judged_by_what_they_run(lint_text) -> None:
+    body = "builtin cd /\ncommand -p cd /tmp\nnonfatal use foo\ncommand -v gcc >/dev/null\n"
+    got = [(r.keyword, r.line) for r in lint_text(body)]
+    assert ("ShellStateChange", 2) in got and ("ShellStateChange", 3) in got
+    assert ("UseInGlobalScope", 4) in got
+    assert ("HostStateInGlobalScope", 5) in got and ("ShellStateChange", 5) not in got
+
+
+def test_edo_runs_its_command_from_eapi_9(lint_text) -> None:
+    got = {(r.keyword, getattr(r, "command", "")) for r in lint_text("edo uname -r\n", eapi="9")}
+    assert ("ExternalCommandInGlobalScope", "uname") in got
+    assert ("OutputInGlobalScope", "edo") in got
+
+
+def test_final_statement_status(lint_text) -> None:
+    only = frozenset({"FinalStatementCanFail"})
+    assert lint_text("[[ ${PV} == 9999 ]] && inherit git-r3\n", keywords=only)
+    assert lint_text("A=1\nhas x ${IUSE}\n# trailing comment\n", keywords=only)
+    assert not lint_text("[[ ${PV} == 9999 ]] || die\n", keywords=only)
+    assert not lint_text("if [[ ${PV} == 9999 ]]; then A=1; fi\n", keywords=only)
+    assert not lint_text("A=1\nsrc_test() { [[ -n x ]]; }\n", keywords=only)

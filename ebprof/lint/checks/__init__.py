@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from ebprof.lint.results import Result
 
 CHECKS: dict[str, type[Check]] = {}
-TOPICS = ("parsing", "commands", "scope", "inherit", "assignments", "definitions", "forks",
-          "sourcing")  # fmt: skip
+TOPICS = ("parsing", "commands", "scope", "inherit", "assignments", "definitions", "host",
+          "status", "forks", "sourcing")  # fmt: skip
 
 
 class Check:

@@ -188,8 +188,14 @@ class CommandCheck(Check):
         ok = pms.global_ok(f.eapi)
         for cmd, flags in f.scope.of("command"):
             name = p.command_name(cmd)
-            if name:
-                yield from self._classify(f, cmd, name, ok, flags)
+            if not name:
+                continue
+            inner = _wrapped(cmd, name, f.eapi)
+            if inner is not None:
+                if name == "edo":  # it also prints the command line
+                    yield f.result(OutputInGlobalScope, cmd, command=name)
+                name = inner
+            yield from self._classify(f, cmd, name, ok, flags)
 
     def _classify(
         self, f: LintFile, cmd: Node, name: str, ok: frozenset[str], flags: int
@@ -225,6 +231,23 @@ class CommandCheck(Check):
 
 # PMS functions from EAPI 6 on; before it, eclass functions allowed at global scope.
 _FROM_EAPI6 = frozenset({"get_libdir", "in_iuse"})
+
+
+# Commands that run their first argument as a command: ``builtin cd`` is a ``cd``.
+_WRAPPERS = frozenset({"builtin", "command", "nonfatal", "edo"})
+
+
+def _wrapped(cmd: Node, name: str, eapi: str | None) -> str | None:
+    """The command a wrapper runs (``builtin cd`` → cd), None when ``cmd`` is not a
+    wrapper call or only asks a question (``command -v``)."""
+    if name not in _WRAPPERS or (name == "edo" and not pms.any_from(frozenset({eapi or ""}), 9)):
+        return None
+    args = p.command_args(cmd)
+    while args and name == "command" and p.text(args[0]) == "-p":
+        args = args[1:]
+    if not args or args[0].type != "word" or p.text(args[0]).startswith("-"):
+        return None
+    return p.text(args[0])
 
 
 def _via(f: LintFile, cmd: Node, name: str) -> Iterator[Result]:

@@ -11,5 +11,5 @@ SLOT="0"
 KEYWORDS="~amd64"
 MY_S="doc/${PN}"
 if [[ ${PV} == 1 ]]; then
-	[[ ${MY_S} = doc/* && ! -e "${MY_W}" ]] && cd /
+	[[ ${MY_S} = doc/* && ! -e "${FILESDIR}/${MY_W}" ]] && cd /
 fi
