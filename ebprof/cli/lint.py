@@ -20,6 +20,7 @@ from ebprof.errors import RepoError, UserError
 if TYPE_CHECKING:
     from ebprof.lint.results import Result
     from ebprof.lint.scan import LintFailure, LintTarget
+    from ebprof.model.records import SourceResult
     from ebprof.repo import Repository
 
 FORMATS = ("plain", "fancy", "json", "csv")
@@ -102,15 +103,20 @@ def run(args: argparse.Namespace) -> int:
                 + " (pass --master PATH)",
                 file=sys.stderr,
             )
+        static: list[Result] = []
         for item in scan(repo, targets, keywords, args.jobs):
             if isinstance(item, LintFailure):
                 _fail(item)
                 failed = True
             else:
-                results.append(item)
+                static.append(item)
         if args.source:
-            results.extend(_sourced(repo, targets, keywords, args.jobs, args))
+            from ebprof.lint.sourced import drop_refuted
+
+            found, sourced = _sourced(repo, targets, keywords, args.jobs, args)
+            static = drop_refuted(static, sourced) + found
             kinds.update(t.location.is_eclass for t in targets)
+        results.extend(static)
     if kinds == {True}:
         print(
             "ebprof lint: note: --source sources ebuilds only; an eclass is checked "
@@ -136,25 +142,24 @@ def _sourced(
     keywords: frozenset[str] | None,
     jobs: int,
     store_args: argparse.Namespace,
-) -> list[Result]:
-    """--source: what sourcing the ebuilds among ``targets`` found, reusing results kept in
-    the results store while the ebuild and its eclasses are unchanged."""
+) -> tuple[list[Result], list[SourceResult]]:
+    """--source: what sourcing the ebuilds among ``targets`` found, and the sourcing
+    results, reusing those kept in the results store while the ebuild and its eclasses
+    are unchanged."""
     from ebprof.cli.recorded import record_source
     from ebprof.daemon.options import SourceOptions
     from ebprof.lint.sourced import KEYWORDS, ebuild_refs, results_from
 
-    if keywords is not None and not keywords & KEYWORDS:
-        return []
     refs = ebuild_refs(repo, targets)
-    if not refs:
-        return []
+    if not refs or (keywords is not None and not keywords & KEYWORDS):
+        return [], []
     options = SourceOptions(jobs=max(1, min(jobs, len(refs))))
     sourced, _tally = record_source(store_args, repo, refs, options)
     notes: list[str] = []
     results = results_from(sourced, notes=notes, masters_missing=bool(repo.missing_masters))
     for note in notes:
         print(f"ebprof lint: note: {repo.name}: {note}", file=sys.stderr)
-    return [r for r in results if keywords is None or r.keyword in keywords]
+    return [r for r in results if keywords is None or r.keyword in keywords], list(sourced)
 
 
 def _fail(failure: LintFailure) -> None:

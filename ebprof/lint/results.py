@@ -31,6 +31,8 @@ class Result:
     level: ClassVar[str]  # from a level mixin: Error, Warning, Style or Info
     # Only eclasses can give it; its repository case is in testdata's eclass/ directory.
     eclass_only: ClassVar[bool] = False
+    # With --source, an ebuild that sourced cleanly proves it wrong for that ebuild.
+    refuted_by_clean_sourcing: ClassVar[bool] = False
     category: str = ""  # ebuild results: category/package/version; eclass results: eclass
     package: str = ""
     version: str = ""

@@ -135,6 +135,20 @@ def results_from(
     return sorted(out)
 
 
+def drop_refuted(static: Iterable[Result], sourced: Iterable[SourceResult]) -> list[Result]:
+    """Static results that sourcing proved wrong for their ebuild are dropped: those
+    whose class says a clean sourcing refutes them (``refuted_by_clean_sourcing``)."""
+    clean = set()
+    for res in sourced:
+        if res.ok:
+            loc = _ebuild_location(res)
+            clean.add((loc.category, loc.package, loc.version))
+    return [
+        r for r in static
+        if not (r.refuted_by_clean_sourcing and (r.category, r.package, r.version) in clean)
+    ]  # fmt: skip
+
+
 _TOO_OLD = re.compile(r"EAPI \S+ needs bash >= [\d.]+, this bash is [\d.]+$")
 _MISSING_ECLASS = re.compile(r"([\w.+-]+)\.eclass could not be found by inherit\(\)")
 

@@ -259,3 +259,16 @@ def test_cli_source_exit_level(capsys) -> None:
         ("OutputWhileSourcing", 12, "ewarn")
     ]
     assert run([path, "--source", "--format", "json", "--exit-level", "style"], capsys)[0] == 1
+
+
+def test_clean_sourcing_refutes_a_final_statement_finding(tmp_path: Path) -> None:
+    from ebprof.lint.checks.status import FinalStatementCanFail
+    from ebprof.lint.sourced import drop_refuted
+
+    live = FinalStatementCanFail(category="dev-libs", package="foo", version="9999", line=9)
+    old = FinalStatementCanFail(category="dev-libs", package="foo", version="1", line=9)
+    sourced = [
+        _res(path="/repo/dev-libs/foo/foo-9999.ebuild"),
+        _res(error="x:9: error sourcing", path="/repo/dev-libs/foo/foo-1.ebuild"),
+    ]
+    assert drop_refuted([live, old], sourced) == [old]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from ebprof.lint import parse as p
 from ebprof.lint.checks import Check
@@ -25,6 +25,8 @@ class FinalStatementCanFail(Result, Warning):
     zero, so every version for which the test is false gets no metadata. Write it as
     ``if …; then …; fi``, which returns zero when nothing runs.
     """
+
+    refuted_by_clean_sourcing: ClassVar[bool] = True  # it was zero for this version
 
     @property
     def desc(self) -> str:
