@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import threading
+from typing import NoReturn
 
 from ebprof import __version__
 from ebprof.errors import EbprofError, UserError
@@ -17,7 +18,7 @@ SUBCOMMANDS = ("source", "metadata", "env", "profile", "diff", "lint", "cache", 
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, like pkgcheck
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, like pkgcheck
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 

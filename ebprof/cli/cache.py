@@ -70,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
         from ebprof.store import Store
 
         path = repo_store_path(args, repo)
-        removed = Store.destroy(path)
-        print(f"removed {path}" if removed else f"no results store at {path}")
+        destroyed = Store.destroy(path)
+        print(f"removed {path}" if destroyed else f"no results store at {path}")
         return 0
     if args.action == "prune":
         with open_store(args, repo, create=False) as store:

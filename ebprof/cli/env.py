@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import partial
+from typing import TYPE_CHECKING
 
 from ebprof.cli.common import (
     add_daemon_options,
@@ -21,6 +23,9 @@ from ebprof.cli.recorded import (
 )
 from ebprof.daemon.options import SourceOptions
 from ebprof.errors import UserError
+
+if TYPE_CHECKING:
+    from ebprof.features.envview import EnvFilter
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -77,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     for r in ok:
         if args.format == "json":
-            dump = parse_env(r.env or "", lambda n, e=r.eapi: flt.wants_name(n, e) or n == "T")
+            dump = parse_env(r.env or "", partial(_wanted, flt, r.eapi))
             cpv = Cpv.parse(r.cpv)
             paths = portage_paths(dump, cpv.category, cpv.pf)
             values = {v.name: shown_value(v, paths, r.ifs, r.shell)
@@ -103,3 +108,8 @@ def run(args: argparse.Namespace) -> int:
     report_tally(tally)
     print_failures(results)
     return 1 if len(ok) < len(results) else 0
+
+
+def _wanted(flt: EnvFilter, eapi: str | None, name: str) -> bool:
+    """Variables the JSON output decodes: those the filter shows, and T for the paths."""
+    return flt.wants_name(name, eapi) or name == "T"

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from ebprof.cli.common import (
@@ -164,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
             from ebprof.cli.recorded import command_line
             from ebprof.features.runs import Recording
 
-            recorder = Recording(lambda r=repo: open_store_or_warn(args, r), repo,
+            recorder = Recording(partial(open_store_or_warn, args, repo), repo,
                                  command_line(args), options)  # fmt: skip
         if args.check:
             try:

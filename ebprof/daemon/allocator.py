@@ -4,10 +4,11 @@ Sourcing an ebuild is mostly bash copying and freeing parse trees: a cached ecla
 copied on every call, and the definitions it makes are copied again. Counted with
 callgrind over core-kit, glibc's malloc and free are about half of all the instructions
 bash executes in a package's fork, largely because every fork starts from the parent's
-fragmented free lists. mimalloc, preloaded into the daemon, does the same work with about
-a fifth less CPU for the whole run (docs/performance.md); what bash does, and so every
-result, is unchanged. ebprof takes mimalloc from the ``cmeel-mimalloc`` wheel (a
-dependency on Linux), else from the system, and runs bash as it is when neither loads.
+fragmented free lists. mimalloc, preloaded into the daemon, does the same work with
+15-20 % less CPU for the whole run (docs/sourcing.md, docs/performance.md); what bash
+does, and so every result, is unchanged. ebprof takes mimalloc from the
+``cmeel-mimalloc`` wheel (a dependency on Linux), else from the system, and runs bash as
+it is when neither loads.
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ def bundled() -> str | None:
         return None
     for f in files:
         if f.name.startswith("libmimalloc.so") and f.parent.name == "lib":
-            path = Path(str(f.locate()))
-            if path.is_file():
-                return str(path)
+            located = Path(str(f.locate()))
+            if located.is_file():
+                return str(located)
     return None
 
 

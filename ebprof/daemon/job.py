@@ -54,8 +54,8 @@ def prepare(ref: EbuildRef, bash: tuple[int, int]) -> tuple[SourceResult, bytes 
         return res, None
     res.md5 = hashlib.md5(data).hexdigest()
     if b"\0" in data:
-        line = data[: data.index(b"\0")].count(b"\n") + 1
-        res.error = f"{ref.path}:{line}: binary file (NUL byte)"
+        nul_line = data[: data.index(b"\0")].count(b"\n") + 1
+        res.error = f"{ref.path}:{nul_line}: binary file (NUL byte)"
         return res, None
     eapi, line = parse_head(data)
     res.eapi = eapi

@@ -154,8 +154,8 @@ def _build(
             findings.append(Finding("bash", file, line, msg))
         else:
             findings.append(Finding("output", res.path, None, line_text.decode("utf-8", "replace")))
-    for kind, src, line, message in got.findings:
-        lineno = int(line) if line.isdigit() else None
+    for kind, src, at, message in got.findings:
+        lineno = int(at) if at.isdigit() else None
         if kind == b"exit" and lineno is None:
             lineno = global_statement_line(text, b"exit")
         findings.append(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ebprof.model.records import LineTime
 
@@ -66,7 +67,7 @@ def parse_trace(data: bytes, resolve: Callable[[bytes], str]) -> tuple[list[Line
             seen.add(pid)
             if own:
                 forked.setdefault(len(own) - 1, (line, src, cmd))
-    acc: dict[tuple[str, int], list] = {}
+    acc: dict[tuple[str, int], list[Any]] = {}
     names: dict[bytes, str | None] = {}
 
     def where(line: int, src: bytes, cmd: bytes) -> tuple[tuple[str, int], str] | None:

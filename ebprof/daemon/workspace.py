@@ -171,7 +171,7 @@ class Workspace:
         self.eclasses: dict[str, EclassFile] = {}
         self.unreadable: dict[str, str] = {}
         self._wrapped: dict[str, str] = {}
-        self._texts: dict[str, tuple[bytes, bytes, str]] = {}  # form key -> what to probe
+        self._texts: dict[str, tuple[bytes, bytes, bytes]] = {}  # form key -> what to probe
         self._shapes: dict[str, Shape] = {}
         self._skips: dict[str, tuple[str, Form | None] | None] = {}  # skip_form's answers
         self._deps: dict[str, list[str]] = {}

@@ -53,10 +53,9 @@ def resource(
     store is the caller's (the TUI's), and stays open; a store failure is an error here,
     since the new run is the whole point."""
     refs, gone = refs_for(repo, cpvs)
-    partial = base is not None and cpvs is not None
-    request = RunRequest(repo, refs, options, command, base.scope if partial else WHOLE,
-                         reuse=False, carry_over=base if partial else None,
-                         missing=tuple(gone))  # fmt: skip
+    carry = base if base is not None and cpvs is not None else None
+    request = RunRequest(repo, refs, options, command, carry.scope if carry else WHOLE,
+                         reuse=False, carry_over=carry, missing=tuple(gone))  # fmt: skip
     summary = RunSummary()
     for res in run_sourcing(request, lambda: store, summary, progress, owns_store=False):
         if fresh is not None:

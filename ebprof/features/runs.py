@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ebprof.daemon.pool import SourcePool
     from ebprof.sourcing.run import Bench
     from ebprof.store import RunInfo, Store
+    from ebprof.store.writer import RunWriter
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Recording:
         self._info = run_info(repo, command, options.jobs, scope)
         self._owns = owns_store
         self._store: Store | None = None
-        self._writer = None
+        self._writer: RunWriter | None = None
         self._tried = False
         self._pool: tuple[str, str] | None = None  # bash version, allocator
         self._reused: set[str] = set()  # cpvs whose results came from the store

@@ -64,7 +64,7 @@ class Result:
         """Short location inside the group: ``version 1.0`` or ``foo.eclass``."""
         return f"version {self.version}" if self.category else f"{self.eclass}.eclass"
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[Any, ...]:
         return (
             self.category,
             self.package,
@@ -91,7 +91,7 @@ class Result:
         return json.dumps(self.to_dict(), sort_keys=False, ensure_ascii=False)
 
 
-def _version_key(text: str) -> tuple:
+def _version_key(text: str) -> tuple[Any, ...]:
     if not text:
         return ()
     from ebprof.model.cpv import Version  # cheap, but only needed when sorting ebuilds

@@ -13,7 +13,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ebprof.daemon
 from ebprof.daemon.pool import SourceOptions, SourcePool
@@ -120,10 +120,10 @@ def results_from(
     out: set[Result] = set()
     causes: dict[str, list[str]] = {}
     for res in sourced:
-        cause = _environment(res, masters_missing) if notes is not None else None
-        if cause is not None:
-            causes.setdefault(cause[0], []).append(cause[1])
-        out.update(_convert(res, run_dir, failure=cause is None))
+        why = _environment(res, masters_missing) if notes is not None else None
+        if why is not None:
+            causes.setdefault(why[0], []).append(why[1])
+        out.update(_convert(res, run_dir, failure=why is None))
     if notes is not None:
         for cause, details in causes.items():
             n = len(details)
@@ -194,8 +194,8 @@ def _where(f: Finding, ebuild_path: str, ebuild: Location) -> tuple[Location, in
 
 
 def _result(f: Finding, message: str, loc: Location, line: int) -> Result:
-    at = {"category": loc.category, "package": loc.package, "version": loc.version,
-          "eclass": loc.eclass, "line": line}  # fmt: skip
+    at: dict[str, Any] = {"category": loc.category, "package": loc.package,
+                          "version": loc.version, "eclass": loc.eclass, "line": line}  # fmt: skip
     if f.kind == "bash":
         cls = RestrictedRefusal if _RESTRICTED.search(message) else BashError
         return cls(**at, message=message)

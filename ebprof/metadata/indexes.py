@@ -135,19 +135,23 @@ def _cmp(a: _Key, b: _Key) -> int:
     return (ra > rb) - (ra < rb)
 
 
+def _cmp_keyed(x: tuple[_Key, str | None], y: tuple[_Key, str | None]) -> int:
+    return _cmp(x[0], y[0])
+
+
 def choose(descriptions: dict[str | None, str]) -> tuple[str, str | None]:
     """The description use.local.desc gives a flag with several restricts, and the first
     restrict that is not an atom, if any (then the first description, as egencache)."""
     first = next(iter(descriptions.values()))
     if len(descriptions) == 1:
         return first, None
-    keyed = []
+    keyed: list[tuple[_Key, str | None]] = []
     for restrict in descriptions:
         try:
             keyed.append((None if restrict is None else _restrict_atom(restrict), restrict))
         except ValueError:
             return first, restrict
-    keyed.sort(key=cmp_to_key(lambda x, y: _cmp(x[0], y[0])))
+    keyed.sort(key=cmp_to_key(_cmp_keyed))
     return descriptions[keyed[-1][1]], None
 
 

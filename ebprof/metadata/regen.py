@@ -154,11 +154,11 @@ def regen(
     for cpv, (_ref, data) in sorted(rewrites.items()):
         summary.regenerated += 1
         summary.rewritten += 1
-        entry = f"{out}/{cpv}"
-        if cpv in present and _read(entry) == data:
+        path = f"{out}/{cpv}"
+        if cpv in present and _read(path) == data:
             summary.unchanged += 1
         else:
-            md5dict.write_atomic(entry, data)
+            md5dict.write_atomic(path, data)
     if decide is not None:
         summary.shortcut_reasons = dict(decide.reasons)
         decide.digests.save()
@@ -324,9 +324,9 @@ def check(
                     rewrites[cpv] = new
                     continue
         todo.append(ref)
-    for cpv, want in sorted(rewrites.items()):
+    for cpv, rewritten in sorted(rewrites.items()):
         report.rewritten += 1
-        _judge(report, cpv, _read(f"{out}/{cpv}"), want)
+        _judge(report, cpv, _read(f"{out}/{cpv}"), rewritten)
     results: list[SourceResult] = []
     if todo and reuse is not None:
         reused, todo = reuse(todo)

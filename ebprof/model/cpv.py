@@ -56,7 +56,7 @@ class Version:
     def without_revision(self) -> str:
         return re.sub(r"-r\d+$", "", self.text)
 
-    def _key(self) -> tuple:
+    def _key(self) -> _VersionKey:
         return _version_key(self.text)
 
     def __lt__(self, other: object) -> bool:
@@ -76,17 +76,23 @@ class Version:
         return self.text
 
 
+# (numeric components, letter, suffixes, revision); a component is (0, number, "") or,
+# with a leading zero, (1, 0, digits without trailing zeros)
+_Component = tuple[int, int, str]
+_VersionKey = tuple[list[_Component], str, list[tuple[int, int]], int]
+
+
 @lru_cache(maxsize=65536)
-def _version_key(text: str) -> tuple:
+def _version_key(text: str) -> _VersionKey:
     """The parsed parts of a version, computed once per version string."""
     m = _version.match(text)
     assert m
     first, rest, letter, suffixes, rev = m.groups()
     comps = [c for c in rest.split(".") if c]
-    numeric: list[tuple] = [(0, int(first))]
+    numeric: list[_Component] = [(0, int(first), "")]
     for c in comps:
         # PMS 3.3: a component with a leading zero compares as a string (decimal fraction).
-        numeric.append((1, c.rstrip("0"), 0) if c.startswith("0") else (0, int(c)))
+        numeric.append((1, 0, c.rstrip("0")) if c.startswith("0") else (0, int(c), ""))
     sfx = [(_SUFFIX_ORDER[s], int(n or 0)) for s, n in _suffix.findall(suffixes)]
     return numeric, letter, sfx, int(rev or 0)
 
@@ -101,22 +107,22 @@ def _compare(a: Version, b: Version) -> int:
             if x[1] != y[1]:
                 return -1 if x[1] < y[1] else 1
         else:
-            xs = x[1] if x[0] == 1 else str(x[1]).rstrip("0")
-            ys = y[1] if y[0] == 1 else str(y[1]).rstrip("0")
-            if xs != ys:
-                return -1 if xs < ys else 1
+            xd = x[2] if x[0] == 1 else str(x[1]).rstrip("0")
+            yd = y[2] if y[0] == 1 else str(y[1]).rstrip("0")
+            if xd != yd:
+                return -1 if xd < yd else 1
     if len(an) != len(bn):
         return -1 if len(an) < len(bn) else 1
     if al != bl:
         return -1 if al < bl else 1
-    for (xs, xn), (ys, yn) in zip(asx, bsx, strict=False):
-        if (xs, xn) != (ys, yn):
-            return -1 if (xs, xn) < (ys, yn) else 1
+    for xsfx, ysfx in zip(asx, bsx, strict=False):
+        if xsfx != ysfx:
+            return -1 if xsfx < ysfx else 1
     if len(asx) != len(bsx):
         longer, sign = (asx, 1) if len(asx) > len(bsx) else (bsx, -1)
         kind = longer[min(len(asx), len(bsx))][0]
         return sign if kind == _SUFFIX_ORDER["p"] else -sign
-    return (ar > br) - (ar < br)
+    return int(ar > br) - int(ar < br)
 
 
 @total_ordering

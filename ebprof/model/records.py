@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import msgspec
 
@@ -47,7 +47,7 @@ class InheritNode(msgspec.Struct):
     def self_us(self) -> int:
         return self.inclusive_us - sum(c.inclusive_us for c in self.children)
 
-    def walk(self, depth: int = 0):
+    def walk(self, depth: int = 0) -> Iterator[tuple[int, InheritNode]]:
         yield depth, self
         for c in self.children:
             yield from c.walk(depth + 1)

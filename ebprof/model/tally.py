@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
+from typing import Any
 
-from ebprof.model.records import SourceResult
+from ebprof.model.records import InheritNode, SourceResult
 
 
 @dataclass
@@ -29,7 +30,7 @@ class EclassTally:
 
     def __init__(self) -> None:
         # cpv -> [times added, sum of source_us, {eclass: [inherits, self_us, inclusive_us]}]
-        self._pkgs: dict[str, list] = {}
+        self._pkgs: dict[str, list[Any]] = {}
 
     def add(self, r: SourceResult, replace: bool = False) -> None:
         """Count ``r``; with ``replace`` it stands for its package's earlier ones (a run
@@ -66,7 +67,7 @@ class EclassTally:
         return rows, round(total)
 
 
-def _inclusive(node, table: dict[str, list[int]], active: set[str]) -> None:
+def _inclusive(node: InheritNode, table: dict[str, list[int]], active: set[str]) -> None:
     if node.eclass not in active:
         table.setdefault(node.eclass, [0, 0, 0])[2] += node.inclusive_us
     active = active | {node.eclass}

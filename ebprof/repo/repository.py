@@ -118,7 +118,7 @@ class Repository:
             names = os.listdir(d)
         except OSError:
             return []
-        out = []
+        out: list[EbuildRef] = []
         if not valid_package_name(package):
             return out
         prefix = package + "-"

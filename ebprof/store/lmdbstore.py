@@ -55,6 +55,7 @@ from ebprof.store.env import (
     SCHEMA,
     Env,
     RunLock,
+    T,
     corrupt,
     guard,
     remove_lock_files,
@@ -163,11 +164,11 @@ class Store:
     def _db(self, name: str) -> Any:
         return self._env.dbs[name]
 
-    def _read(self, fn: Callable[[lmdb.Transaction], Any]) -> Any:
+    def _read(self, fn: Callable[[lmdb.Transaction], T]) -> T:
         with guard(self.path):
             return self._env.read(fn)
 
-    def _write(self, fn: Callable[[lmdb.Transaction], Any]) -> Any:
+    def _write(self, fn: Callable[[lmdb.Transaction], T]) -> T:
         if self.readonly:
             raise CacheError(f"results store {self.path} was opened read-only")
         with guard(self.path):
@@ -358,7 +359,7 @@ class Store:
         def chunk(txn: lmdb.Transaction) -> tuple[list[SourceResult], bytes | None]:
             cur = txn.cursor(db=self._db("pkgs"))
             out: list[SourceResult] = []
-            if not cur.set_range(start):
+            if start is None or not cur.set_range(start):
                 return out, None
             for key, value in cur:
                 if key[:8] != prefix:
@@ -380,7 +381,7 @@ class Store:
 
         def get(txn: lmdb.Transaction) -> SourceResult | None:
             entry = txn.get(cpv.encode(), db=self._db("latest"))
-            return None if entry is None else self._get_result(txn, entry[8:])
+            return None if entry is None else self._get_result(txn, bytes(entry[8:]))
 
         return self._read(get)
 
@@ -392,7 +393,8 @@ class Store:
             db, out = self._db("latest"), {}
             for cpv in cpvs:
                 entry = txn.get(cpv.encode(), db=db)
-                if entry is not None and (res := self._get_result(txn, entry[8:])) is not None:
+                res = None if entry is None else self._get_result(txn, bytes(entry[8:]))
+                if res is not None:
                     out[cpv] = res
             return out
 
@@ -460,7 +462,7 @@ class Store:
             latest=latest,
         )
 
-    def export(self, run_id: int | None = None) -> Iterator[dict]:
+    def export(self, run_id: int | None = None) -> Iterator[dict[str, Any]]:
         """JSON-ready dicts: ``{"run": RunInfo}`` then one ``{"result": SourceResult}`` per
         package. ``None`` means the newest complete run (nothing if there is none); an
         unknown id raises ``KeyError``."""

@@ -9,6 +9,7 @@ floor_eclasses_as_functions() {
 		name=${e##*/}
 		name=${name%.eclass}
 		{ printf '__floor_%s() { :; ' "${name//[^a-zA-Z0-9_]/_}"; cat "${e}"; printf '\n}\n'; } >"$2"
+		# shellcheck source=/dev/null # the wrapped copy just written
 		source "$2" 2>/dev/null
 	done
 }

@@ -32,6 +32,7 @@ faults() { # MINFLT CMINFLT of this shell, from /proc without forking
 	local s
 	read -r s </proc/$$/stat
 	s=${s#*) }
+	# shellcheck disable=SC2086 # the fields of /proc/PID/stat
 	set -- ${s}
 	REPLY="$8 $9"
 }
@@ -49,6 +50,7 @@ for ((i = 0; i < n; i++)); do
 		__ebprof_leave
 		t4=${EPOCHREALTIME}
 		# Only a child that went through both as a package does counts.
+		# shellcheck disable=SC2154 # set by the daemon library this script sources
 		[[ ${__ebprof_main} == "${BASHPID}" && ${__ebprof_done} == 1 && $- == *r* ]] &&
 			builtin printf '%s %s %s %s %s ' "${t0/./}" "${t1/./}" "${t2/./}" "${t3/./}" \
 				"${t4/./}" >&4

@@ -1,12 +1,29 @@
 """The bash side ships as package data and is syntactically valid."""
 
 import re
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from ebprof.daemon.transport import bash_dir
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_shellcheck_finds_nothing():
+    """Every bash file of the project: the daemon (with its .shellcheckrc), the hand-run
+    benchmarks and the post-sync hook. shellcheck comes with the test extras."""
+    tool = shutil.which("shellcheck", path=str(Path(sys.executable).parent)) or shutil.which(
+        "shellcheck"
+    )
+    assert tool, "shellcheck is missing: pip install -e '.[test]'"
+    files = [*sorted(bash_dir().glob("*.bash")), *sorted(BENCH.glob("*.bash")),
+             ROOT / "contrib/repo.postsync.d/ebprof-metadata"]  # fmt: skip
+    proc = subprocess.run([tool, "-x", "-P", str(BENCH), "-f", "gcc", *map(str, files)],
+                          capture_output=True, text=True)  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_bash_files_exist_and_pass_bash_n():

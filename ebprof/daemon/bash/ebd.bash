@@ -30,6 +30,7 @@ if [[ $7 == ONESHOT ]]; then
 	__ebprof_t0=${EPOCHREALTIME}
 	# In a condition, as portage's `source "${EBUILD}" || die`: errexit stays off (not
 	# `builtin source`: bash drops the exemption through `builtin`).
+	# shellcheck source=/dev/null # the ebuild, known at run time
 	if source "${__ebprof_file}"; then __ebprof_after 0; else __ebprof_after "$?"; fi
 	exit 0
 fi
@@ -49,6 +50,7 @@ while IFS= read -r -N 8 -u "${__ebprof_in}" __ebprof_len &&
 	IFS= read -r -N "$((10#${__ebprof_len}))" -u "${__ebprof_in}" __ebprof_line; do
 	set -f
 	IFS=$'\x1f'
+	# shellcheck disable=SC2206 # split on IFS=\x1f on purpose, globbing is off (set -f)
 	__ebprof_cmd=(${__ebprof_line})
 	IFS=$' \t\n'
 	set +f
@@ -62,6 +64,7 @@ while IFS= read -r -N 8 -u "${__ebprof_in}" __ebprof_len &&
 			__ebprof_t0=${EPOCHREALTIME}
 			# In a condition, as portage's `source "${EBUILD}" || die`: errexit stays off
 			# (not `builtin source`: bash drops the exemption through `builtin`).
+			# shellcheck source=/dev/null # the ebuild, known at run time
 			if source "${__ebprof_file}"; then __ebprof_after 0; else __ebprof_after "$?"; fi
 		) &
 		__ebprof_pid=$!

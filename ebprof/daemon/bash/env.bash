@@ -17,9 +17,12 @@ __ebprof_env() {
 	PDEPEND+="${PDEPEND:+ }${E_PDEPEND}"
 	BDEPEND+="${BDEPEND:+ }${E_BDEPEND}"
 	IDEPEND+="${IDEPEND:+ }${E_IDEPEND}"
+	# shellcheck disable=SC2153 # E_* are the eclasses' accumulated values (lib.bash)
 	REQUIRED_USE+="${REQUIRED_USE:+ }${E_REQUIRED_USE}"
 	if __ebprof_accumulates; then
+		# shellcheck disable=SC2153 # set by inherit (lib.bash)
 		PROPERTIES+=${PROPERTIES:+ }${E_PROPERTIES}
+		# shellcheck disable=SC2153 # set by inherit (lib.bash)
 		RESTRICT+=${RESTRICT:+ }${E_RESTRICT}
 	fi
 	local __ebprof_f __ebprof_phases=
@@ -36,11 +39,13 @@ __ebprof_env() {
 			__ebprof_phases+=" ${__ebprof_f#src_}"
 		fi
 	done
+	# shellcheck disable=SC2034 # read by name in the metadata frame
 	DEFINED_PHASES=${__ebprof_phases:--}
 	case ${EAPI} in
 	0 | 1 | 2 | 3 | 4 | 5 | 6) unset -v BDEPEND IDEPEND ;;
 	7) unset -v IDEPEND ;;
 	esac
+	# shellcheck disable=SC2034 # read by name in the metadata frame
 	INHERIT=${PORTAGE_EXPLICIT_INHERIT}
 	# every function with the file it was defined in (extdebug), so the package manager's
 	# own (this library's) can be told from the package's

@@ -60,7 +60,7 @@ builtin source "${__ebprof_bashdir}/watch.bash" || return 1
 # What every package's environment shares, set once in the parent (each fork inherits
 # it), so the per-package setup in __ebprof_enter stays short.
 __ebprof_setup() {
-	export EBUILD_PHASE=depend EPREFIX= HOME=${PWD}/home T=${PWD}/temp TMPDIR=${PWD}/temp
+	export EBUILD_PHASE=depend EPREFIX='' HOME=${PWD}/home T=${PWD}/temp TMPDIR=${PWD}/temp
 	export DISTDIR=${PWD}/distdir WORKDIR=${PWD}/work
 	# EAPI 0-6 (__ebprof_enter): the main repository and its eclass directory, as portage's
 	__ebprof_portdir=${EBPROF_PORTDIR}
@@ -150,7 +150,9 @@ __ebprof_enter() {
 # --strict: `enable` is refused as pkgcraft refuses it (it could re-enable nothing here,
 # but it can turn builtins off, and a package has no business doing either).
 __ebprof_strict() {
+	# shellcheck disable=SC2218 # the builtin, turned off before the function replaces it
 	enable -n enable
+	# shellcheck disable=SC2329 # called by the package's code
 	enable() {
 		__ebprof_note refused "enable $*: refused while sourcing"
 		return 1
@@ -199,6 +201,7 @@ __ebprof_leave() {
 # `declare -F` prints for the phase functions that exist. The body is built once below.
 # Quoted "${KEY-}" expansions stay correct whatever IFS the ebuild left and under set -u.
 __ebprof_vars=(IFS "${__ebprof_raw_keys[@]}" "${__ebprof_acc_keys[@]/#/E_}" PORTAGE_EXPLICIT_INHERIT)
+# shellcheck disable=SC2016 # code, expanded when the frame is written
 __ebprof_x='set -- "${__ebprof_t0}" "${__ebprof_t1}" "${__ebprof_reached:-0}" "${__ebprof_status}" "${#BASH_ALIASES[@]}${__ebprof_unsure}" "${BASHOPTS}" "${SHELLOPTS}" "'
 for __ebprof_f in "${__ebprof_vars[@]}"; do
 	__ebprof_x+="\${${__ebprof_f}+s}:"
@@ -300,6 +303,7 @@ __ebprof_inherit() {
 	# depth is __ebprof_xf, named by __export_funcs_var as in portage. __ebprof_o and
 	# __ebprof_i keep BASHOPTS and IFS for portage's QA notice (__ebprof_ec_close).
 	local -x ECLASS ECLASS_DEPTH=$((ECLASS_DEPTH + 1))
+	# shellcheck disable=SC2034 # portage's inherit() has these locals; eclasses may read them
 	local x repo_location location potential_location __ebprof_fn __ebprof_g __ebprof_x \
 		__export_funcs_var=__ebprof_xf __ebprof_xf __ebprof_o __ebprof_i IUSE REQUIRED_USE \
 		DEPEND RDEPEND PDEPEND BDEPEND IDEPEND
@@ -311,7 +315,7 @@ __ebprof_inherit() {
 	# of this package existed, which portage's sourcing would have expanded.
 	((${#BASH_ALIASES[@]})) && __ebprof_unsure=1
 	while [[ $1 ]]; do
-		ECLASS=${1##*/} __ebprof_xf= __ebprof_o=${BASHOPTS} __ebprof_i=${IFS}
+		ECLASS=${1##*/} __ebprof_xf='' __ebprof_o=${BASHOPTS} __ebprof_i=${IFS}
 		__ebprof_fn=${__ebprof_cached[${ECLASS}]} __ebprof_g=${__ebprof_guards[${ECLASS}]}
 		if [[ -n ${__ebprof_g} && -n ${!__ebprof_g} ]]; then
 			# A re-inherit: only what is outside the guarded block runs ("-": nothing).
@@ -359,6 +363,7 @@ __ebprof_inherit() {
 # An eclass sourced from its file, in a function of its own as portage's __qa_source
 # (not `builtin source`: bash drops the errexit exemption of `||` through it).
 __ebprof_source() {
+	# shellcheck source=/dev/null # an eclass, known at run time
 	source "$1"
 }
 
@@ -519,6 +524,8 @@ for __ebprof_x in "${__ebprof_interceptors[@]}"; do
 	eval "${__ebprof_x}() { __ebprof_interceptor \"\${FUNCNAME}\"; }"
 done
 unset -v __ebprof_x
+# shellcheck disable=SC2123 # no program may run while sourcing (PMS): PATH leads nowhere
 PATH=/dev/null
 readonly PATH SHELL ENV BASH_ENV
+# shellcheck disable=SC2046 # one word per function name
 declare -fr $(compgen -A function __ebprof_)

@@ -13,8 +13,8 @@ __ebprof_watch() {
 	(
 		exec {__ebprof_in}<&-
 		[[ -n ${__ebprof_ctlfd} ]] && exec {__ebprof_ctlfd}>&-
-		local word= dir=${PWD}
-		IFS= read -r -N 1 -u "${__ebprof_life}" word
+		local dir=${PWD}
+		IFS= read -r -N 1 -u "${__ebprof_life}"
 		__ebprof_sweep "$$"
 		[[ -z $1 || ${dir##*/} != ebprof-* ]] || "$1" -rf -- "${dir}"
 	) &
@@ -25,18 +25,19 @@ __ebprof_watch() {
 # and the SPARE ones. Stopped first, over as many rounds as it takes for a round to find
 # none it had not seen, so that nothing can fork faster than the sweep.
 __ebprof_sweep() {
-	local sid=$1 f line pid round new me=${BASHPID}
+	local sid=$1 f line pid new me=${BASHPID}
 	local -A seen=()
 	shift
 	for pid; do
 		seen[${pid}]=spared
 	done
-	for round in {1..50}; do
+	for _ in {1..50}; do
 		new=
 		for f in /proc/[0-9]*/stat; do
 			{ IFS= read -r line <"${f}"; } 2>/dev/null || continue
 			line=${line##*) }
 			set -f
+			# shellcheck disable=SC2086 # the fields of /proc/PID/stat, globbing off
 			set -- ${line}
 			set +f
 			pid=${f%/stat}

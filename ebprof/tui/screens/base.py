@@ -50,7 +50,7 @@ class MainScreen(Screen):
         follow_app(self)
 
 
-def follow_app(screen: Screen) -> None:
+def follow_app(screen: MainScreen) -> None:
     """Keep ``screen``'s ``current_run`` and ``progress`` equal to the app's."""
 
     def run(value: RunInfo | None) -> None:
