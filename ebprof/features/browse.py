@@ -17,7 +17,6 @@ from ebprof.sourcing.report import by_eclass
 
 T = TypeVar("T")
 
-STATUSES = ("ok", "failed", "timeout")
 _STATUS_RANK = {"ok": 0, "failed": 1, "timeout": 2}
 
 

@@ -135,16 +135,6 @@ class Repository:
             out.sort(key=lambda r: r.cpv)
         return out
 
-    def invalid_ebuilds_of(self, category: str, package: str) -> list[Path]:
-        """Files named ``*.ebuild`` whose name is not ``PN-VERSION`` of their directory."""
-        d = self.path / category / package
-        valid = {r.path.name for r in self.ebuilds_of(category, package)}
-        try:
-            names = os.listdir(d)
-        except OSError:
-            return []
-        return sorted(d / n for n in names if n.endswith(".ebuild") and n not in valid)
-
     def ebuilds(self) -> Iterator[EbuildRef]:
         for cat in self.categories():
             for pkg in self.packages(cat):

@@ -44,11 +44,3 @@ def load_all() -> dict[str, type[Check]]:
     for topic in TOPICS:
         importlib.import_module(f"ebprof.lint.checks.{topic}")
     return CHECKS
-
-
-def check_of(keyword: str) -> type[Check]:
-    """The check that produces ``keyword``."""
-    for check in load_all().values():
-        if any(r.__name__ == keyword for r in check.known_results):
-            return check
-    raise KeyError(keyword)

@@ -1,0 +1,1 @@
+"""Global-scope lint of ebuilds and eclasses with tree-sitter-bash (``ebprof lint``)."""
