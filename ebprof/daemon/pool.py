@@ -147,6 +147,11 @@ class SourcePool:
                         res, data = prepare(ref, bash)
                         needs = closures.pop(ref.path, None)
                         if data is None:
+                            # refused before bash (NUL byte, unknown EAPI, a bash too old
+                            # for it): decided by the file and this engine, so reusable;
+                            # an unreadable file is not (res.md5 is unset)
+                            if res.md5:
+                                res.engine = engine()
                             finished.append(res)
                             continue
                         job = Job(ref, res, data, needs)

@@ -86,3 +86,15 @@ def test_an_eclass_that_appears_invalidates_a_missing_one(tmp_path, cache, capsy
     (repo / "eclass/later.eclass").write_text('IUSE="later"\n')
     second, err = _source(repo, capsys)
     assert second["status"] == "ok" and "reused" not in err
+
+
+def test_a_refusal_before_bash_is_reused_until_the_ebuild_changes(tmp_path, cache, capsys):
+    # refused in the parent (an unknown EAPI): decided by the file and the engine alone
+    repo = _repo(tmp_path, {}, "EAPI=99\nSLOT=0\n")
+    first, _ = _source(repo, capsys)
+    assert first["status"] == "failed" and "unsupported EAPI" in first["error"]
+    again, err = _source(repo, capsys)
+    assert again["status"] == "failed" and "reused 1 stored result" in err
+    (repo / "cat/p/p-1.ebuild").write_text("EAPI=8\nSLOT=0\n")
+    fixed, err = _source(repo, capsys)
+    assert fixed["status"] == "ok" and "reused" not in err
