@@ -98,6 +98,12 @@ class LintFile:
         return self.knowledge.closure(self.inherits)
 
     @cached_property
+    def inherits_found(self) -> bool:
+        """Every eclass the file loads (transitively, literal names) is on disk: only then
+        does an unknown name mean a program rather than a missing eclass's function."""
+        return not self.knowledge.missing(self.inherits)
+
+    @cached_property
     def own_functions(self) -> frozenset[str]:
         return defined_functions(self.parsed)
 

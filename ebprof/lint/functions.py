@@ -155,6 +155,23 @@ class Knowledge:
             self._eclasses[name] = read_eclass(name, path) if path is not None else None
         return self._eclasses[name]
 
+    def missing(self, names: Iterable[str]) -> set[str]:
+        """Eclasses ``names`` load, transitively, that are not on disk."""
+        out: set[str] = set()
+        seen: set[str] = set()
+        stack = list(names)
+        while stack:
+            n = stack.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            info = self.eclass(n)
+            if info is None:
+                out.add(n)
+            else:
+                stack.extend(info.inherits)
+        return out
+
     def closure(self, names: Iterable[str]) -> list[EclassInfo]:
         """The eclasses ``names`` load, transitively, each once, in inherit order."""
         out: list[EclassInfo] = []

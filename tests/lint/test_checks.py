@@ -101,3 +101,26 @@ def test_final_statement_status(lint_text) -> None:
     assert not lint_text("[[ ${PV} == 9999 ]] || die\n", keywords=only)
     assert not lint_text("if [[ ${PV} == 9999 ]]; then A=1; fi\n", keywords=only)
     assert not lint_text("A=1\nsrc_test() { [[ -n x ]]; }\n", keywords=only)
+
+
+def test_unknown_names_with_an_eclass_missing_are_not_programs(lint_text) -> None:
+    # every master is there, but the file inherits an eclass that is not: its
+    # functions are unknown, not external programs
+    only = frozenset({"ExternalCommandInGlobalScope"})
+    assert not lint_text("inherit gone\nruby_add_rdepend dev-ruby/x\n", keywords=only)
+    assert lint_text("ruby_add_rdepend dev-ruby/x\n", keywords=only)
+    assert lint_text("inherit gone\nMY=$(uname -r)\n", keywords=only)  # well-known: still
+
+
+def test_a_fallback_for_an_unset_variable_is_not_an_assignment_over_it(lint_text) -> None:
+    only = frozenset({"ReadonlyVariable"})
+    assert not lint_text("if [[ ! ${EPREFIX+set} ]]; then\n\texport EPREFIX=''\nfi\n",
+                         keywords=only)  # fmt: skip
+    assert not lint_text("[[ -z ${ROOT} ]] && ROOT=/\n", keywords=only)
+    assert lint_text("[[ -n ${PV} ]] && P=foo\n", keywords=only)
+
+
+def test_the_cross_idiom_with_assign_default_is_fine(lint_text) -> None:
+    only = frozenset({"HostStateInGlobalScope"})
+    assert not lint_text(': "${CTARGET:=${CHOST}}"\n', keywords=only)
+    assert lint_text("BINPATH=/usr/${CHOST}/${CTARGET}/bin\n", keywords=only)

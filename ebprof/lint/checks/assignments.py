@@ -157,7 +157,9 @@ class PackageManagerVariableCheck(Check):
             value = a.child_by_field_name("value")
             if name in pms.METADATA_VARIABLES and value is not None and value.type == "array":
                 yield f.result(MetadataVariableArray, a, variable=name)
-            elif _pm_variable(name, f.eapis_at(a)) and _not_command_env(a):
+            elif (
+                _pm_variable(name, f.eapis_at(a)) and _not_command_env(a) and not _fallback(a, name)
+            ):
                 yield f.result(ReadonlyVariable, a, variable=name)
 
 
@@ -169,6 +171,25 @@ def _all_assignments(f: LintFile) -> Iterator[tuple[Node, int]]:
             for c in decl.named_children:
                 if c.type == "variable_assignment":
                     yield c, flags
+
+
+def _fallback(a: Node, name: str) -> bool:
+    """``[[ ! ${EPREFIX+set} ]] && EPREFIX=…``: set only when the package manager did
+    not, which never replaces its value."""
+    child, parent = a, a.parent
+    while parent is not None and parent.type != "program":
+        if parent.type in ("if_statement", "elif_clause"):
+            conds = parent.children_by_field_name("condition")
+            if any(name in p.variables_in(c) for c in conds):
+                return True
+        elif (
+            parent.type == "list"
+            and parent.named_children[0] != child
+            and name in p.variables_in(parent.named_children[0])
+        ):
+            return True
+        child, parent = parent, parent.parent
+    return False
 
 
 def _not_command_env(a: Node) -> bool:

@@ -224,7 +224,9 @@ class CommandCheck(Check):
                 yield f.result(OutputInGlobalScope, cmd, command=name)
         elif name in f.eclass_functions:
             yield from _via(f, cmd, name)
-        elif "/" in name or name in pms.KNOWN_EXTERNAL or f.knowledge.complete:
+        elif (
+            "/" in name or name in pms.KNOWN_EXTERNAL or (f.knowledge.complete and f.inherits_found)
+        ):
             yield f.result(ExternalCommandInGlobalScope, cmd, command=name)
         # else: unknown while a master repository is missing; maybe its eclass function
 

@@ -84,12 +84,14 @@ def _cross_idiom(node: Node, name: str) -> bool:
         return False
     n = node.parent
     while n is not None and n.type not in ("variable_assignment", "test_command", "program"):
+        if n.type == "expansion" and p.variable_of(n) in _CROSS:
+            return True  # ${CTARGET:-${CHOST}}, : ${CBUILD:=${CHOST}}
         n = n.parent
     if n is None or n.type == "program":
         return False
-    if n.type == "variable_assignment" and p.assigned_name(n) in _CROSS:
-        return True
-    return bool(_CROSS & p.variables_in(n))
+    if n.type == "variable_assignment":
+        return p.assigned_name(n) in _CROSS
+    return bool(_CROSS & p.variables_in(n))  # [[ ${CTARGET} == ${CHOST} ]]
 
 
 def _lookup(cmd: Node) -> str | None:
