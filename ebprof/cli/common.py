@@ -171,7 +171,7 @@ def cache_dir(args: argparse.Namespace) -> Path:
 def daemon_options(args: argparse.Namespace) -> dict[str, Any]:
     """The ``SourceOptions`` every sourcing command takes alike: ``add_daemon_options``'s,
     and the file keeping eclass shapes across runs, next to the results stores."""
-    from ebprof.daemon.shapecache import FILE_NAME
+    from ebprof.sourcing.shapecache import FILE_NAME
 
     return {
         "malloc": args.malloc,

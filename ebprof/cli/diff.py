@@ -13,7 +13,7 @@ from ebprof.cli.output import ms
 from ebprof.errors import UserError
 
 if TYPE_CHECKING:
-    from ebprof.features.compare import Comparison
+    from ebprof.compare.diff import Comparison
     from ebprof.store import RunInfo
 
 
@@ -69,8 +69,8 @@ def _pick(runs: list[RunInfo], wanted: list[int]) -> tuple[RunInfo, RunInfo]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ebprof.compare.diff import DEFAULT_NOISE, compare
     from ebprof.errors import StoreMissing
-    from ebprof.features.compare import DEFAULT_NOISE, compare
 
     repo = open_repo(args)
     try:

@@ -21,11 +21,11 @@ from ebprof.cli.recorded import (
     report_tally,
     source_targets,
 )
-from ebprof.daemon.options import SourceOptions
 from ebprof.errors import UserError
+from ebprof.sourcing.options import SourceOptions
 
 if TYPE_CHECKING:
-    from ebprof.features.envview import EnvFilter
+    from ebprof.env.view import EnvFilter
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -55,8 +55,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ebprof.features.envdump import parse_env
-    from ebprof.features.envview import (
+    from ebprof.env.dump import parse_env
+    from ebprof.env.view import (
         EnvFilter,
         env_lines,
         portage_paths,

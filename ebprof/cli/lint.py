@@ -147,8 +147,8 @@ def _sourced(
     results, reusing those kept in the results store while the ebuild and its eclasses
     are unchanged."""
     from ebprof.cli.recorded import record_source
-    from ebprof.daemon.options import SourceOptions
     from ebprof.lint.sourced import KEYWORDS, ebuild_refs, results_from
+    from ebprof.sourcing.options import SourceOptions
 
     refs = ebuild_refs(repo, targets)
     if not refs or (keywords is not None and not keywords & KEYWORDS):

@@ -20,7 +20,6 @@ from ebprof.cli.common import (
     open_store_or_warn,
 )
 from ebprof.cli.output import progress_bar
-from ebprof.daemon.options import SourceOptions
 from ebprof.errors import RepoError, UserError
 from ebprof.metadata.indexes import TIMESTAMP, build, timestamp, write_if_changed
 from ebprof.metadata.md5dict import cached_description
@@ -32,6 +31,7 @@ from ebprof.repo import (
     load_repos_conf,
     open_repository,
 )
+from ebprof.sourcing.options import SourceOptions
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -163,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
         recorder = None
         if not args.no_store:
             from ebprof.cli.recorded import command_line
-            from ebprof.features.runs import Recording
+            from ebprof.runs.service import Recording
 
             recorder = Recording(partial(open_store_or_warn, args, repo), repo,
                                  command_line(args), options)  # fmt: skip

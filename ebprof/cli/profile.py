@@ -19,10 +19,10 @@ from ebprof.cli.recorded import (
     report_tally,
     source_targets,
 )
-from ebprof.daemon.options import SourceOptions
 from ebprof.errors import UserError
+from ebprof.sourcing.options import SourceOptions
 
-RENDERERS = ("console", "html", "speedscope", "json")  # ebprof.features.profile.RENDERERS
+RENDERERS = ("console", "html", "speedscope", "json")  # ebprof.profile.session.RENDERERS
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -50,7 +50,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ebprof.features.profile import build_session, render
+    from ebprof.profile.session import build_session, render
 
     options = SourceOptions(jobs=args.jobs, timeout=args.timeout, lines=args.lines,
                             **daemon_options(args))  # fmt: skip

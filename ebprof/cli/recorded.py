@@ -15,10 +15,10 @@ from ebprof.errors import UserError
 from ebprof.repo.targets import resolve
 
 if TYPE_CHECKING:
-    from ebprof.daemon.options import SourceOptions
-    from ebprof.features.runs import RunSummary
     from ebprof.model.records import SourceResult
     from ebprof.repo import EbuildRef, Repository
+    from ebprof.runs.service import RunSummary
+    from ebprof.sourcing.options import SourceOptions
     from ebprof.sourcing.run import Bench
 
 
@@ -87,8 +87,8 @@ def record_source(
     """Source ``refs`` (only users of ``eclasses``, if given) through the results store,
     unless ``--no-store`` or not ``use_store``; the store is closed afterwards. The run's
     scope is the whole repository when no target and no eclass narrowed it."""
-    from ebprof.features.runs import RunRequest, RunSummary, run_sourcing
-    from ebprof.store.records import WHOLE
+    from ebprof.runs.service import RunRequest, RunSummary, run_sourcing
+    from ebprof.store.runinfo import WHOLE
 
     targets = list(getattr(args, "targets", None) or [])
     scope = " ".join([*targets, *(f"--eclass {e}" for e in eclasses)]) or WHOLE

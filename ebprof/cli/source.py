@@ -21,8 +21,8 @@ from ebprof.cli.recorded import (
     report_tally,
     source_targets,
 )
-from ebprof.daemon.options import SourceOptions
 from ebprof.errors import UserError
+from ebprof.sourcing.options import SourceOptions
 
 if TYPE_CHECKING:
     from ebprof.model.records import SourceResult
@@ -67,7 +67,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ebprof.sourcing import report
+    from ebprof.runs import report
     from ebprof.sourcing.run import Bench
 
     try:
@@ -112,7 +112,7 @@ def _refuse_conflicts(args: argparse.Namespace) -> None:
 def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out) -> None:
     import msgspec
 
-    from ebprof.sourcing import report
+    from ebprof.runs import report
 
     stats = report.per_package(results)
     stats = [s for s in stats if s.n and (bound is None or bound(s.mean))]
@@ -165,7 +165,7 @@ def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out)
 def _by_eclass(results: list[SourceResult], fmt: str, out) -> None:
     import msgspec
 
-    from ebprof.sourcing import report
+    from ebprof.runs import report
 
     rows, total = report.by_eclass(results)
     if fmt == "json":

@@ -35,7 +35,7 @@ def has_terminal() -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ebprof.daemon.pool import SourceOptions
+    from ebprof.sourcing.pool import SourceOptions
     from ebprof.tui.app import EbprofApp
     from ebprof.tui.data import StoreData
 

@@ -11,13 +11,13 @@ function bodies into them, which would make every ``cd`` in them look global.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from typing import TYPE_CHECKING
 
+from ebprof.bashsyntax import parser
 from ebprof.lint.recover import clean, recover
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Parser, Tree
+    from tree_sitter import Node, Tree
 
 # Flags describing how a global-scope node runs.
 COND = 1  # only under a condition: if/elif/else bodies, case items, loop bodies, a && b
@@ -62,15 +62,6 @@ _OPAQUE = frozenset(
 )
 _SUBSHELLS = frozenset({"command_substitution", "subshell", "process_substitution"})
 _NOT_ASSIGNMENT_PARENTS = frozenset({"command", "declaration_command"})
-
-
-@cache
-def parser() -> Parser:
-    """One parser per process; tree-sitter imports are deferred so ``--help`` stays cheap."""
-    import tree_sitter_bash
-    from tree_sitter import Language, Parser
-
-    return Parser(Language(tree_sitter_bash.language()))
 
 
 @dataclass(slots=True)

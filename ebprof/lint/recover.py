@@ -49,7 +49,7 @@ Spans = list[tuple[int, int]]  # 0-based line ranges, end exclusive
 def _reserved_query() -> Query:
     from tree_sitter import Query
 
-    from ebprof.lint.parse import parser
+    from ebprof.bashsyntax import parser
 
     words = " ".join(f'"{w}"' for w in RESERVED)
     lang = parser().language

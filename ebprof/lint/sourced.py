@@ -15,8 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import ebprof.daemon
-from ebprof.daemon.pool import SourceOptions, SourcePool
+import ebprof.sourcing
 from ebprof.lint.checks.sourcing import (
     BashError,
     ExternalCommandRefused,
@@ -31,6 +30,7 @@ from ebprof.lint.results import Result
 from ebprof.model.cpv import Cpv
 from ebprof.model.records import FATAL_KINDS, Finding, SourceResult
 from ebprof.repo import EbuildRef
+from ebprof.sourcing.pool import SourceOptions, SourcePool
 
 if TYPE_CHECKING:
     from ebprof.lint.scan import LintTarget
@@ -44,7 +44,7 @@ _RESTRICTED = re.compile(r"(?:^|: )restricted(?::|$)")
 _OUTPUT = {"output": "output", "info": "einfo", "warn": "ewarn", "error": "eerror", "qa": "eqawarn"}
 # The daemon's own scripts: a message located there (the job-control notice bash prints
 # when a dying child is killed) says nothing about the package.
-_DAEMON_DIR = str(Path(ebprof.daemon.__file__).resolve().parent) + "/"
+_DAEMON_DIR = str(Path(ebprof.sourcing.__file__).resolve().parent) + "/"
 # Subdirectories of the daemon's run directory, by the variable that points there.
 _RUN_DIRS = (("temp", "T"), ("work", "WORKDIR"), ("distdir", "DISTDIR"), ("home", "HOME"))
 _ANY_RUN_DIR = re.compile(

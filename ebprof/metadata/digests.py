@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from ebprof.daemon.shapecache import grammar_key, save_atomically
-from ebprof.lint.parse import parser
+from ebprof.bashsyntax import grammar_key, parser
+from ebprof.sourcing.shapecache import save_atomically
 
 if TYPE_CHECKING:
     from tree_sitter import Node

@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ebprof.daemon.options import SourceOptions
 from ebprof.metadata import md5dict
 from ebprof.repo import EbuildRef, Repository
 from ebprof.repo.checksums import EclassChecksums
+from ebprof.sourcing.options import SourceOptions
 
 if TYPE_CHECKING:
-    from ebprof.daemon.pool import SourcePool
     from ebprof.metadata.shortcut import Shortcut
     from ebprof.model.records import SourceResult
+    from ebprof.sourcing.pool import SourcePool
 
 
 @dataclass
@@ -124,7 +124,7 @@ def regen(
     for cpv in checks:
         todo.append(rewrites[cpv][0])
     if todo:
-        from ebprof.daemon.pool import SourcePool  # a no-op run never starts bash
+        from ebprof.sourcing.pool import SourcePool  # a no-op run never starts bash
 
         if shortcut and decide is None:
             decide = _shortcut(options, eclasses)  # to keep the digests of what is sourced
@@ -170,9 +170,9 @@ def regen(
 
 def _shortcut(options: SourceOptions, eclasses: EclassChecksums) -> Shortcut:
     """The shortcut's decider, with the digests kept beside the eclass shapes."""
-    from ebprof.daemon.transport import find_bash
     from ebprof.metadata.digests import FILE_NAME, DigestStore, bash_check
     from ebprof.metadata.shortcut import Shortcut
+    from ebprof.sourcing.transport import find_bash
 
     assert options.shape_cache
     path = Path(options.shape_cache).with_name(FILE_NAME)
@@ -332,7 +332,7 @@ def check(
         reused, todo = reuse(todo)
         results += reused
     if todo:
-        from ebprof.daemon.pool import SourcePool
+        from ebprof.sourcing.pool import SourcePool
 
         with SourcePool(repo, options) as pool:
             if started is not None:

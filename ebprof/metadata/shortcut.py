@@ -107,7 +107,7 @@ def implicit_names() -> frozenset[str]:
     builtins and keywords, ``command_not_found_handle``, and every function of the package
     manager's bash library (its stubs call ``die``, ``nonfatal`` runs its arguments, inherit
     runs ``shopt``...)."""
-    from ebprof.daemon.transport import bash_dir, find_bash
+    from ebprof.sourcing.transport import bash_dir, find_bash
 
     names = {"command_not_found_handle"}
     with contextlib.suppress(OSError, subprocess.SubprocessError):

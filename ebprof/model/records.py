@@ -81,7 +81,7 @@ class SourceResult(msgspec.Struct):
     # Every eclass the result depends on, name -> md5 of the file it resolved to, "" when
     # none was found: those it inherited, those its inherit lines name (directly or through
     # an eclass), those it died in or could not find. A stored result is reused only while
-    # each still resolves the same (ebprof.features.record.still_valid).
+    # each still resolves the same (ebprof.runs.record.still_valid).
     lookups: dict[str, str] = {}
     inherits: list[InheritNode] = []
     findings: list[Finding] = []

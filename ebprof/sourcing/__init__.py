@@ -1,1 +1,1 @@
-"""Feature layer: source targets, repeat for benchmarks, aggregate timings."""
+"""The sourcing engine: restricted bash daemons driven from Python, one fork per ebuild."""

@@ -6,10 +6,10 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from ebprof.daemon.pool import SourceOptions, SourcePool
 from ebprof.model.records import SourceResult
 from ebprof.repo import EbuildRef, Repository
 from ebprof.repo.inherits import candidates
+from ebprof.sourcing.pool import SourceOptions, SourcePool
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ msgspec. See ``docs/store.md`` for the layout and the safety guarantees.
 """
 
 from ebprof.store.lmdbstore import RunWriter, Store, default_cache_dir, store_path
-from ebprof.store.records import PackageSummary, RunInfo, StoreInfo
+from ebprof.store.runinfo import PackageSummary, RunInfo, StoreInfo
 
 __all__ = [
     "PackageSummary",

@@ -14,7 +14,7 @@ import msgspec
 
 from ebprof.model.records import SourceResult
 from ebprof.model.tally import EclassStats
-from ebprof.store.records import PackageSummary, RunInfo
+from ebprof.store.runinfo import PackageSummary, RunInfo
 
 ID = struct.Struct(">Q")  # big-endian, so LMDB's byte order is numeric order
 ENCODER = msgspec.msgpack.Encoder(order="deterministic")

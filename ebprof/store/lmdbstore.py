@@ -48,7 +48,7 @@ from ebprof.store.codec import (
     encode_eclasses,
     pkg_key,
 )
-from ebprof.store.env import (
+from ebprof.store.lmdbenv import (
     DATA,
     DEFAULT_MAP_SIZE,
     LOCK,
@@ -61,7 +61,7 @@ from ebprof.store.env import (
     remove_lock_files,
     run_alive,
 )
-from ebprof.store.records import PackageSummary, RunInfo, StoreInfo
+from ebprof.store.runinfo import PackageSummary, RunInfo, StoreInfo
 from ebprof.store.writer import RunWriter
 
 _CHUNK = 256  # results decoded per read transaction by the iterators

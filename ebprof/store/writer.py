@@ -17,8 +17,8 @@ from ebprof.errors import CacheError
 from ebprof.model.records import SourceResult
 from ebprof.model.tally import EclassTally
 from ebprof.store.codec import ENCODER, ID, content_digest, eclass_key, encode_eclasses, pkg_key
-from ebprof.store.env import RunLock
-from ebprof.store.records import PackageSummary, RunInfo
+from ebprof.store.lmdbenv import RunLock
+from ebprof.store.runinfo import PackageSummary, RunInfo
 
 if TYPE_CHECKING:
     from ebprof.store.lmdbstore import Store

@@ -18,15 +18,15 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
-from ebprof.daemon.options import SourceOptions
 from ebprof.errors import EbprofError
+from ebprof.sourcing.options import SourceOptions
 from ebprof.tui.data import StoreData
 from ebprof.tui.messages import ResourceRequested, SourcingFinished, SourcingProgressed
 from ebprof.tui.screens.packages import PackagesScreen
 
 if TYPE_CHECKING:
     from ebprof.repo import Repository
-    from ebprof.store.records import PackageSummary, RunInfo
+    from ebprof.store.runinfo import PackageSummary, RunInfo
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ class EbprofApp(App[None]):
 
     @work(thread=True, exclusive=True, group="source")
     def _resource(self, cpvs: list[str] | None, what: str) -> None:
-        from ebprof.features.resource import resource
+        from ebprof.runs.rerun import resource
 
         assert self.repo is not None
         last = 0.0

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ebprof.errors import CacheError, StoreMissing
-from ebprof.features.browse import EclassRow, eclass_rows_of
 from ebprof.model.tally import EclassTally
+from ebprof.runs.browse import EclassRow, eclass_rows_of
 
 if TYPE_CHECKING:
     from ebprof.model.records import SourceResult
     from ebprof.store import Store
-    from ebprof.store.records import PackageSummary, RunInfo
+    from ebprof.store.runinfo import PackageSummary, RunInfo
 
 
 class StoreData:

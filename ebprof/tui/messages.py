@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from ebprof.store.records import RunInfo
+    from ebprof.store.runinfo import RunInfo
 
 
 @dataclass

@@ -110,8 +110,8 @@ def instrumentation(repo: str, rounds: int = 2) -> dict[str, float]:
     so the machine's drift cancels out; an A/A pass (off vs off) shows the noise floor."""
     import dataclasses
 
-    from ebprof.daemon.pool import SourceOptions, SourcePool
     from ebprof.repo import load_repos_conf, open_repository
+    from ebprof.sourcing.pool import SourceOptions, SourcePool
 
     r = open_repository(Path(repo), load_repos_conf(Path("/nonexistent")), [])
     refs = list(r.ebuilds())
@@ -132,8 +132,8 @@ def instrumentation(repo: str, rounds: int = 2) -> dict[str, float]:
 
 def overhead(repo: str, malloc: str = "auto") -> dict[str, float]:
     """Per-ebuild cost beyond bash's own sourcing work, at -j1, eclass caching on."""
-    from ebprof.daemon.pool import SourceOptions, SourcePool
     from ebprof.repo import load_repos_conf, open_repository
+    from ebprof.sourcing.pool import SourceOptions, SourcePool
 
     r = open_repository(Path(repo), load_repos_conf(Path("/nonexistent")), [])
     refs = list(r.ebuilds())

@@ -85,9 +85,9 @@ def from_json(path: Path) -> list[SourceResult]:
 
 
 def from_sourcing(repo_path: Path, jobs: int) -> list[SourceResult]:
-    from ebprof.daemon.pool import SourceOptions
     from ebprof.repo import open_repository
     from ebprof.repo.targets import resolve
+    from ebprof.sourcing.pool import SourceOptions
     from ebprof.sourcing.run import source
 
     repo = open_repository(repo_path)

@@ -118,9 +118,9 @@ def synthetic(n: int, base_kind: str, path: Path) -> Path:
     from tests.bench.bench_store import from_md5_cache, replicate, write_run
 
     if base_kind == "demo":
-        from ebprof.daemon.pool import SourceOptions
         from ebprof.repo import open_repository
         from ebprof.repo.targets import resolve
+        from ebprof.sourcing.pool import SourceOptions
         from ebprof.sourcing.run import source
 
         repo = open_repository(ROOT / "testdata/repos/demo")

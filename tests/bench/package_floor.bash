@@ -13,7 +13,7 @@
 #   LD_PRELOAD=.../cmeel.prefix/lib/libmimalloc.so LD_BIND_NOW=1 taskset -c 1 bash ...
 set -m
 repo=$1 n=${2:-300}
-lib=$(cd "$(dirname -- "${BASH_SOURCE[0]}")/../../ebprof/daemon/bash" && pwd)/lib.bash
+lib=$(cd "$(dirname -- "${BASH_SOURCE[0]}")/../../ebprof/sourcing/bash" && pwd)/lib.bash
 run=$(mktemp -d)
 rm=$(type -P rm) # the library locks PATH
 trap '"${rm}" -rf -- "${run}"' EXIT

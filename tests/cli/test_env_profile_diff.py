@@ -7,8 +7,8 @@ import json
 import pytest
 
 from ebprof.cli import main
-from ebprof.features.profile import RENDERERS, build_session, render
 from ebprof.model.records import InheritNode, SourceResult
+from ebprof.profile.session import RENDERERS, build_session, render
 from tests.conftest import REPOS
 
 DEMO = str(REPOS / "demo")

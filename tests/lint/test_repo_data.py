@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from ebprof.daemon.pool import SourceOptions
 from ebprof.lint.checks import load_all
 from ebprof.lint.results import Result, load_jsonl
 from ebprof.lint.scan import LintTarget, file_target, repo_targets, scan
 from ebprof.lint.sourced import KEYWORDS as SOURCING_KEYWORDS
 from ebprof.lint.sourced import lint_by_sourcing
 from ebprof.repo import Repository
+from ebprof.sourcing.pool import SourceOptions
 
 LINT_REPO = Path(__file__).resolve().parents[2] / "testdata/repos/lint"
 

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-import ebprof.daemon.transport
 import ebprof.lint.sourced
+import ebprof.sourcing.transport
 from ebprof.cli import lint
-from ebprof.daemon.pool import SourceOptions
 from ebprof.errors import UserError
 from ebprof.lint.results import Result
 from ebprof.lint.scan import LintTarget, file_target
 from ebprof.lint.sourced import lint_by_sourcing, results_from
 from ebprof.model.records import Finding, SourceResult
 from ebprof.repo import open_repository
+from ebprof.sourcing.pool import SourceOptions
 
 LINT_REPO = Path(__file__).resolve().parents[2] / "testdata/repos/lint"
 SOURCING = LINT_REPO / "SourcingCheck"
@@ -97,7 +97,7 @@ def test_eclass_findings_are_reported_once_for_all_users() -> None:
 
 
 def test_messages_of_the_daemon_itself_are_dropped() -> None:
-    ebd = str(Path(ebprof.daemon.__file__).resolve().parent / "bash/ebd.bash")
+    ebd = str(Path(ebprof.sourcing.__file__).resolve().parent / "bash/ebd.bash")
     killed = Finding("bash", ebd, 36, "1234 Killed ( exec ... )")
     assert results_from([_res(killed)]) == []
 
@@ -241,7 +241,7 @@ def test_cli_without_source_never_starts_the_daemon(capsys, monkeypatch) -> None
         started.append(self)
         raise AssertionError("a daemon started without --source")
 
-    monkeypatch.setattr(ebprof.daemon.transport.Daemon, "launch", no_daemon)
+    monkeypatch.setattr(ebprof.sourcing.transport.Daemon, "launch", no_daemon)
     path = str(SOURCING / "BashError/BashError-0.ebuild")
     code, rows, _ = run([path, "--format", "json"], capsys)
     assert (code, rows, started) == (0, [], [])

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from ebprof.daemon.pool import SourceOptions
 from ebprof.metadata import md5dict
 from ebprof.metadata.normalize import echo, portage_metadata, portage_value, split_ifs
 from ebprof.metadata.regen import regen
 from ebprof.repo import open_repository
+from ebprof.sourcing.pool import SourceOptions
 
 
 def md5(p: Path) -> str:

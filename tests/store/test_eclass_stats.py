@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from ebprof.sourcing.report import by_eclass
+from ebprof.runs.report import by_eclass
 from ebprof.store import RunInfo, Store
 from ebprof.store.codec import eclass_key
 from ebprof.tui.data import StoreData

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from ebprof.daemon.pool import SourceOptions
 from ebprof.repo import Repository, open_repository
 from ebprof.repo.targets import resolve
+from ebprof.sourcing.pool import SourceOptions
 from ebprof.sourcing.run import source
 from ebprof.store import RunInfo, Store
 from ebprof.tui.app import EbprofApp

@@ -115,7 +115,7 @@ async def test_reload_picks_up_a_run_written_elsewhere(sourced, sourced_copy, ma
 
 @run_async
 async def test_ui_stays_responsive_while_sourcing(sourced, sourced_copy, make_app, monkeypatch):
-    import ebprof.features.resource as resource_module
+    import ebprof.runs.rerun as resource_module
 
     release = threading.Event()
     real = resource_module.resource

@@ -121,9 +121,9 @@ async def test_failed_package_shows_its_error(sourced, make_app):
 
 def _tiny_store(tmp_path, env: bool):
     """A one-package repository with an associative array, sourced into a new store."""
-    from ebprof.daemon.pool import SourceOptions
     from ebprof.repo import open_repository
     from ebprof.repo.targets import resolve
+    from ebprof.sourcing.pool import SourceOptions
     from ebprof.sourcing.run import source
     from ebprof.store import RunInfo, Store
 

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header
 from ebprof.tui.widgets import NavBar, SourcingBar
 
 if TYPE_CHECKING:
-    from ebprof.store.records import RunInfo
+    from ebprof.store.runinfo import RunInfo
     from ebprof.tui.app import EbprofApp
 
 

@@ -12,13 +12,13 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
+from ebprof.compare.diff import Comparison, EclassChange, PackageChange, compare
 from ebprof.errors import EbprofError
-from ebprof.features.compare import Comparison, EclassChange, PackageChange, compare
 from ebprof.tui.fmt import delta, dur
 from ebprof.tui.widgets import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from ebprof.store.records import RunInfo
+    from ebprof.store.runinfo import RunInfo
     from ebprof.tui.app import EbprofApp
 
 CHANGE_SORT = {

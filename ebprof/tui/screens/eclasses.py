@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from ebprof.errors import EbprofError
-from ebprof.features.browse import ECLASS_SORT, EclassRow, user_rows
-from ebprof.features.browse import users as browse_users
+from ebprof.runs.browse import ECLASS_SORT, EclassRow, user_rows
+from ebprof.runs.browse import users as browse_users
 from ebprof.tui.fmt import dur
 from ebprof.tui.messages import ResourceRequested
 from ebprof.tui.screens.base import MainScreen
@@ -20,7 +20,7 @@ from ebprof.tui.screens.packages import empty_text, package_table
 from ebprof.tui.widgets import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from ebprof.store.records import RunInfo
+    from ebprof.store.runinfo import RunInfo
 
 
 def _cell(r: EclassRow, key: str) -> str:

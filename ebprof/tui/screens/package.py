@@ -26,17 +26,17 @@ from textual.widgets import (
 from textual.widgets.text_area import Selection
 from textual.widgets.tree import TreeNode
 
+from ebprof.env.dump import EnvVar
+from ebprof.env.view import EnvFilter, env_lines
 from ebprof.errors import EbprofError
-from ebprof.features.envdump import EnvVar
-from ebprof.features.envview import EnvFilter, env_lines
-from ebprof.features.findings import lint_findings
+from ebprof.lint.findings import lint_findings
 from ebprof.model.records import Finding, InheritNode, SourceResult
 from ebprof.tui.fmt import dur
 from ebprof.tui.messages import ResourceRequested
 from ebprof.tui.widgets import SourcingBar
 
 if TYPE_CHECKING:
-    from ebprof.store.records import RunInfo
+    from ebprof.store.runinfo import RunInfo
     from ebprof.tui.app import EbprofApp
 
 TAB_FOCUS = {"tab-source": "#source", "tab-metadata": "#metadata", "tab-env": "#env",
@@ -253,7 +253,7 @@ class PackageScreen(Screen):
 
     @work(thread=True, exclusive=True, group="env-source")
     def _source_env(self, res: SourceResult) -> None:
-        from ebprof.features.resource import source_env
+        from ebprof.runs.rerun import source_env
 
         try:
             env = source_env(self.ebprof.repo, res.cpv, self.ebprof.options)

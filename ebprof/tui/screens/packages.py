@@ -12,14 +12,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from ebprof.features.browse import PACKAGE_SORT, PackageFilter
+from ebprof.runs.browse import PACKAGE_SORT, PackageFilter
 from ebprof.tui.fmt import dur
 from ebprof.tui.messages import ResourceRequested
 from ebprof.tui.screens.base import MainScreen
 from ebprof.tui.widgets import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from ebprof.store.records import PackageSummary, RunInfo
+    from ebprof.store.runinfo import PackageSummary, RunInfo
 
 FILTER_HELP = "filter: words in the cpv, c:CATEGORY, e:ECLASS, s:ok|failed|timeout"
 

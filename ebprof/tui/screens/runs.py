@@ -16,7 +16,7 @@ from ebprof.tui.screens.compare import ComparisonScreen
 from ebprof.tui.widgets import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from ebprof.store.records import RunInfo
+    from ebprof.store.runinfo import RunInfo
 
 RUN_SORT = {"id": lambda r: r.id}
 

@@ -11,7 +11,7 @@ from textual.reactive import reactive
 from textual.widgets import Label, ProgressBar, Static
 
 if TYPE_CHECKING:
-    from ebprof.store.records import RunInfo
+    from ebprof.store.runinfo import RunInfo
 
 MODES = (("packages", "p", "Packages"), ("eclasses", "e", "Eclasses"), ("runs", "r", "Runs"))
 

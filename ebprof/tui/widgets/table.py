@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ebprof.features.browse import ordered
+from ebprof.runs.browse import ordered
 
 T = TypeVar("T")
 id_of = id  # the default row identity: the same object

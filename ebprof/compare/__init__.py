@@ -1,0 +1,1 @@
+"""``ebprof diff``: what changed between two runs."""

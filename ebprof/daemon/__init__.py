@@ -1,1 +1,0 @@
-"""The sourcing daemon: a restricted bash that forks once per ebuild."""

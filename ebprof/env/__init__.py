@@ -1,0 +1,1 @@
+"""``ebprof env``: the variables a package's global scope leaves set, decoded and filtered."""

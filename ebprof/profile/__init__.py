@@ -1,0 +1,1 @@
+"""``ebprof profile``: sourcing timings as pyinstrument sessions."""

@@ -1,0 +1,331 @@
+"""A private run directory holding exactly the bytes ebprof hashed.
+
+The daemon sources ebuilds and eclasses from here by bare name (the only way
+restricted bash allows), so bash's own error messages name the file, and a
+repository changing underneath a run can never make the recorded checksums
+disagree with what was sourced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ebprof.repo import Repository
+from ebprof.repo.inherits import inherited_names
+from ebprof.sourcing import reaper
+from ebprof.sourcing.include_guards import Shape, shape
+from ebprof.sourcing.shapecache import ShapeCache
+
+SENTINEL = b"\n__ebprof_end_of_ebuild\n"
+NULL_FD = 99  # opened on /dev/null by ebd.bash before any fork
+
+# Restricted bash refuses every output redirection to a file, /dev/null included,
+# but allows duplicating a descriptor. Portage lets ebuilds write to /dev/null, so
+# the private copies turn ">/dev/null" into ">&99" on the same line: same meaning,
+# same line numbers, and no other byte changes.
+_TO_NULL = re.compile(rb"(?<![\w$])(\d*)(&>>|&>|>>|>\||>)[ \t]*/dev/null(?![\w/.-])")
+
+
+def _null_redirect(m: re.Match[bytes]) -> bytes:
+    fd, op = m.group(1), m.group(2)
+    if op.startswith(b"&"):
+        return b">&%d 2>&%d" % (NULL_FD, NULL_FD)
+    return b"%s>&%d" % (fd, NULL_FD)
+
+
+def _quoted(data: bytes, start: int, at: int) -> bool:
+    """Whether ``at`` lies inside quotes opened on its own line (from ``start``): text such as
+    ``DESCRIPTION="silence it with >/dev/null"`` is a value, not a redirection. A quote
+    opened on an earlier line is not seen; such a value keeps the rewrite."""
+    quote = 0
+    i = start
+    while i < at:
+        c = data[i]
+        if quote == 0x27:  # '
+            if c == 0x27:
+                quote = 0
+        elif c == 0x5C:  # \
+            i += 1
+        elif c == quote or (quote and (c == 0x60 or data[i : i + 2] == b"$(")):
+            quote = 0  # the closing quote; or ` or $( in "...", which is code
+        elif quote == 0 and c in (0x22, 0x27):  # " '
+            quote = c
+        elif quote == 0 and c == 0x23 and (i == start or data[i - 1] in b" \t;&|("):  # #
+            return True  # a comment
+        i += 1
+    return quote != 0
+
+
+def private_copy(data: bytes) -> bytes:
+    """The text the daemon sources for ``data`` (see ``_TO_NULL``).
+
+    The pattern is only tried on the stretch of line before each ``/dev/null``: run over
+    a whole file it spent 57 ms on core-kit's eclasses, which every run writes at start."""
+    i = data.find(b"/dev/null")
+    if i < 0:
+        return data
+    out: list[bytes] = []
+    done = 0  # data[:done] is in out
+    while i >= 0:
+        start = max(done, data.rfind(b"\n", 0, i) + 1)
+        # one byte past the name, for the pattern's look-ahead
+        m = _TO_NULL.search(data, start, i + len(b"/dev/null") + 1)
+        if m is not None and not _quoted(data, data.rfind(b"\n", 0, i) + 1, m.start()):
+            out += (data[done : m.start()], _null_redirect(m))
+            done = m.end()
+        i = data.find(b"/dev/null", i + 1)
+    out.append(data[done:])
+    return b"".join(out)
+
+
+def default_parent() -> Path | None:
+    """Where run directories go: $TMPDIR when set, else /dev/shm when usable, else the
+    system's temporary directory. Every package writes its ebuild copy there and bash
+    reads it back, and on a disk file system each of those also updates timestamps
+    through the journal (about 7 % of a full core-kit regeneration)."""
+    if os.environ.get("TMPDIR"):
+        return None
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
+        return shm
+    return None
+
+
+# A cached eclass that opens and closes its own inherit. Line 1 holds what
+# __ebprof_inherit (lib.bash) does before sourcing an eclass: the same locals (a test
+# holds the two lists equal) and the opening stamp, so the eclass keeps its line numbers;
+# __ebprof_ec_close does the rest, or returns the eclass's failing status for inherit's
+# die, as sourcing would.
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")  # PMS 3.1.6, eclass names
+_DECLARES_METADATA = re.compile(
+    rb"\b(?:declare|typeset|local)(?:[ \t]+-\S+)*[ \t]+(?:IUSE|REQUIRED_USE|DEPEND|RDEPEND|"
+    rb"PDEPEND|BDEPEND|IDEPEND|PROPERTIES|RESTRICT)(?:[=\s;]|$)",
+    re.M,
+)
+INLINE_LOCALS = (
+    b"local x repo_location location potential_location __export_funcs_var=__ebprof_xf "
+    b"__ebprof_xf __ebprof_o __ebprof_i IUSE REQUIRED_USE DEPEND RDEPEND PDEPEND BDEPEND IDEPEND"
+)
+_INLINE = (
+    b"%s() { local -x ECLASS=%s ECLASS_DEPTH=$((ECLASS_DEPTH + 1)); "
+    + INLINE_LOCALS
+    + b"; case ${EAPI} in 8 | 9) local PROPERTIES RESTRICT __ebprof_acc=1 ;; esac; "
+    b"__ebprof_o=${BASHOPTS} __ebprof_i=${IFS} "
+    b'__ebprof_events+=${__ebprof_timing:+"+%s:${EPOCHREALTIME} "}; %s\n'
+    b"__ebprof_ec_close $?%s || return\n}\n"
+)
+# Every other cached form; its last line keeps the eclass's status (cache.bash).
+_PLAIN = b"%s() { :; %s\n__ebprof_pass $?%s\n}\n"
+
+
+@dataclass(slots=True)
+class EclassFile:
+    name: str
+    path: Path  # where it lives in the repository
+    data: bytes
+    md5: str
+    function: str  # the name of its cached form inside a daemon
+
+    @property
+    def inline_function(self) -> str:
+        """The name of its cached form that carries inherit's bookkeeping (see wrap)."""
+        return self.function.replace("__ebprof_ec_", "__ebprof_ei_")
+
+    @property
+    def skip_function(self) -> str:
+        """The name of its re-inherit form (the eclass without its include guard's block)."""
+        return self.function.replace("__ebprof_ec_", "__ebprof_sk_")
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A cached form as the daemon gets it: the function, its file under fn/, and what its
+    text is known by across runs (a hash of the text and the kind of form: the verdict of a
+    probe holds for them whatever the function is called)."""
+
+    function: str
+    file: str
+    key: str
+
+
+class Workspace:
+    """The run directory shared by all daemons of one pool."""
+
+    def __init__(
+        self, repo: Repository, parent: Path | None = None, shapes: ShapeCache | None = None
+    ) -> None:
+        # What killed runs left (their watchers normally remove it themselves).
+        reaper.sweep_rundirs(parent or Path(tempfile.gettempdir()))
+        self.dir = Path(tempfile.mkdtemp(prefix=reaper.PREFIX, dir=parent))
+        self.lock = reaper.lock(self.dir)  # held while this run lives
+        self.shapes = shapes  # eclass shapes kept across runs, if any
+        for sub in ("fn", "io", "home", "temp", "work", "distdir"):
+            (self.dir / sub).mkdir()
+        self.eclasses: dict[str, EclassFile] = {}
+        self.unreadable: dict[str, str] = {}
+        self._wrapped: dict[str, str] = {}
+        self._texts: dict[str, tuple[bytes, bytes, bytes]] = {}  # form key -> what to probe
+        self._shapes: dict[str, Shape] = {}
+        self._skips: dict[str, tuple[str, Form | None] | None] = {}  # skip_form's answers
+        self._deps: dict[str, list[str]] = {}
+        self._fds: dict[str, int] = {}
+        self._repo = repo
+
+    def load(self) -> None:
+        """Read every eclass once, hash it and write its private copy. Separate from
+        ``__init__`` so that a pool can start its daemons first: they need only the
+        directory, and load their library meanwhile."""
+        for i, (name, path) in enumerate(sorted(self._repo.eclasses().items())):
+            try:
+                data = path.read_bytes()
+            except OSError as e:
+                self.unreadable[name] = f"{path}: cannot read: {e.strerror}"
+                continue
+            md5 = hashlib.md5(data).hexdigest()
+            # the name shows in FUNCNAME inside a cached eclass: the same in every run
+            fn = f"__ebprof_ec_{name if _PLAIN_NAME.fullmatch(name) else i}"
+            self.eclasses[name] = EclassFile(name, path, data, md5, fn)
+            (self.dir / f"{name}.eclass").write_bytes(private_copy(data))
+
+    def wrap(self, name: str, inline: bool = True) -> Form:
+        """Write the eclass as the body of a function (same line numbers) for caching.
+
+        With ``inline``, and when the eclass has no ``return`` outside its functions,
+        the function also carries inherit's bookkeeping for it (``_INLINE``: the locals
+        of ``__ebprof_inherit`` on line 1, ``__ebprof_ec_close`` after the last line),
+        so a first inherit costs one function call instead of two; such functions are
+        named ``__ebprof_ei_*`` (see lib.bash)."""
+        ec = self.eclasses[name]
+        inline = (
+            inline and _PLAIN_NAME.fullmatch(name) is not None
+            and self.shape(name).global_return is False
+            # a `declare DEPEND=` in the eclass must make a local of its own scope, as in
+            # portage's __qa_source, not set inherit's local that the inline form shares
+            and _DECLARES_METADATA.search(ec.data) is None
+        )  # fmt: skip
+        fn = ec.inline_function if inline else ec.function
+        form = self._form(fn, f"fn/{name}.eclass", private_copy(ec.data), name,
+                          b"inline" if inline else b"plain")  # fmt: skip
+        if self._wrapped.get(name) != fn:
+            (self.dir / form.file).write_bytes(self._body(form, fn))
+            self._wrapped[name] = fn
+        return form
+
+    def _form(self, fn: str, file: str, text: bytes, name: str, kind: bytes) -> Form:
+        key = hashlib.sha256(b"%s\0%s\0%s" % (kind, name.encode(), text)).hexdigest()
+        self._texts[key] = (kind, name.encode(), text)
+        return Form(fn, file, key)
+
+    def _body(self, form: Form, fn: str, token: str = "") -> bytes:
+        kind, name, text = self._texts[form.key]
+        tail = b" " + token.encode() if token else b""
+        if kind == b"inline":
+            return _INLINE % (fn.encode(), name, name, text, tail)
+        return _PLAIN % (fn.encode(), text, tail)
+
+    def probe(self, form: Form) -> tuple[str, str, str]:
+        """A copy of the form for cache.bash's probe, under a function name and with a last
+        line that carry a token no eclass can know: (its file, the function, the line)."""
+        token = secrets.token_hex(8)
+        fn = f"__ebprof_probe_{token}"
+        body = self._body(form, fn, token)
+        file = f"{form.file}.probe"
+        (self.dir / file).write_bytes(body)
+        last = body[body.rindex(b"\n", 0, len(body) - 3) + 1 : -3].decode()
+        return file, fn, last
+
+    def static_names(self, text: bytes) -> set[str]:
+        """Every eclass name ``text``'s inherit lines reach, directly or through the
+        eclasses', found or not (static_closure keeps the found ones)."""
+        todo = sorted(inherited_names(text)[0])
+        seen: set[str] = set()
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in self.eclasses:
+                deps = self._deps.get(name)
+                if deps is None:
+                    deps = self._deps[name] = sorted(inherited_names(self.eclasses[name].data)[0])
+                todo.extend(deps)
+        return seen
+
+    def static_closure(self, text: bytes) -> list[str]:
+        """The eclasses ``text``'s inherit lines name, directly or through the eclasses'
+        own inherit lines (a cheap over-approximation; computed names are skipped)."""
+        todo = sorted(inherited_names(text)[0])
+        seen: set[str] = set()
+        out: list[str] = []
+        while todo:
+            name = todo.pop()
+            if name in seen or name not in self.eclasses:
+                continue
+            seen.add(name)
+            out.append(name)
+            deps = self._deps.get(name)
+            if deps is None:
+                deps = self._deps[name] = sorted(inherited_names(self.eclasses[name].data)[0])
+            todo.extend(deps)
+        return out
+
+    def shape(self, name: str) -> Shape:
+        if name not in self._shapes:
+            ec = self.eclasses[name]
+            self._shapes[name] = (
+                self.shapes.shape(ec.data, ec.md5) if self.shapes is not None else shape(ec.data)
+            )
+        return self._shapes[name]
+
+    def skip_form(self, name: str) -> tuple[str, Form | None] | None:
+        """Write the eclass's re-inherit form (see guard.py): (guard variable, its form),
+        the form being None when nothing is left outside the guarded block."""
+        if name in self._skips:  # each daemon asks; Guard.empty reads the whole text
+            return self._skips[name]
+        ec = self.eclasses[name]
+        guard = self.shape(name).guard
+        form: tuple[str, Form | None] | None = None
+        if guard is not None:
+            if guard.empty:
+                form = (guard.variable, None)
+            else:
+                text = private_copy(guard.skip_text)
+                skip = self._form(ec.skip_function, f"fn/{name}.skip", text, name, b"skip")
+                (self.dir / skip.file).write_bytes(self._body(skip, skip.function))
+                form = (guard.variable, skip)
+        self._skips[name] = form
+        return form
+
+    def ebuild_name(self, slot: int, copy: int = 0) -> str:
+        """One of a slot's private ebuild copies: one for each package its daemon holds,
+        the one it sources and those queued behind it."""
+        return f"e{slot}.ebuild" if copy == 0 else f"e{slot}.{copy}.ebuild"
+
+    def write_ebuild(self, slot: int, data: bytes, copy: int = 0) -> str:
+        """Overwrite one of the slot's private copies in place (one no package its daemon
+        holds is using); keeping the file open saves an open/close per package."""
+        name = self.ebuild_name(slot, copy)
+        fd = self._fds.get(name)
+        if fd is None:
+            fd = self._fds[name] = os.open(self.dir / name, os.O_RDWR | os.O_CREAT, 0o644)
+        text = private_copy(data) + SENTINEL
+        os.pwrite(fd, text, 0)
+        os.ftruncate(fd, len(text))
+        return name
+
+    def close(self) -> None:
+        """Keep what this run learnt of the eclasses' shapes, and remove the directory."""
+        if self.shapes is not None:
+            self.shapes.save()
+        for fd in self._fds.values():
+            os.close(fd)
+        self._fds.clear()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        os.close(self.lock)
