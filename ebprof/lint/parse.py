@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ebprof.bashsyntax import parser
-from ebprof.lint.recover import clean, recover
+from ebprof.lint.recover import clean, leftover_regions, recover
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Tree
@@ -99,7 +99,11 @@ def parse(data: bytes) -> ParsedFile:
     trees = [parser().parse(data)]
     regions: list[tuple[int, int]] = []
     if not clean(trees[0]):
-        trees, regions = recover(parser(), data)
+        try:
+            trees, regions = recover(parser(), data)
+        except Exception:  # a defect in recovery must not lose the file: tree-sitter's own
+            trees = [parser().parse(data)]
+            regions = sorted(set(leftover_regions(trees[0].root_node)))
     lines = frozenset(n for a, b in regions for n in range(a, b + 1))
     return ParsedFile(data, trees, lines, tuple(regions))
 

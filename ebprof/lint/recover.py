@@ -21,6 +21,8 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from ebprof.lint.lexer import neutral_lines
+
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Query, Tree
 
@@ -39,7 +41,7 @@ _HEADER = re.compile(
     rb"|if\b|for\b|while\b|until\b|case\b|select\b|\{)"
 )
 _MAX_GROWTH = 40  # pieces a statement may grow by before it is judged unparseable
-_MAX_DEPTH = 4  # levels of compound statements cut again
+_MAX_DEPTH = 6  # levels of compound statements cut again
 
 
 Spans = list[tuple[int, int]]  # 0-based line ranges, end exclusive
@@ -81,7 +83,11 @@ def recover(parser: Parser, data: bytes) -> tuple[list[Tree], list[tuple[int, in
     lines = _lines(data)
     bad: list[tuple[int, int]] = []
     good: list[tuple[int, int]] = []
-    _Cutter(parser, lines).scan(0, len(lines), b"", 0, bad, good)
+    try:
+        _Cutter(parser, lines).scan(0, len(lines), b"", 0, bad, good)
+    except _Budget:  # too many bad statements to cut finely: what tree-sitter says
+        tree = parser.parse(data)
+        return [tree], sorted(set(leftover_regions(tree.root_node)))
     blanked = _blank(lines, bad)
     tree = parser.parse(blanked)
     regions = [(a + 1, b) for a, b in bad]
@@ -143,27 +149,52 @@ def leftover_regions(root: Node) -> list[tuple[int, int]]:
     return out
 
 
+class _Budget(Exception):
+    """Recovery parsed more than the file is worth; give up on it (see ``recover``)."""
+
+
 class _Cutter:
     def __init__(self, parser: Parser, lines: list[bytes]) -> None:
         self.parser = parser
         self.lines = lines
+        self.neutral = neutral_lines(lines)
+        # bytes parsed so far, and the most a file may cost: bad statements side by
+        # side must not make one file take minutes
+        self.spent = 0
+        self.budget = 40 * sum(map(len, lines)) + (1 << 20)
 
     def parses(self, lo: int, hi: int, bad: Spans | None = None) -> bool:
         text = _blank(self.lines[lo:hi], [(a - lo, b - lo) for a, b in bad or ()])
+        self.spent += len(text)
+        if self.spent > self.budget:
+            raise _Budget
         return clean(self.parser.parse(text))
 
     def incomplete(self, lo: int, hi: int) -> bool:
-        """True when the piece's failure runs to its end (an unclosed string, heredoc
-        or block), so growing it may help."""
-        tree = self.parser.parse(b"".join(self.lines[lo:hi]))
-        last = max((i for i in range(hi - lo) if self.lines[lo + i].strip()), default=0)
-        regions = leftover_regions(tree.root_node)
-        return bool(regions) and max(b for _, b in regions) - 1 >= last
+        """Whether growing the piece may help: it opens a block it does not close
+        (an unindented body), or its last line continues onto the next."""
+        last = max((i for i in range(lo, hi) if self.lines[i].strip()), default=lo)
+        tail = self.lines[last].split(b"#", 1)[0].rstrip()
+        if tail.endswith((b"|", b"&&", b"||")):
+            return True
+        indent = _indent(self.lines[lo])
+        word = _first_word(self.lines[lo], indent)
+        close = _OPENERS.get(word)
+        if close is None:
+            if not _HEADER.match(self.lines[lo]) or not self.lines[lo].rstrip().endswith(b"{"):
+                return False
+            close = b"}"
+        if _last_word(self.lines[lo]) == close:
+            return False  # opened and closed on its first line
+        return not any(_first_word(self.lines[i], indent) == close for i in range(lo + 1, hi))
 
     def scan(self, lo: int, hi: int, indent: bytes, depth: int, bad: Spans, good: Spans) -> None:
         """Cut lines ``lo..hi`` into statements starting at ``indent``; record the
         statements that parse alone in ``good``, the others in ``bad``."""
-        starts = [i for i in range(lo + 1, hi) if _starts_statement(self.lines[i], indent)]
+        starts = [
+            i for i in range(lo + 1, hi)
+            if self.neutral[i] and _starts_statement(self.lines[i], indent)
+        ]  # fmt: skip
         starts.append(hi)
         k = 0
         start = lo
@@ -179,17 +210,18 @@ class _Cutter:
                 if not self.incomplete(start, starts[j]):
                     break
             if end is None:
-                end = self.refine(start, first, depth, bad, good)
+                end = self.refine(start, first, hi, depth, bad, good)
             else:
                 good.append((start, end))
             start = end
 
-    def refine(self, lo: int, hi: int, depth: int, bad: Spans, good: Spans) -> int:
+    def refine(self, lo: int, hi: int, limit: int, depth: int, bad: Spans, good: Spans) -> int:
         """A statement that does not parse: when it is a compound one, blank only its
-        bad inner statements, else all of it. Returns where the statement ends."""
-        body = self._body(lo, hi) if depth < _MAX_DEPTH else None
+        bad inner statements, else all of it. Returns where the statement ends (never
+        past ``limit``, the end of the lines being cut)."""
+        body = self._body(lo, hi, limit) if depth < _MAX_DEPTH else None
         if body is None:
-            bad.append((lo, hi))
+            bad.append(self._trimmed(lo, hi, limit))
             return hi
         b_lo, b_hi, b_indent, end = body
         flat = end != hi  # a body not indented deeper (an include guard's ``if``)
@@ -198,9 +230,13 @@ class _Cutter:
         inner_good: Spans = []
         seg = b_lo
         for i in range(b_lo, b_hi + 1):
-            if i == b_hi or i in marks or (not flat and _structural(self.lines[i], b_indent)):
+            if (
+                i == b_hi
+                or i in marks
+                or (not flat and self.neutral[i] and _structural(self.lines[i], b_indent))
+            ):
                 if seg < i:
-                    self.scan(seg, i, b_indent, depth + (not flat), inner, inner_good)
+                    self.scan(seg, i, b_indent, depth + 1, inner, inner_good)
                 seg = i + 1
         if self.parses(lo, end, inner):
             bad.extend(inner)
@@ -208,12 +244,41 @@ class _Cutter:
         elif flat:  # an include guard: its statements stand on their own
             bad.extend(inner)
             good.extend(inner_good)
+            bad.extend((i, i + 1) for i in (lo, *sorted(marks)) if not self._keyword_ok(i))
         else:
-            bad.append((lo, hi))
+            bad.append(self._trimmed(lo, hi, limit))
             return hi
         return end
 
-    def _body(self, lo: int, hi: int) -> tuple[int, int, bytes, int] | None:
+    def _keyword_ok(self, i: int) -> bool:
+        """A flat block's own ``if …; then`` / ``elif …; then`` / ``else`` line parses
+        (with an empty body), so losing it loses nothing."""
+        line = self.lines[i].rstrip(b"\r\n")
+        word = line.split(None, 1)[0] if line.split() else b""
+        if word == b"if":
+            text = line + b"\n:\nfi\n"
+        elif word in (b"elif", b"else"):
+            text = b"if :; then :\n" + line + b"\n:\nfi\n"
+        else:
+            return True  # ``then`` alone
+        self.spent += len(text)
+        return clean(self.parser.parse(text))
+
+    def _trimmed(self, lo: int, hi: int, limit: int) -> tuple[int, int]:
+        """``lo..hi`` with the heredoc bodies and string lines it opens (the lines after
+        it that start inside them, up to ``limit``), without trailing blank and comment
+        lines, which parse anyway."""
+        while hi < limit and not self.neutral[hi]:
+            hi += 1
+        while (
+            hi - 1 > lo
+            and self.neutral[hi - 1]
+            and (not self.lines[hi - 1].strip() or self.lines[hi - 1].lstrip().startswith(b"#"))
+        ):
+            hi -= 1
+        return lo, hi
+
+    def _body(self, lo: int, hi: int, limit: int) -> tuple[int, int, bytes, int] | None:
         """Inner lines of a compound statement (first, end exclusive), their
         indentation, and where the statement ends."""
         header = self.lines[lo]
@@ -224,7 +289,7 @@ class _Cutter:
         inner = [i for i in range(lo + 1, last) if self.lines[i].strip()]
         if inner and len(_indent(self.lines[inner[0]])) > len(outer):
             return lo + 1, last, _indent(self.lines[inner[0]]), hi
-        closer = self._closer(lo, outer) if header.lstrip().startswith(b"if") else None
+        closer = self._closer(lo, outer, limit) if header.lstrip().startswith(b"if") else None
         if closer is None:
             return None
         return lo + 1, closer, outer, closer + 1
@@ -234,6 +299,8 @@ class _Cutter:
         out: set[int] = set()
         depth = 0
         for i in range(lo, hi):
+            if not self.neutral[i]:
+                continue
             w = _first_word(self.lines[i], indent)
             if w == b"if" and _last_word(self.lines[i]) != b"fi":
                 depth += 1
@@ -243,15 +310,17 @@ class _Cutter:
                 out.add(i)
         return out
 
-    def _closer(self, lo: int, indent: bytes) -> int | None:
+    def _closer(self, lo: int, indent: bytes, limit: int) -> int | None:
         """The line closing the block opened at ``lo`` when its body sits at the same
-        indentation (``if …; then`` … ``fi`` around a whole eclass)."""
+        indentation (``if …; then`` … ``fi`` around a whole eclass), before ``limit``."""
         word = _first_word(self.lines[lo], indent)
         close = _CLOSING.get(word)
         if close is None:
             return None
         depth = 0
-        for i in range(lo, len(self.lines)):
+        for i in range(lo, limit):
+            if not self.neutral[i]:
+                continue
             w = _first_word(self.lines[i], indent)
             if w == word and _last_word(self.lines[i]) != close:
                 depth += 1
@@ -262,6 +331,8 @@ class _Cutter:
         return None
 
 
+_OPENERS = {b"if": b"fi", b"for": b"done", b"while": b"done", b"until": b"done",
+            b"select": b"done", b"case": b"esac"}  # fmt: skip
 _CLOSING = {b"if": b"fi"}
 
 

@@ -117,3 +117,62 @@ def test_statement_pieces_keep_file_positions() -> None:
     scope = p.walk_global([t.root_node for t in trees])
     assert [p.command_name(n) for n, _ in scope.of("command")] == ["c"]
     assert p.parser().included_ranges[0].end_byte > len(data)  # the shared parser is reset
+
+
+def test_a_heredoc_or_string_of_a_bad_statement_is_lost_with_it() -> None:
+    # its column-0 lines are neither code nor a place to cut
+    for src in (BAD.strip() + " && cat <<EOF\ncd /\nEOF\nB=1\n",
+                BAD.strip() + ' && echo "\ncd /\nrm -rf x\n"\nB=1\n',
+                BAD.strip() + " && foo \\\ncd /\nB=1\n"):  # fmt: skip
+        parsed = p.parse(src.encode())
+        assert [n for n, _ in _names(parsed)] == [], src
+        assert parsed.error_regions and parsed.error_regions[0][0] == 1
+        assert 2 in parsed.error_lines
+
+
+def test_an_apostrophe_in_a_heredoc_never_swallows_code() -> None:
+    src = (
+        'src_install() {\n\tcat <<EOF > "${T}"/README\nDon\'t edit this file.\nEOF\n'
+        + BAD
+        + "}\n"  # line 5
+        'cd "${S}"\nrm -rf foo\n'  # 7, 8
+        "pkg_postinst() {\n\tcat <<EOF\nIt's generated.\nEOF\n}\n"
+    )
+    parsed = p.parse(src.encode())
+    assert parsed.error_regions == ((5, 5),)
+    assert ("cd", 7) in _names(parsed) and ("rm", 8) in _names(parsed)
+    assert _defs(parsed) == ["src_install", "pkg_postinst"]
+
+
+def test_nested_heredoc_in_a_bad_block_does_not_break_recovery() -> None:
+    src = "f() {\n\tif a; then\n\t\tcat <<EOF\ntext\nEOF\n" + "\t" + BAD + "\tfi\n}\nuname\n"
+    parsed = p.parse(src.encode())
+    assert parsed.error_regions == ((6, 6),)
+    assert ("uname", 9) in _names(parsed)
+
+
+def test_a_flat_block_whose_condition_does_not_parse_is_reported() -> None:
+    parsed = p.parse(("if " + BAD.strip() + "; then\nA=1\ncd /\nfi\n").encode())
+    assert 1 in parsed.error_lines
+    assert ("cd", 3) in _names(parsed)
+
+
+def test_many_bad_statements_are_all_reported() -> None:
+    # 300 bad functions side by side, then 300 unclosed ifs: recovery's work is bounded
+    # (a budget of bytes parsed), and whatever it gives up on is still reported
+    data = ("f() {\n" + BAD + "}\n").encode() * 300 + ("if a; then\n" * 300).encode()
+    parsed = p.parse(data)
+    assert {2, 5, 899} <= parsed.error_lines
+    assert max(parsed.error_lines) >= 1000
+
+
+def test_recovery_defects_fall_back_to_tree_sitter(monkeypatch) -> None:
+    from ebprof.lint import recover as r
+
+    def broken(*_args: object) -> None:
+        raise IndexError("a defect")
+
+    monkeypatch.setattr(p, "recover", broken)
+    parsed = p.parse(("x=1\nf() {\n" + BAD + "}\n").encode())
+    assert 3 in parsed.error_lines and len(parsed.trees) == 1
+    assert r.recover is not broken

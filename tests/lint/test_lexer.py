@@ -1,0 +1,35 @@
+"""Where a statement may start: outside quotes, heredoc bodies, substitutions, continuations."""
+
+from __future__ import annotations
+
+from ebprof.lint.lexer import neutral_lines
+from ebprof.lint.recover import _lines
+
+
+def _marks(src: str) -> str:
+    return "".join("1" if n else "0" for n in neutral_lines(_lines(src.encode())))
+
+
+def test_heredocs() -> None:
+    assert _marks("a\ncat <<EOF\nDon't\nEOF\nb\n") == "11001"
+    assert _marks("f() {\n\tcat <<-EOF\n\tbody\n\tEOF\n}\n") == "11001"
+    assert _marks("cat <<'E1' <<E2\na\nE1\nb\nE2\nz\n") == "100001"
+    assert _marks('x=$(cmd <<<"$y")\nz\n') == "11"  # a here-string is no heredoc
+
+
+def test_quotes_substitutions_continuations() -> None:
+    assert _marks('x="a\nb"\ny\n') == "101"
+    assert _marks("a=$(\ncmd\n)\nb\n") == "1001"
+    assert _marks("x=$((1+\n2))\ny\n") == "101"
+    assert _marks("foo \\\ncd /\nz\n") == "101"
+    assert _marks("echo ${x:-'a\nb'}\nz\n") == "101"
+    assert _marks("r=( a\nb )\nz\n") == "101"
+    assert _marks("echo $'it\\'s'\nz\n") == "11"
+
+
+def test_what_does_not_open_anything() -> None:
+    assert _marks("# it's\ny\n") == "11"
+    assert _marks("case x in\na) y ;;\nesac\nz\n") == "1111"
+    assert _marks("[[ ${a} =~ /((x)+)?|y ]]\nz\n") == "11"  # a regex, not arithmetic
+    assert _marks('a="$(echo \\${#X_${y}[*]})"\nz\n') == "11"  # {# is not a comment
+    assert _marks('RDEPEND="${U}${U:+? (} x )"\nz\n') == "11"
