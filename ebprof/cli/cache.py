@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from typing import TYPE_CHECKING
 
 from ebprof.cli.common import (
@@ -20,6 +19,7 @@ from ebprof.cli.common import (
     repo_store_path,
 )
 from ebprof.errors import UserError
+from ebprof.model.units import local_time
 
 if TYPE_CHECKING:
     from ebprof.store import RunInfo, StoreInfo
@@ -120,7 +120,7 @@ def _print_info(info: StoreInfo) -> None:
 
 
 def _run_line(r: RunInfo) -> str:
-    started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r.started))
+    started = local_time(r.started)
     wall = f"{r.wall_s:.1f}s" if r.complete else "incomplete"
     return (f"  {r.id:>4}  {started:19}  {r.packages:>8}  {r.failed:>6}  {r.reused:>6}  "
             f"{wall:>8}  {r.command}")  # fmt: skip

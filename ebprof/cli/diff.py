@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from typing import TYPE_CHECKING
 
 from ebprof.cli.common import add_cache_option, add_repo_options, open_repo, open_store
 from ebprof.cli.output import ms
 from ebprof.errors import UserError
+from ebprof.model.units import local_time
 
 if TYPE_CHECKING:
     from ebprof.compare.diff import Comparison
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _when(r: RunInfo) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r.started))
+    return local_time(r.started)
 
 
 def _plain(old: RunInfo, new: RunInfo, cmp: Comparison) -> None:

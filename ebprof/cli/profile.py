@@ -20,9 +20,8 @@ from ebprof.cli.recorded import (
     source_targets,
 )
 from ebprof.errors import UserError
+from ebprof.profile import RENDERERS
 from ebprof.sourcing.options import SourceOptions
-
-RENDERERS = ("console", "html", "speedscope", "json")  # ebprof.profile.session.RENDERERS
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

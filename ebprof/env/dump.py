@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 _DECL = re.compile(r"^declare (-[-a-zA-Z]*) ([A-Za-z_][A-Za-z0-9_]*)(=?)")
 _FUNC = re.compile(r"^declare -f[a-z]* (\S+)$")  # function names may hold "-", "+", "."
 _FUNC_AT = re.compile(r"^(\S+) (\d+) (.+)$")  # what `declare -F NAME` prints with extdebug
-_INTERNAL = ("__ebprof", "EBPROF_")
+# Names of ebprof's own bash side (and its environment), never the package's.
+INTERNAL_PREFIXES = ("__ebprof", "EBPROF_")
 _ANSI = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
          "f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}  # fmt: skip
 
@@ -38,7 +39,7 @@ class EnvVar:
     @property
     def internal(self) -> bool:
         """ebprof's own daemon state, not the package's."""
-        return self.name.startswith(_INTERNAL)
+        return self.name.startswith(INTERNAL_PREFIXES)
 
 
 @dataclass(frozen=True)

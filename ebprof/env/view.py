@@ -12,10 +12,8 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 
-from ebprof.env.dump import EnvDump, EnvVar
+from ebprof.env.dump import INTERNAL_PREFIXES, EnvDump, EnvVar
 from ebprof.model.eapi import KNOWN, METADATA_KEYS, pms_variables
-
-_INTERNAL = ("__ebprof", "EBPROF_")
 
 # Variables bash itself maintains, or the package manager's own bookkeeping (the E_*
 # accumulators of inherit), not the package's.
@@ -66,7 +64,9 @@ class EnvFilter:
         return not var.internal and self.wants_name(var.name, eapi)
 
     def wants_name(self, name: str, eapi: str | None) -> bool:
-        if name.startswith(_INTERNAL) or any(fnmatch.fnmatchcase(name, p) for p in self.exclude):
+        if name.startswith(INTERNAL_PREFIXES) or any(
+            fnmatch.fnmatchcase(name, p) for p in self.exclude
+        ):
             return False
         if not self.selects:
             return name not in BASH_OWN

@@ -17,7 +17,8 @@ from ebprof.model.records import InheritNode, SourceResult
 if TYPE_CHECKING:
     from pyinstrument.session import Session
 
-RENDERERS = ("console", "html", "speedscope", "json")
+from ebprof.profile import RENDERERS
+
 _SEP = "\x00"
 
 

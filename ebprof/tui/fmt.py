@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
-from ebprof.model.units import duration
+from ebprof.model.units import duration, local_time
 
 dur = duration
 
@@ -18,4 +16,4 @@ def when(ts: float | None) -> str:
     """A unix time as local ``YYYY-MM-DD HH:MM``."""
     if ts is None:
         return "-"
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts))
+    return local_time(ts, seconds=False)
