@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from ebprof.errors import RepoError, UserError
 if TYPE_CHECKING:
     from ebprof.lint.results import Result
     from ebprof.lint.scan import LintFailure, LintTarget
+    from ebprof.lint.targets import Plan
     from ebprof.model.records import SourceResult
     from ebprof.repo import Repository
 
@@ -90,10 +91,13 @@ def run(args: argparse.Namespace) -> int:
     results = []
     failed = False
     kinds: set[bool] = set()  # is_eclass of every target, for the --source note
-    for repo, targets, failures in _plan(args):
-        for failure in failures:
+    for group in _plan(args).groups:
+        for failure in group.failures:
             _fail(failure)
             failed = True
+        repo, targets = group.repo, group.targets
+        if repo is None:
+            continue
         if repo.missing_masters:
             missing = ", ".join(repo.missing_masters)
             print(
@@ -170,54 +174,15 @@ def _color() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _plan(
-    args: argparse.Namespace,
-) -> Iterable[tuple[Repository, list[LintTarget], list[LintFailure]]]:
-    """(repository, targets, failures) groups: files by their own repository, the
-    remaining targets resolved in the repository from -r or the current directory."""
-    from ebprof.lint.scan import LintFailure, file_target
+def _plan(args: argparse.Namespace) -> Plan:
+    """Targets grouped by repository (``lint/targets.py``); notes printed here."""
+    from ebprof.lint.targets import plan
 
-    files = [t for t in args.targets if t.endswith((".ebuild", ".eclass"))]
-    # another regular file (a Manifest, a README, metadata.xml) is not lintable: say so,
-    # and lint the rest rather than failing the whole run on it
-    skipped = [t for t in args.targets if t not in files and os.path.isfile(t)]
-    for t in skipped:
-        print(f"ebprof lint: note: {t}: not an ebuild or eclass, skipped", file=sys.stderr)
-    others = [t for t in args.targets if t not in files and t not in skipped]
-    by_root: dict[Path | None, list[str]] = {}
-    if files:
-        from ebprof.repo import find_repo_root
-
-        for f in files:
-            if args.repo is None and os.path.exists(f):
-                by_root.setdefault(find_repo_root(Path(f)), []).append(f)
-            else:
-                by_root.setdefault(Path(args.repo) if args.repo else None, []).append(f)
-    for root, group in by_root.items():
-        if root is None:
-            yield _no_repo(group)
-            continue
-        repo = _open(args, root)
-        targets: list[LintTarget] = []
-        failures: list[LintFailure] = []
-        for f in group:
-            if not os.path.isfile(f):
-                failures.append(LintFailure(f, "no such file"))
-                continue
-            t = file_target(repo, Path(f))
-            (failures if isinstance(t, LintFailure) else targets).append(t)  # type: ignore[arg-type]
-        yield repo, targets, failures
-    if others or not (files or skipped):
-        repo = open_repo(args, others, allow_missing_masters=True)
-        yield repo, _resolve(repo, others, args.repo is not None), []
-
-
-def _no_repo(group: list[str]) -> tuple[Repository, list[LintTarget], list[LintFailure]]:
-    from ebprof.lint.scan import LintFailure
-    from ebprof.repo import Repository
-
-    empty = Repository(Path("/nonexistent"), "(none)", {})
-    return empty, [], [LintFailure(f, "not inside an ebuild repository") for f in group]
+    got = plan(args.targets, args.repo, partial(_open, args),
+               lambda others: open_repo(args, others, allow_missing_masters=True))  # fmt: skip
+    for note in got.notes:
+        print(f"ebprof lint: note: {note}", file=sys.stderr)
+    return got
 
 
 def _open(args: argparse.Namespace, root: Path) -> Repository:
@@ -229,57 +194,6 @@ def _open(args: argparse.Namespace, root: Path) -> Repository:
         )
     except RepoError as e:
         raise UserError(str(e)) from None
-
-
-def _resolve(repo: Repository, targets: Sequence[str], explicit_repo: bool) -> list[LintTarget]:
-    """Targets for directories (the repository root and eclass/ include eclasses), and
-    atoms, globs and cat/pkg through the shared target resolver."""
-    from ebprof.lint.context import Location
-    from ebprof.lint.scan import LintTarget, repo_targets
-
-    if not targets:
-        if explicit_repo:
-            return repo_targets(repo)
-        targets = [os.getcwd()]
-    out: list[LintTarget] = []
-    for t in targets:
-        if os.path.isdir(t):
-            out.extend(_dir_targets(repo, Path(t)))
-            continue
-        refs = _resolve_spec(repo, t)
-        out.extend(
-            LintTarget(r.path, Location(r.cpv.category, r.cpv.package, r.cpv.pvr)) for r in refs
-        )
-    return out
-
-
-def _resolve_spec(repo: Repository, spec: str) -> list:
-    from ebprof.repo.targets import resolve
-
-    return list(resolve(repo, [spec]))
-
-
-def _dir_targets(repo: Repository, path: Path) -> list[LintTarget]:
-    from ebprof.lint.context import Location
-    from ebprof.lint.scan import LintTarget, repo_targets
-
-    try:
-        parts = path.resolve().relative_to(repo.path).parts
-    except ValueError:
-        raise UserError(f"{path}: not inside repository {repo.path}") from None
-    everything = repo_targets(repo)
-    if not parts:
-        return everything
-    if parts == ("eclass",):
-        return [t for t in everything if t.location.is_eclass]
-    if len(parts) == 1:
-        return [t for t in everything if t.location.category == parts[0]]
-    if len(parts) == 2:
-        return [
-            LintTarget(r.path, Location(r.cpv.category, r.cpv.package, r.cpv.pvr))
-            for r in repo.ebuilds_of(parts[0], parts[1])
-        ]
-    raise UserError(f"{path}: not a repository, category or package directory")
 
 
 def keyword_docs() -> str:
