@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,40 +80,64 @@ def literal_inherits(cmd: Node) -> list[str]:
     return [p.text(a) for a in p.command_args(cmd) if a.type == "word"]
 
 
-@dataclass(frozen=True, slots=True)
-class EclassInfo:
-    """What the linter needs to know about one eclass."""
+# ``inherit a b`` at the start of a command (a line, after ``;``/``&&``/``then``...);
+# literal names only, as the parse would take them.
+_INHERIT = re.compile(
+    rb"(?:^|[;&|{()]|\bthen|\belse|\bdo)[ \t]*inherit[ \t]+([^\n;&|)#`]*)", re.M
+)
 
-    name: str
-    path: Path
-    functions: frozenset[str]
-    bodies: dict[str, frozenset[str]]  # empty for functions lost to parse errors
-    inherits: tuple[str, ...]  # literal names of global-scope inherits
-    assigns: frozenset[str]  # variables assigned at global scope
-    pre_inherit: frozenset[str] = frozenset()  # eclassdoc @PRE_INHERIT variables
+
+class EclassInfo:
+    """What the linter needs to know about one eclass, each part computed when first
+    asked: the inherits and ``@PRE_INHERIT`` variables come from the text (every file of
+    a closure is asked for them), the functions and assignments from a parse (only
+    for the eclasses whose functions a check follows)."""
+
+    def __init__(self, name: str, path: Path, data: bytes) -> None:
+        self.name = name
+        self.path = path
+        self.data = data
+
+    @cached_property
+    def inherits(self) -> tuple[str, ...]:
+        """Literal names of inherits outside comments."""
+        out: list[str] = []
+        for line in self.data.replace(b"\\\n", b" ").splitlines():
+            if b"inherit" in line and not line.lstrip().startswith(b"#"):
+                for m in _INHERIT.finditer(line):
+                    words = m.group(1).split()
+                    out.extend(w.decode("utf-8", "replace") for w in words if b"$" not in w)
+        return tuple(dict.fromkeys(out))
+
+    @cached_property
+    def pre_inherit(self) -> frozenset[str]:
+        return pre_inherit_variables(self.data)
+
+    @cached_property
+    def parsed(self) -> p.ParsedFile:
+        return p.parse(self.data)
+
+    @cached_property
+    def functions(self) -> frozenset[str]:
+        return defined_functions(self.parsed)
+
+    @cached_property
+    def bodies(self) -> dict[str, frozenset[str]]:
+        """Function -> commands it runs; empty for functions lost to parse errors."""
+        return function_bodies(self.parsed)
+
+    @cached_property
+    def assigns(self) -> frozenset[str]:
+        """Variables assigned at global scope."""
+        names = {p.assigned_name(a) for a, _ in self.parsed.scope.assignments}
+        return frozenset(a for a in names if a)
 
 
 def read_eclass(name: str, path: Path) -> EclassInfo | None:
     try:
-        data = path.read_bytes()
+        return EclassInfo(name, path, path.read_bytes())
     except OSError:
         return None
-    parsed = p.parse(data)
-    scope = parsed.scope
-    inherits: list[str] = []
-    for cmd, _ in scope.of("command"):
-        if p.command_name(cmd) == "inherit":
-            inherits.extend(literal_inherits(cmd))
-    assigns = {p.assigned_name(a) for a, _ in scope.assignments}
-    return EclassInfo(
-        name,
-        path,
-        defined_functions(parsed),
-        function_bodies(parsed),
-        tuple(inherits),
-        frozenset(a for a in assigns if a),
-        pre_inherit_variables(data),
-    )
 
 
 # An eclassdoc block: ``# @ECLASS_VARIABLE: NAME`` and the comment lines under it.
