@@ -83,10 +83,12 @@ def record_source(
     use_store: bool = True,
     bench: Bench | None = None,
     progress: Callable[[int, int], None] | None = None,
+    keep: Callable[[SourceResult], SourceResult] | None = None,
 ) -> tuple[list[SourceResult], RunSummary]:
     """Source ``refs`` (only users of ``eclasses``, if given) through the results store,
     unless ``--no-store`` or not ``use_store``; the store is closed afterwards. The run's
-    scope is the whole repository when no target and no eclass narrowed it."""
+    scope is the whole repository when no target and no eclass narrowed it. ``keep``
+    reduces each result, as it streams past, to what the command prints."""
     from ebprof.runs.service import RunRequest, RunSummary, run_sourcing
     from ebprof.store.runinfo import WHOLE
 
@@ -96,8 +98,8 @@ def record_source(
     request = RunRequest(repo, refs, options, command_line(args), scope, eclasses, bench,
                          reuse=stored and not args.force, record=stored)  # fmt: skip
     summary = RunSummary()
-    results = list(run_sourcing(request, lambda: open_store_or_warn(args, repo), summary,
-                                progress))  # fmt: skip
+    stream = run_sourcing(request, lambda: open_store_or_warn(args, repo), summary, progress)
+    results = [keep(r) for r in stream] if keep is not None else list(stream)
     return results, summary
 
 
@@ -106,12 +108,13 @@ def source_targets(
     options: SourceOptions,
     use_store: bool = True,
     bench: Bench | None = None,
+    keep: Callable[[SourceResult], SourceResult] | None = None,
 ) -> tuple[Repository, list[SourceResult], RunSummary]:
     """Source the command's targets with a progress bar (see ``record_source``)."""
     repo, refs = open_targets(args)
     with progress_bar("sourcing", True) as update:
         results, tally = record_source(
-            args, repo, refs, options, args.eclass, use_store, bench, update
+            args, repo, refs, options, args.eclass, use_store, bench, update, keep
         )
     if args.eclass and refs and not results:
         names = ", ".join(args.eclass)

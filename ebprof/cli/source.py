@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         cache_eclasses=not args.no_eclass_cache,
         **daemon_options(args),
     )
-    _repo, results, tally = source_targets(args, options, bench=bench)
+    _repo, results, tally = source_targets(args, options, bench=bench, keep=_slim)
     report_tally(tally)
     out = sys.stdout
     if args.by_eclass:
@@ -107,6 +107,16 @@ def _refuse_conflicts(args: argparse.Namespace) -> None:
     for a, has_a, b, has_b in pairs:
         if has_a and has_b:
             raise UserError(f"{a} and {b} do not go together")
+
+
+def _slim(res: SourceResult) -> SourceResult:
+    """What ``source`` prints of a result: timings, status, findings, the error and the
+    inherit tree; the metadata, lookups and any environment are dropped as each result
+    streams past, so a whole tree's results fit in little memory."""
+    import msgspec
+
+    return msgspec.structs.replace(res, metadata={}, lookups={}, eclasses={},
+                                   eclass_paths={}, env=None, lines=[])  # fmt: skip
 
 
 def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out) -> None:

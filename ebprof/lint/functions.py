@@ -82,9 +82,7 @@ def literal_inherits(cmd: Node) -> list[str]:
 
 # ``inherit a b`` at the start of a command (a line, after ``;``/``&&``/``then``...);
 # literal names only, as the parse would take them.
-_INHERIT = re.compile(
-    rb"(?:^|[;&|{()]|\bthen|\belse|\bdo)[ \t]*inherit[ \t]+([^\n;&|)#`]*)", re.M
-)
+_INHERIT = re.compile(rb"(?:^|[;&|{()]|\bthen|\belse|\bdo)[ \t]*inherit[ \t]+([^\n;&|)#`]*)", re.M)
 
 
 class EclassInfo:

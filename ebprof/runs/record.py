@@ -13,7 +13,7 @@ import hashlib
 import os
 import platform
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ebprof import __version__
@@ -70,6 +70,36 @@ def split_reusable(
     strict: bool,
 ) -> tuple[list[SourceResult], list[EbuildRef]]:
     """Stored results still valid for ``refs``, and the refs that must be sourced."""
+    reused: list[SourceResult] = []
+    todo: list[EbuildRef] = []
+    for got, left in iter_reusable(store, refs, sums, need_env, strict):
+        reused += got
+        todo += left
+    return reused, todo
+
+
+def iter_reusable(
+    store: Store,
+    refs: Sequence[EbuildRef],
+    sums: EclassChecksums,
+    need_env: bool,
+    strict: bool,
+    size: int = 256,
+) -> Iterator[tuple[list[SourceResult], list[EbuildRef]]]:
+    """``split_reusable`` a slice of ``size`` refs at a time, so that only one slice of
+    decoded results is alive while the caller streams them (30,000 stored results held
+    at once took half a gigabyte)."""
+    for i in range(0, len(refs), size):
+        yield _split(store, refs[i : i + size], sums, need_env, strict)
+
+
+def _split(
+    store: Store,
+    refs: Sequence[EbuildRef],
+    sums: EclassChecksums,
+    need_env: bool,
+    strict: bool,
+) -> tuple[list[SourceResult], list[EbuildRef]]:
     reused: list[SourceResult] = []
     todo: list[EbuildRef] = []
     known = store.latest_many(str(ref.cpv) for ref in refs)

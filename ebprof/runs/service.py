@@ -20,7 +20,13 @@ from ebprof.errors import CacheError
 from ebprof.model.records import SourceResult
 from ebprof.repo import EbuildRef, Repository
 from ebprof.repo.checksums import EclassChecksums
-from ebprof.runs.record import damaged_warning, run_info, split_reusable, store_failed
+from ebprof.runs.record import (
+    damaged_warning,
+    iter_reusable,
+    run_info,
+    split_reusable,
+    store_failed,
+)
 from ebprof.sourcing.options import SourceOptions
 from ebprof.store.runinfo import WHOLE
 
@@ -124,6 +130,30 @@ class Recording:
         self._reused.update(r.cpv for r in got[0])
         return got
 
+    def reuse_chunks(
+        self, refs: Sequence[EbuildRef]
+    ) -> Iterator[tuple[list[SourceResult], list[EbuildRef]]]:
+        """``reuse`` a slice at a time, for callers that stream the results."""
+        store = self.store()
+        if store is None:
+            yield [], list(refs)
+            return
+        sums = EclassChecksums(self._repo)
+        chunks = iter_reusable(store, refs, sums, self._options.env, self._options.strict)
+        while True:
+            try:
+                got = next(chunks, None)
+            except CacheError as e:
+                self._failed(e)
+                yield [], list(refs)  # the caller sources everything not yet yielded
+                return
+            if got is None:
+                break
+            self._reused.update(r.cpv for r in got[0])
+            yield got
+        if (w := damaged_warning(store)) is not None:
+            self.summary.warnings.append(w)
+
     def started(self, pool: SourcePool) -> None:
         """The pool that sources this run: its bash and allocator are what the run ran."""
         from ebprof.sourcing import allocator
@@ -198,19 +228,30 @@ def run_sourcing(
     rec = Recording(opener, req.repo, req.command, req.options, req.scope, owns_store)
     rec.summary = summary
     candidates = preselect(req.repo, req.refs, req.eclasses)
-    reused: list[SourceResult] = []
-    todo: list[EbuildRef] = list(candidates)
-    if req.reuse and req.bench is None:
-        reused, todo = rec.reuse(candidates)
-        reused = [r for r in reused if not req.eclasses or r.inherits_any(req.eclasses) or not r.ok]
+    chunks = (
+        rec.reuse_chunks(candidates) if req.reuse and req.bench is None
+        else iter([([], list(candidates))])
+    )  # fmt: skip
+    todo: list[EbuildRef] = []
+    queued: set[str] = set()
+    reused: set[str] = set()
     completed = False
     try:
         total = len(candidates)
-        for done, res in enumerate(reused, 1):
-            rec.add(res, write=req.record)
-            if progress is not None:
-                progress(done, total)
-            yield res
+        for got, left in chunks:
+            for ref in left:  # after a store failure, every ref comes back: once each
+                cpv = str(ref.cpv)
+                if cpv not in reused and cpv not in queued:
+                    queued.add(cpv)
+                    todo.append(ref)
+            for res in got:
+                if req.eclasses and res.ok and not res.inherits_any(req.eclasses):
+                    continue
+                reused.add(res.cpv)
+                rec.add(res, write=req.record)
+                if progress is not None:
+                    progress(len(reused), total)
+                yield res
         offset = len(reused)
 
         def counted(i: int, _n: int) -> None:
@@ -230,7 +271,7 @@ def run_sourcing(
                 if not req.eclasses or res.inherits_any(req.eclasses) or not res.ok:
                     yield res
         if req.carry_over is not None and req.record:
-            rec.carry_over(req.carry_over, seen | {r.cpv for r in reused} | set(req.missing))
+            rec.carry_over(req.carry_over, seen | reused | set(req.missing))
         completed = True
     finally:
         rec.close(completed and req.record)
