@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ebprof.cli.common import (
@@ -84,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
         cache_eclasses=not args.no_eclass_cache,
         **daemon_options(args),
     )
-    _repo, results, tally = source_targets(args, options, bench=bench, keep=_slim)
+    keep = partial(_slim, inherits=args.eclasses or args.by_eclass)
+    _repo, results, tally = source_targets(args, options, bench=bench, keep=keep)
     report_tally(tally)
     out = sys.stdout
     if args.by_eclass:
@@ -109,14 +111,16 @@ def _refuse_conflicts(args: argparse.Namespace) -> None:
             raise UserError(f"{a} and {b} do not go together")
 
 
-def _slim(res: SourceResult) -> SourceResult:
-    """What ``source`` prints of a result: timings, status, findings, the error and the
-    inherit tree; the metadata, lookups and any environment are dropped as each result
-    streams past, so a whole tree's results fit in little memory."""
+def _slim(res: SourceResult, inherits: bool) -> SourceResult:
+    """What ``source`` prints of a result: timings, status, findings, the error, and the
+    inherit tree when it is shown; the rest is dropped as each result streams past, so
+    a whole tree's results fit in little memory."""
     import msgspec
 
-    return msgspec.structs.replace(res, metadata={}, lookups={}, eclasses={},
-                                   eclass_paths={}, env=None, lines=[])  # fmt: skip
+    return msgspec.structs.replace(
+        res, metadata={}, lookups={}, eclasses={}, eclass_paths={}, env=None, lines=[],
+        inherits=res.inherits if inherits else [],
+    )  # fmt: skip
 
 
 def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out) -> None:
