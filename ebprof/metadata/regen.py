@@ -61,6 +61,9 @@ def is_valid(entry_data: bytes, ebuild_md5: str, eclasses: EclassChecksums) -> b
     return all(eclasses.md5(n) == m for n, m in sums.items())
 
 
+_REUSE_SLICE = 256  # stored results decoded at once when reusing (memory, not speed)
+
+
 def regen(
     repo: Repository,
     refs: list[EbuildRef],
@@ -111,15 +114,19 @@ def regen(
                         continue
         todo.append(ref)
     if todo and reuse is not None and not force:
-        reused, todo = reuse(todo)
-        if reused and shortcut and decide is None:
-            decide = _shortcut(options, eclasses)
-        for res in reused:
-            _store(res, out, present, summary)
-            _remember(decide, res)
-            summary.reused += 1
-            if on_result is not None:
-                on_result(res)
+        left: list[EbuildRef] = []
+        for i in range(0, len(todo), _REUSE_SLICE):  # one slice of results alive at a time
+            reused, rest = reuse(todo[i : i + _REUSE_SLICE])
+            left += rest
+            if reused and shortcut and decide is None:
+                decide = _shortcut(options, eclasses)
+            for res in reused:
+                _store(res, out, present, summary)
+                _remember(decide, res)
+                summary.reused += 1
+                if on_result is not None:
+                    on_result(res)
+        todo = left
     checks = random.sample(sorted(rewrites), min(verify, len(rewrites)))
     for cpv in checks:
         todo.append(rewrites[cpv][0])

@@ -91,6 +91,7 @@ class Recording:
         self._tried = False
         self._pool: tuple[str, str] | None = None  # bash version, allocator
         self._reused: set[str] = set()  # cpvs whose results came from the store
+        self._checksums: EclassChecksums | None = None
         self.summary = RunSummary()
 
     def store(self) -> Store | None:
@@ -120,7 +121,7 @@ class Recording:
         if store is None:
             return [], list(refs)
         try:
-            got = split_reusable(store, refs, EclassChecksums(self._repo), self._options.env,
+            got = split_reusable(store, refs, self._sums(), self._options.env,
                                  self._options.strict)  # fmt: skip
         except CacheError as e:
             self._failed(e)
@@ -130,6 +131,12 @@ class Recording:
         self._reused.update(r.cpv for r in got[0])
         return got
 
+    def _sums(self) -> EclassChecksums:
+        """The repository's eclass checksums, read once per run."""
+        if self._checksums is None:
+            self._checksums = EclassChecksums(self._repo)
+        return self._checksums
+
     def reuse_chunks(
         self, refs: Sequence[EbuildRef]
     ) -> Iterator[tuple[list[SourceResult], list[EbuildRef]]]:
@@ -138,8 +145,8 @@ class Recording:
         if store is None:
             yield [], list(refs)
             return
-        sums = EclassChecksums(self._repo)
-        chunks = iter_reusable(store, refs, sums, self._options.env, self._options.strict)
+        chunks = iter_reusable(store, refs, self._sums(), self._options.env,
+                               self._options.strict)  # fmt: skip
         while True:
             try:
                 got = next(chunks, None)
