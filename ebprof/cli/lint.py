@@ -107,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
                 + " (pass --master PATH)",
                 file=sys.stderr,
             )
+        if not repo.missing_masters:
+            _note_missing_eclasses(repo, targets)
         static: list[Result] = []
         for item in scan(repo, targets, keywords, args.jobs):
             if isinstance(item, LintFailure):
@@ -172,6 +174,20 @@ def _fail(failure: LintFailure) -> None:
 
 def _color() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _note_missing_eclasses(repo: Repository, targets: list[LintTarget]) -> None:
+    """Every master is there, yet some inherited eclasses are not: say which, once (their
+    functions are then unknown names, not programs)."""
+    from ebprof.lint.functions import Knowledge
+
+    missing = Knowledge(repo).missing_in(t.path for t in targets)
+    if missing:
+        names = sorted(missing, key=lambda n: (-missing[n], n))
+        shown = ", ".join(f"{n} ({missing[n]})" for n in names[:8])
+        more = f" and {len(names) - 8} more" if len(names) > 8 else ""
+        print(f"ebprof lint: note: {repo.name}: inherited eclasses not found in the "
+              f"repository or its masters: {shown}{more}", file=sys.stderr)  # fmt: skip
 
 
 def _plan(args: argparse.Namespace) -> Plan:

@@ -85,6 +85,18 @@ def literal_inherits(cmd: Node) -> list[str]:
 _INHERIT = re.compile(rb"(?:^|[;&|{()]|\bthen|\belse|\bdo)[ \t]*inherit[ \t]+([^\n;&|)#`]*)", re.M)
 
 
+def inherit_names(data: bytes) -> tuple[str, ...]:
+    """Literal eclass names of the ``inherit`` commands in a file, outside comments (a
+    text scan: also those in function bodies and under conditions)."""
+    out: list[str] = []
+    for line in data.replace(b"\\\n", b" ").splitlines():
+        if b"inherit" in line and not line.lstrip().startswith(b"#"):
+            for m in _INHERIT.finditer(line):
+                words = m.group(1).split()
+                out.extend(w.decode("utf-8", "replace") for w in words if b"$" not in w)
+    return tuple(dict.fromkeys(out))
+
+
 class EclassInfo:
     """What the linter needs to know about one eclass, each part computed when first
     asked: the inherits and ``@PRE_INHERIT`` variables come from the text (every file of
@@ -99,13 +111,7 @@ class EclassInfo:
     @cached_property
     def inherits(self) -> tuple[str, ...]:
         """Literal names of inherits outside comments."""
-        out: list[str] = []
-        for line in self.data.replace(b"\\\n", b" ").splitlines():
-            if b"inherit" in line and not line.lstrip().startswith(b"#"):
-                for m in _INHERIT.finditer(line):
-                    words = m.group(1).split()
-                    out.extend(w.decode("utf-8", "replace") for w in words if b"$" not in w)
-        return tuple(dict.fromkeys(out))
+        return inherit_names(self.data)
 
     @cached_property
     def pre_inherit(self) -> frozenset[str]:
@@ -124,11 +130,36 @@ class EclassInfo:
         """Function -> commands it runs; empty for functions lost to parse errors."""
         return function_bodies(self.parsed)
 
+    def values(self, name: str) -> list[str] | None:
+        """The literal values the eclass assigns to ``name`` at global scope; None when
+        one of them is computed (an expansion, a substitution)."""
+        out: list[str] = []
+        for a, _ in self.parsed.scope.assignments:
+            if p.assigned_name(a) != name:
+                continue
+            value = a.child_by_field_name("value")
+            if value is None:
+                out.append("")
+                continue
+            if any(n.type in ("expansion", "simple_expansion", "command_substitution")
+                   for n in _descendants(value)):  # fmt: skip
+                return None
+            out.append(p.text(value).strip("\"'"))
+        return out
+
     @cached_property
     def assigns(self) -> frozenset[str]:
         """Variables assigned at global scope."""
         names = {p.assigned_name(a) for a, _ in self.parsed.scope.assignments}
         return frozenset(a for a in names if a)
+
+
+def _descendants(node: Node) -> Iterable[Node]:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(n.children)
 
 
 def read_eclass(name: str, path: Path) -> EclassInfo | None:
@@ -192,6 +223,19 @@ class Knowledge:
                 out.add(n)
             else:
                 stack.extend(info.inherits)
+        return out
+
+    def missing_in(self, paths: Iterable[Path]) -> dict[str, int]:
+        """Eclasses the files at ``paths`` inherit (transitively) that are not on disk,
+        with how many files miss each."""
+        out: dict[str, int] = {}
+        for path in paths:
+            try:
+                names = inherit_names(path.read_bytes())
+            except OSError:
+                continue
+            for name in self.missing(names):
+                out[name] = out.get(name, 0) + 1
         return out
 
     def closure(self, names: Iterable[str]) -> list[EclassInfo]:

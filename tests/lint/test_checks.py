@@ -124,3 +124,21 @@ def test_the_cross_idiom_with_assign_default_is_fine(lint_text) -> None:
     only = frozenset({"HostStateInGlobalScope"})
     assert not lint_text(': "${CTARGET:=${CHOST}}"\n', keywords=only)
     assert lint_text("BINPATH=/usr/${CHOST}/${CTARGET}/bin\n", keywords=only)
+
+
+def test_overwriting_with_a_value_that_keeps_the_eclass_tokens_drops_nothing(lint_text) -> None:
+    ecl = {"go": 'RESTRICT="strip"\n', "fake": 'RESTRICT="!test? ( test )"\n'}
+    only = frozenset({"EclassMetadataOverwritten"})
+    assert not lint_text('inherit go\nRESTRICT="strip test"\n', eapi="7", eclasses=ecl,
+                         keywords=only)  # fmt: skip
+    assert not lint_text('inherit fake\nRESTRICT="test"\n', eapi="7", eclasses=ecl,
+                         keywords=only)  # fmt: skip
+    got = lint_text('inherit go\nRESTRICT="test"\n', eapi="7", eclasses=ecl, keywords=only)
+    assert [r.eclasses for r in got] == ["go"]
+
+
+def test_host_state_read_before_the_file_sets_it(lint_text) -> None:
+    only = frozenset({"HostStateInGlobalScope"})
+    body = '[[ ${PROFILE_ARCH} == ppc64 ]] && CHOST="powerpc64-${CHOST#*-}"\nX=${CHOST}\n'
+    got = [(r.what, r.line) for r in lint_text(body, keywords=only)]
+    assert got == [("${CHOST}", 2), ("${PROFILE_ARCH}", 2)]  # line 3 reads its own CHOST

@@ -129,3 +129,17 @@ def test_other_files_among_file_targets_are_skipped_with_a_note(capsys) -> None:
     assert f"{readme}: not an ebuild or eclass, skipped" in err
     code, out, err = run([readme], capsys)
     assert code == 0 and out == "" and "skipped" in err  # not the whole repository
+
+
+def test_missing_inherited_eclasses_are_one_note(tmp_path: Path, capsys) -> None:
+    from tests.lint.conftest import make_repo
+
+    repo = make_repo(tmp_path / "r", eclasses={"wrap": "inherit gone\n"})
+    for pkg, body in (("a", "inherit wrap\n"), ("b", "inherit gone other\n")):
+        (repo / "cat" / pkg).mkdir(parents=True)
+        (repo / "cat" / pkg / f"{pkg}-1.ebuild").write_text(f"EAPI=8\n{body}")
+    _code, _out, err = run(["-r", str(repo)], capsys)
+    assert "inherited eclasses not found in the repository or its masters: " in err
+    assert "gone (3), other (1)" in err  # a, b and the eclass itself miss gone
+    _code, _out, err = run(["-r", str(repo), "cat/a"], capsys)
+    assert "gone (1)" in err

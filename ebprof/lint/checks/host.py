@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, kw_only=True)
 class HostStateInGlobalScope(Result, Warning):
     """Global-scope code reads the state of the machine that sources it: ``${USE}``,
-    ``${ARCH}``, ``${CHOST}``, a program lookup (``command -v``, ``type -P``, ``hash``)
-    or a file test (``[[ -e /usr/lib/foo ]]``).
+    ``${ARCH}``, ``${CHOST}``, ``${PROFILE_ARCH}``, a program lookup (``command -v``,
+    ``type -P``, ``hash``) or a file test (``[[ -e /usr/lib/foo ]]``).
 
     Metadata must be the same on every machine: the cache is generated on one host and
     used on others, and the package manager gives these no defined value while
@@ -40,7 +40,7 @@ class HostStateInGlobalScope(Result, Warning):
 
 # Host settings whose value is undefined while sourcing (PMS); CTARGET and CBUILD are
 # left out: toolchain eclasses derive them on purpose.
-HOST_VARIABLES = frozenset({"USE", "ARCH", "CHOST"})
+HOST_VARIABLES = frozenset({"USE", "ARCH", "CHOST", "PROFILE_ARCH"})
 _CROSS = frozenset({"CTARGET", "CBUILD"})
 # Program lookups by command and the options that make them look at PATH.
 _LOOKUPS = {"command": ("-v", "-V"), "type": ("-P", "-p", "-a"), "hash": ()}
@@ -56,12 +56,19 @@ class HostStateCheck(Check):
     known_results = (HostStateInGlobalScope,)
 
     def run(self, f: LintFile) -> Iterator[Result]:
-        assigned = {p.assigned_name(a) for a, _ in f.scope.assignments}
+        first: dict[str, int] = {}  # a variable the file sets is its own from then on
+        for a, _ in f.scope.assignments:
+            if (name := p.assigned_name(a)) is not None:
+                first.setdefault(name, p.line_of(a))
         seen: set[tuple[int, str]] = set()
         for kind in ("expansion", "simple_expansion"):
             for node, _ in f.scope.of(kind):
                 name = p.variable_of(node)
-                if name in HOST_VARIABLES and name not in assigned and not _cross_idiom(node, name):
+                if (
+                    name in HOST_VARIABLES
+                    and first.get(name, 1 << 30) >= p.line_of(node)
+                    and not _cross_idiom(node, name)
+                ):
                     key = (p.line_of(node), name)
                     if key not in seen:
                         seen.add(key)

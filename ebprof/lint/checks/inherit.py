@@ -136,9 +136,25 @@ def _overwritten(f: LintFile) -> Iterator[Result]:
             continue  # RESTRICT="${RESTRICT} test" keeps the eclass value
         line = p.line_of(a)
         before = [e for at, c in inherit_lines if at < line for e in _names(c)]
-        setters = [info.name for info in f.knowledge.closure(before) if name in info.assigns]
+        kept = _tokens(p.text(value)) if value is not None else set()
+        setters = [
+            info.name for info in f.knowledge.closure(before)
+            if name in info.assigns and not _covered(info.values(name), kept)
+        ]  # fmt: skip
         if setters:
             yield f.result(EclassMetadataOverwritten, a, variable=name, eclasses=", ".join(setters))
+
+
+def _tokens(value: str) -> set[str]:
+    """The restrictions a RESTRICT/PROPERTIES value names, USE conditionals aside:
+    ``!test? ( test )`` restricts ``test`` at most, which a plain ``test`` covers."""
+    words = value.strip("\"'").split()
+    return {w for w in words if w not in ("(", ")") and not w.endswith("?")}
+
+
+def _covered(values: list[str] | None, kept: set[str]) -> bool:
+    """The new value still names everything the eclass set (nothing is dropped)."""
+    return values is not None and all(_tokens(v) <= kept for v in values)
 
 
 def _names(cmd: Node) -> list[str]:
