@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from functools import partial
 from typing import TYPE_CHECKING
@@ -22,6 +21,7 @@ from ebprof.cli.recorded import (
     report_tally,
     source_targets,
 )
+from ebprof.cli.rows import row_reporter
 from ebprof.errors import UserError
 from ebprof.sourcing.options import SourceOptions
 
@@ -132,92 +132,61 @@ def _packages(results: list[SourceResult], args: argparse.Namespace, bound, out)
     stats = [s for s in stats if s.n and (bound is None or bound(s.mean))]
     if args.sort:
         stats.sort(key=lambda s: s.mean)
-    if args.format == "json":
-        for s in stats:
-            assert s.last is not None
-            row = {
-                "cpv": s.cpv,
-                "mean_us": round(s.mean),
-                "min_us": s.min,
-                "max_us": s.max,
-                "stdev_us": round(s.stdev),
-                "n": s.n,
-                "status": s.last.status,
-                "findings": len(s.last.findings),
-            }
-            if args.eclasses:
-                row["inherits"] = msgspec.to_builtins(s.last.inherits)
-            out.write(msgspec.json.encode(row).decode() + "\n")
-        return
-    if args.format == "csv":
-        w = csv.writer(out, lineterminator="\n")
-        w.writerow(["cpv", "mean_us", "min_us", "max_us", "stdev_us", "n", "findings"])
-        for s in stats:
-            found = len(s.last.findings) if s.last is not None else 0
-            w.writerow([s.cpv, round(s.mean), s.min, s.max, round(s.stdev), s.n, found])
-        return
+    rows = row_reporter(args.format, out, _PACKAGE_COLUMNS)
     for s in stats:
+        assert s.last is not None
+        found = len(s.last.findings)
+        values: dict[str, object] = {
+            "cpv": s.cpv, "mean_us": round(s.mean), "min_us": s.min, "max_us": s.max,
+            "stdev_us": round(s.stdev), "n": s.n, "status": s.last.status, "findings": found,
+        }  # fmt: skip
+        if args.eclasses:
+            values["inherits"] = msgspec.to_builtins(s.last.inherits)
         if args.bench:
-            out.write(
-                f"{s.cpv}: mean {ms(s.mean)}, min {ms(s.min)}, max {ms(s.max)}, "
-                f"σ {ms(s.stdev)}, N={s.n}"
-            )
+            line = (f"{s.cpv}: mean {ms(s.mean)}, min {ms(s.min)}, max {ms(s.max)}, "
+                    f"σ {ms(s.stdev)}, N={s.n}")  # fmt: skip
         else:
-            out.write(f"{s.cpv}: {ms(s.mean)}")
-        found = len(s.last.findings) if s.last is not None else 0
-        out.write(f" ({found} finding{'s' if found > 1 else ''})\n" if found else "\n")
-        if args.eclasses and s.last is not None:
-            for top in s.last.inherits:
-                for depth, node in top.walk():
-                    out.write(
-                        f"  {'  ' * depth}{node.eclass}: {ms(node.inclusive_us)} "
-                        f"(self {ms(node.self_us)})\n"
-                    )
-            out.write(f"  (ebuild self {ms(s.last.self_us)})\n")
+            line = f"{s.cpv}: {ms(s.mean)}"
+        if found:
+            line += f" ({found} finding{'s' if found > 1 else ''})"
+        if args.eclasses:
+            tree = [
+                f"  {'  ' * depth}{node.eclass}: {ms(node.inclusive_us)} (self {ms(node.self_us)})"
+                for top in s.last.inherits
+                for depth, node in top.walk()
+            ]
+            line = "\n".join([line, *tree, f"  (ebuild self {ms(s.last.self_us)})"])
+        rows.row(values, line)
+    rows.end()
+
+
+_PACKAGE_COLUMNS = ("cpv", "mean_us", "min_us", "max_us", "stdev_us", "n", "findings")
+_ECLASS_COLUMNS = ("eclass", "packages", "inherits", "self_us", "mean_self_us",
+                   "inclusive_us", "share")  # fmt: skip
 
 
 def _by_eclass(results: list[SourceResult], fmt: str, out) -> None:
-    import msgspec
 
     from ebprof.runs import report
 
-    rows, total = report.by_eclass(results)
-    if fmt == "json":
-        for r in rows:
-            out.write(msgspec.json.encode({
-                "eclass": r.name, "packages": r.packages, "inherits": r.inherits,
-                "self_us": r.self_us, "mean_self_us": round(r.mean_self_us()),
-                "inclusive_us": r.inclusive_us,
-                "share": round(r.self_us / total, 4) if total else 0.0,
-            }).decode() + "\n")  # fmt: skip
-        return
-    if fmt == "csv":
-        w = csv.writer(out, lineterminator="\n")
-        w.writerow(["eclass", "packages", "inherits", "self_us", "mean_self_us",
-                    "inclusive_us", "share"])  # fmt: skip
-        for r in rows:
-            w.writerow(
-                [
-                    r.name,
-                    r.packages,
-                    r.inherits,
-                    r.self_us,
-                    round(r.mean_self_us()),
-                    r.inclusive_us,
-                    f"{r.self_us / total:.4f}" if total else "0",
-                ]
-            )
-        return
-    out.write(
+    stats, total = report.by_eclass(results)
+    share_cell = (lambda v: f"{v:.4f}") if total else (lambda v: "0")
+    rows = row_reporter(fmt, out, _ECLASS_COLUMNS, {"share": share_cell})
+    rows.header(
         f"{'eclass':28} {'pkgs':>6} {'inherits':>8} {'self':>10} {'mean self':>10} "
-        f"{'inclusive':>10} {'share':>6}\n"
+        f"{'inclusive':>10} {'share':>6}"
     )
-    for r in rows:
-        share = 100 * r.self_us / total if total else 0.0
-        out.write(
-            f"{r.name:28} {r.packages:6} {r.inherits:8} {ms(r.self_us):>10} "
-            f"{ms(r.mean_self_us()):>10} {ms(r.inclusive_us):>10} {share:5.1f}%\n"
-        )
-    out.write(
-        f"total sourcing time {ms(total)} over {sum(1 for x in results if x.ok)} package(s)\n"
+    for r in stats:
+        share = r.self_us / total if total else 0.0
+        values = {
+            "eclass": r.name, "packages": r.packages, "inherits": r.inherits,
+            "self_us": r.self_us, "mean_self_us": round(r.mean_self_us()),
+            "inclusive_us": r.inclusive_us, "share": round(share, 4),
+        }  # fmt: skip
+        rows.row(values, (f"{r.name:28} {r.packages:6} {r.inherits:8} {ms(r.self_us):>10} "
+                          f"{ms(r.mean_self_us()):>10} {ms(r.inclusive_us):>10} "
+                          f"{100 * share:5.1f}%"))  # fmt: skip
+    rows.footer(
+        f"total sourcing time {ms(total)} over {sum(1 for x in results if x.ok)} package(s)"
     )
+    rows.end()
