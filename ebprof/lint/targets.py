@@ -18,7 +18,7 @@ from pathlib import Path
 from ebprof.lint.context import Location
 from ebprof.lint.scan import LintFailure, LintTarget, file_target, repo_targets
 from ebprof.repo import EbuildRef, Repository, find_repo_root
-from ebprof.repo.targets import resolve
+from ebprof.repo.targets import from_path, resolve
 
 
 @dataclass
@@ -92,6 +92,8 @@ def resolve_targets(repo: Repository, targets: Sequence[str], explicit: bool) ->
             out.extend(repo_targets(repo))
         elif where == ("eclass",):
             out.extend(x for x in repo_targets(repo) if x.location.is_eclass)
+        elif where is not None:  # a category or package directory: empty is fine here
+            out.extend(_target(r) for r in from_path(repo, Path(t)))
         else:
             out.extend(_target(r) for r in resolve(repo, [t]))
     return out

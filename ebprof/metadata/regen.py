@@ -61,9 +61,6 @@ def is_valid(entry_data: bytes, ebuild_md5: str, eclasses: EclassChecksums) -> b
     return all(eclasses.md5(n) == m for n, m in sums.items())
 
 
-_REUSE_SLICE = 256  # stored results decoded at once when reusing (memory, not speed)
-
-
 def regen(
     repo: Repository,
     refs: list[EbuildRef],
@@ -115,8 +112,11 @@ def regen(
         todo.append(ref)
     if todo and reuse is not None and not force:
         left: list[EbuildRef] = []
-        for i in range(0, len(todo), _REUSE_SLICE):  # one slice of results alive at a time
-            reused, rest = reuse(todo[i : i + _REUSE_SLICE])
+        import ebprof.store  # (the store is already open: reuse comes from it)
+
+        size = ebprof.store.REUSE_SLICE  # one slice of results alive at a time
+        for i in range(0, len(todo), size):
+            reused, rest = reuse(todo[i : i + size])
             left += rest
             if reused and shortcut and decide is None:
                 decide = _shortcut(options, eclasses)

@@ -46,9 +46,9 @@ def _resolve_one(repo: Repository, target: str) -> list[EbuildRef]:
         raise UserError(f"{target}: a slot is not a target (it is known only after sourcing); "
                         "name the package or version instead")  # fmt: skip
     if (os.sep in target and os.path.exists(target)) or target in (".", ".."):
-        return _from_path(repo, Path(target))
+        return from_path(repo, Path(target))
     if os.path.exists(target) and (target.endswith(".ebuild") or not _looks_like_atom(target)):
-        return _from_path(repo, Path(target))
+        return from_path(repo, Path(target))
     if _GLOB.search(target) and target[:1] not in "<>=~":
         return _from_glob(repo, target)
     if "/" not in target:
@@ -87,7 +87,9 @@ def _from_glob(repo: Repository, pattern: str) -> list[EbuildRef]:
     return out
 
 
-def _from_path(repo: Repository, path: Path) -> list[EbuildRef]:
+def from_path(repo: Repository, path: Path) -> list[EbuildRef]:
+    """The ebuilds under ``path`` (the repository, a category, a package or one ebuild),
+    possibly none; UserError for a path outside the repository or deeper."""
     p = path.resolve()
     try:
         rel = p.relative_to(repo.path)

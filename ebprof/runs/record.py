@@ -84,11 +84,12 @@ def iter_reusable(
     sums: EclassChecksums,
     need_env: bool,
     strict: bool,
-    size: int = 256,
 ) -> Iterator[tuple[list[SourceResult], list[EbuildRef]]]:
-    """``split_reusable`` a slice of ``size`` refs at a time, so that only one slice of
-    decoded results is alive while the caller streams them (30,000 stored results held
-    at once took half a gigabyte)."""
+    """``split_reusable`` a slice of ``ebprof.store.REUSE_SLICE`` refs at a time, so that
+    only one slice of decoded results is alive while the caller streams them."""
+    import ebprof.store
+
+    size = ebprof.store.REUSE_SLICE
     for i in range(0, len(refs), size):
         yield _split(store, refs[i : i + size], sums, need_env, strict)
 

@@ -92,6 +92,8 @@ class Recording:
         self._pool: tuple[str, str] | None = None  # bash version, allocator
         self._reused: set[str] = set()  # cpvs whose results came from the store
         self._checksums: EclassChecksums | None = None
+        self._no_writes = False  # the store failed: nothing more is recorded
+        self._damage: str | None = None  # the warning for damaged records, once a run
         self.summary = RunSummary()
 
     def store(self) -> Store | None:
@@ -100,15 +102,19 @@ class Recording:
             self._store = self._open()
         return self._store
 
-    def _failed(self, e: Exception) -> None:
-        """The store failed: one warning, and the run goes on without it."""
+    def _failed(self, e: Exception, reading: bool = True) -> None:
+        """The store failed: one warning, and the run goes on without it. A failed
+        write (a full disk) stops the recording only: stored results still being
+        reused are read on; a failed read stops using the store at all."""
         self.summary.warnings.append(store_failed(self._store, e))
         if self._writer is not None:
             with contextlib.suppress(CacheError):
                 self._writer.abandon()
         self._writer = None
-        self._close_store()
-        self._store = None
+        self._no_writes = True
+        if reading:
+            self._close_store()
+            self._store = None
 
     def _close_store(self) -> None:
         if self._store is not None and self._owns:
@@ -126,8 +132,7 @@ class Recording:
         except CacheError as e:
             self._failed(e)
             return [], list(refs)
-        if (w := damaged_warning(store)) is not None:
-            self.summary.warnings.append(w)
+        self._damage = damaged_warning(store)  # cumulative: reported once, at the end
         self._reused.update(r.cpv for r in got[0])
         return got
 
@@ -156,10 +161,8 @@ class Recording:
                 return
             if got is None:
                 break
-            self._reused.update(r.cpv for r in got[0])
             yield got
-        if (w := damaged_warning(store)) is not None:
-            self.summary.warnings.append(w)
+        self._damage = damaged_warning(store)
 
     def started(self, pool: SourcePool) -> None:
         """The pool that sources this run: its bash and allocator are what the run ran."""
@@ -167,14 +170,14 @@ class Recording:
 
         self._pool = (pool.bash_version, allocator.describe(pool.malloc))
 
-    def add(self, res: SourceResult, write: bool = True) -> None:
-        """Count a result (reused if ``reuse`` gave it) and write it to the run; a repeat
-        of ``--bench`` is counted only."""
-        if res.cpv in self._reused:
+    def add(self, res: SourceResult, write: bool = True, reused: bool | None = None) -> None:
+        """Count a result (reused when ``reused`` says so, or when ``reuse`` gave it) and
+        write it to the run; a repeat of ``--bench`` is counted only."""
+        if reused if reused is not None else res.cpv in self._reused:
             self.summary.reused += 1
         else:
             self.summary.sourced += 1
-        if not write:
+        if not write or self._no_writes:
             return
         try:
             if self._writer is None:
@@ -184,7 +187,7 @@ class Recording:
                 self._writer = store.begin_run(self._info)
             self._writer.add(res)
         except CacheError as e:
-            self._failed(e)
+            self._failed(e, reading=False)
 
     def carry_over(self, base: RunInfo, fresh: set[str]) -> None:
         """Add ``base``'s results for packages not in ``fresh``, as reused."""
@@ -215,6 +218,8 @@ class Recording:
             self._failed(e)
         finally:
             self._close_store()
+            if self._damage is not None:
+                self.summary.warnings.append(self._damage)
         return self.summary.run
 
 
@@ -242,20 +247,22 @@ def run_sourcing(
     todo: list[EbuildRef] = []
     queued: set[str] = set()
     reused: set[str] = set()
+    known: set[str] = set()  # settled by a stored result: reused, or not a user
     completed = False
     try:
         total = len(candidates)
         for got, left in chunks:
             for ref in left:  # after a store failure, every ref comes back: once each
                 cpv = str(ref.cpv)
-                if cpv not in reused and cpv not in queued:
+                if cpv not in known and cpv not in queued:
                     queued.add(cpv)
                     todo.append(ref)
             for res in got:
+                known.add(res.cpv)
                 if req.eclasses and res.ok and not res.inherits_any(req.eclasses):
-                    continue
+                    continue  # a stored result says it is no user: not sourced either
                 reused.add(res.cpv)
-                rec.add(res, write=req.record)
+                rec.add(res, write=req.record, reused=True)
                 if progress is not None:
                     progress(len(reused), total)
                 yield res

@@ -16,3 +16,7 @@ __all__ = [
     "default_cache_dir",
     "store_path",
 ]
+
+# Stored results decoded at once when a command reuses them: a bound on memory, not
+# speed (30,000 held at once took half a gigabyte).
+REUSE_SLICE = 256

@@ -143,3 +143,14 @@ def test_missing_inherited_eclasses_are_one_note(tmp_path: Path, capsys) -> None
     assert "gone (3), other (1)" in err  # a, b and the eclass itself miss gone
     _code, _out, err = run(["-r", str(repo), "cat/a"], capsys)
     assert "gone (1)" in err
+
+
+def test_a_directory_without_ebuilds_lints_nothing(tmp_path: Path, capsys) -> None:
+    from tests.lint.conftest import make_repo
+
+    repo = make_repo(tmp_path / "r")
+    (repo / "dev-libs/empty").mkdir(parents=True)
+    code, out, _err = run(["-r", str(repo), str(repo / "dev-libs/empty")], capsys)
+    assert (code, out) == (0, "")
+    code, out, _err = run(["-r", str(repo), str(repo / "eclass")], capsys)
+    assert (code, out) == (0, "")

@@ -97,3 +97,79 @@ def test_a_full_disk_under_the_store(small_tmpfs, tmp_path, capsys):
     got = capsys.readouterr()
     assert code == 0 and len(_rows(got.out)) == 7
     assert got.err.count("warning:") == 1, got.err
+
+
+@pytest.fixture
+def small_slices(monkeypatch) -> None:
+    """Reuse two stored results at a time, so the demo's seven span four slices."""
+    import ebprof.store
+
+    monkeypatch.setattr(ebprof.store, "REUSE_SLICE", 2)
+
+
+def test_a_write_failure_while_reusing_still_reuses_the_rest(cache, monkeypatch, capsys,
+                                                             small_slices):  # fmt: skip
+    demo = str(REPOS / "demo")
+    assert main(["source", "-r", demo, "--format", "json"]) == 0
+    capsys.readouterr()
+    real = writer_module.RunWriter.add
+    calls = {"n": 0}
+
+    def failing(self, result):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise CacheError("results store: No space left on device")
+        real(self, result)
+
+    monkeypatch.setattr(writer_module.RunWriter, "add", failing)
+    assert main(["source", "-r", demo, "--format", "json"]) == 0
+    out = capsys.readouterr()
+    assert len(_rows(out.out)) == 7
+    assert out.err.count("warning:") == 1, out.err
+    assert "reused 7 stored result(s), sourced 0" in out.err
+
+
+def test_a_read_failure_while_reusing_sources_the_rest_once(cache, monkeypatch, capsys,
+                                                            small_slices):  # fmt: skip
+    from ebprof.store import Store
+
+    demo = str(REPOS / "demo")
+    assert main(["source", "-r", demo, "--format", "json"]) == 0
+    capsys.readouterr()
+    real = Store.latest_many
+    calls = {"n": 0}
+
+    def failing(self, cpvs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise CacheError("results store: MDB_CORRUPTED: located page was wrong type")
+        return real(self, cpvs)
+
+    monkeypatch.setattr(Store, "latest_many", failing)
+    assert main(["source", "-r", demo, "--format", "json"]) == 0
+    out = capsys.readouterr()
+    cpvs = [r["cpv"] for r in _rows(out.out)]
+    assert len(cpvs) == len(set(cpvs)) == 7
+    assert out.err.count("warning:") == 1
+    assert "reused 2 stored result(s), sourced 5" in out.err
+
+
+def test_damaged_records_in_several_slices_are_one_warning(cache, capsys, small_slices):
+    demo = str(REPOS / "demo")
+    assert main(["source", "-r", demo, "--format", "json"]) == 0
+    capsys.readouterr()
+    (store_dir,) = [p.parent for p in cache.rglob("data.mdb")]
+    env = lmdb.open(str(store_dir), max_dbs=8)
+    with env.begin(write=True) as txn:
+        results = env.open_db(b"results", txn=txn)
+        keys = [bytes(k) for k, _ in txn.cursor(db=results)]
+        for key in (keys[0], keys[-1]):  # two records, far apart
+            value = bytearray(txn.get(key, db=results))
+            value[-1] ^= 0xFF
+            txn.put(key, bytes(value), db=results)
+    env.close()
+    tmp = cache.parent / "md5"
+    assert main(["metadata", demo, "-o", str(tmp)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("did not match their checksum") == 1, err
+    assert "2 stored result(s) did not match" in err
