@@ -39,7 +39,7 @@ def neutral_lines(lines: list[bytes]) -> list[bool]:
             continue
         out.append(not stack and not continued)
         continued = _scan(line, stack, heredocs)
-        if heredocs and not stack and not continued:
+        if heredocs and not continued:  # inside $( … ) too: the body is the next line
             body = heredocs.pop(0)
     return out
 
@@ -56,7 +56,7 @@ def _scan(line: bytes, stack: list[bytes], heredocs: list[tuple[bytes, bool]]) -
             i += 1
             continue
         if c == b"\\":
-            if i + 1 >= n or line[i + 1 : i + 2] in (b"\n", b"\r"):
+            if i + 1 >= n or line[i + 1 : i + 2] == b"\n":
                 return top != b"$'"  # an escaped newline continues the line
             i += 2
             continue
@@ -107,8 +107,8 @@ def _scan(line: bytes, stack: list[bytes], heredocs: list[tuple[bytes, bool]]) -
         elif line.startswith((b"$(", b"<(", b">("), i):
             stack.append(b"$(")  # a command or process substitution
             i += 1
-        elif c == b"(" and i > 0 and line[i - 1 : i] == b"=" and top != b"${":
-            stack.append(b"(")  # an array: NAME=( or NAME+=(
+        elif c == b"(" and (top in (b"$(", b"(") or (i > 0 and line[i - 1 : i] == b"=")):
+            stack.append(b"(")  # an array NAME=(, or a group inside a substitution
         elif line.startswith(b"${", i):
             stack.append(b"${")
             i += 1
@@ -126,8 +126,8 @@ def _scan(line: bytes, stack: list[bytes], heredocs: list[tuple[bytes, bool]]) -
             m = _HEREDOC.match(line, i)
             if m:
                 word = m.group(2) if m.group(2) is not None else m.group(3)
-                if word is None:
-                    word = m.group(4).replace(b"\\", b"")
+                if word is None:  # quotes anywhere in the word quote it: <<E"O"F is EOF
+                    word = m.group(4).replace(b"\\", b"").replace(b'"', b"").replace(b"'", b"")
                 heredocs.append((word, m.group(1) == b"-"))
                 i = m.end()
                 continue

@@ -161,7 +161,7 @@ class _Cutter:
         # bytes parsed so far, and the most a file may cost: bad statements side by
         # side must not make one file take minutes
         self.spent = 0
-        self.budget = 40 * sum(map(len, lines)) + (1 << 20)
+        self.budget = 40 * sum(map(len, lines)) + (256 << 10)
 
     def parses(self, lo: int, hi: int, bad: Spans | None = None) -> bool:
         text = _blank(self.lines[lo:hi], [(a - lo, b - lo) for a, b in bad or ()])
@@ -175,15 +175,16 @@ class _Cutter:
         (an unindented body), or its last line continues onto the next."""
         last = max((i for i in range(lo, hi) if self.lines[i].strip()), default=lo)
         tail = self.lines[last].split(b"#", 1)[0].rstrip()
-        if tail.endswith((b"|", b"&&", b"||")):
-            return True
+        if tail.endswith((b"|", b"&&", b"||")) or _BARE_HEADER.match(self.lines[last]):
+            return True  # a function header whose ``{`` is on the next line
         indent = _indent(self.lines[lo])
         word = _first_word(self.lines[lo], indent)
         close = _OPENERS.get(word)
         if close is None:
             if not _HEADER.match(self.lines[lo]) or not self.lines[lo].rstrip().endswith(b"{"):
                 return False
-            close = b"}"
+            # a function's ``}`` may sit at any indentation
+            return not any(self.lines[i].lstrip().startswith(b"}") for i in range(lo + 1, hi))
         if _last_word(self.lines[lo]) == close:
             return False  # opened and closed on its first line
         return not any(_first_word(self.lines[i], indent) == close for i in range(lo + 1, hi))
@@ -221,8 +222,11 @@ class _Cutter:
         past ``limit``, the end of the lines being cut)."""
         body = self._body(lo, hi, limit) if depth < _MAX_DEPTH else None
         if body is None:
-            bad.append(self._trimmed(lo, hi, limit))
-            return hi
+            # a block whose body is not indented (``f() {`` at column 0 down to ``}``):
+            # its lines are not top-level statements, so all of it goes
+            end = self._block_end(lo, limit)
+            bad.append(self._trimmed(lo, end if end is not None else hi, limit))
+            return end if end is not None else hi
         b_lo, b_hi, b_indent, end = body
         flat = end != hi  # a body not indented deeper (an include guard's ``if``)
         marks = self._flat_structure(b_lo, b_hi, b_indent) if flat else set()
@@ -244,11 +248,29 @@ class _Cutter:
         elif flat:  # an include guard: its statements stand on their own
             bad.extend(inner)
             good.extend(inner_good)
-            bad.extend((i, i + 1) for i in (lo, *sorted(marks)) if not self._keyword_ok(i))
+            # the block's own lines are walked by no tree: report those holding code
+            # (a condition, anything after ``fi``), not a bare ``then``/``else``/``fi``
+            own = (lo, *sorted(marks), end - 1)
+            bad.extend((i, i + 1) for i in own if not _bare_keyword(self.lines[i]))
         else:
             bad.append(self._trimmed(lo, hi, limit))
             return hi
         return end
+
+    def _block_end(self, lo: int, limit: int) -> int | None:
+        """The end (exclusive) of the block opened at ``lo`` whose closer sits at the
+        opener's indentation, before ``limit``."""
+        indent = _indent(self.lines[lo])
+        word = _first_word(self.lines[lo], indent)
+        close = _OPENERS.get(word)
+        if close is None:
+            if not (_HEADER.match(self.lines[lo]) or _BARE_HEADER.match(self.lines[lo])):
+                return None
+            close = b"}"
+        for i in range(lo + 1, limit):
+            if self.neutral[i] and _first_word(self.lines[i], indent).startswith(close):
+                return i + 1
+        return None
 
     def _keyword_ok(self, i: int) -> bool:
         """A flat block's own ``if …; then`` / ``elif …; then`` / ``else`` line parses
@@ -329,6 +351,18 @@ class _Cutter:
                 if depth == 0:
                     return i
         return None
+
+
+_BARE_HEADER = re.compile(
+    rb"^[ \t]*(?:function[ \t]+[^\s(){}]+(?:[ \t]*\(\s*\))?|[^\s(){}$;|&<>\"'=#]+[ \t]*\(\s*\))"
+    rb"[ \t]*(?:#.*)?\r?\n?$"
+)
+_BARE = frozenset({b"then", b"else", b"fi", b"do", b"done", b"esac", b"{", b"}"})
+
+
+def _bare_keyword(line: bytes) -> bool:
+    words = line.split(b"#", 1)[0].split()
+    return len(words) == 1 and words[0].rstrip(b";") in _BARE
 
 
 _OPENERS = {b"if": b"fi", b"for": b"done", b"while": b"done", b"until": b"done",

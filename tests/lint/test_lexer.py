@@ -33,3 +33,10 @@ def test_what_does_not_open_anything() -> None:
     assert _marks("[[ ${a} =~ /((x)+)?|y ]]\nz\n") == "11"  # a regex, not arithmetic
     assert _marks('a="$(echo \\${#X_${y}[*]})"\nz\n') == "11"  # {# is not a comment
     assert _marks('RDEPEND="${U}${U:+? (} x )"\nz\n') == "11"
+
+
+def test_what_bash_itself_does_with_less_usual_forms() -> None:
+    assert _marks("x=$(cat <<EOF\nhello\nEOF\n)\nfoo\n") == "10001"  # heredoc in $( )
+    assert _marks('cat <<E"O"F\nbody\nEOF\nx\n') == "1001"  # quotes in the word
+    assert _marks("a \\\r\nb\r\n") == "11"  # \ before CR LF joins nothing
+    assert _marks("x=$(\n[[ $a =~ (b) ]] && echo\ncd /\n)\nz\n") == "10001"

@@ -176,3 +176,31 @@ def test_recovery_defects_fall_back_to_tree_sitter(monkeypatch) -> None:
     parsed = p.parse(("x=1\nf() {\n" + BAD + "}\n").encode())
     assert 3 in parsed.error_lines and len(parsed.trees) == 1
     assert r.recover is not broken
+
+
+def test_a_function_whose_brace_is_on_the_next_line_stays_a_function() -> None:
+    src = BAD.strip() + "\nsrc_install()\n{\n\tcd /\n\trm -rf x\n}\n"
+    parsed = p.parse(src.encode())
+    assert [n for n, _ in _names(parsed)] == []  # cd and rm are in the body
+    assert 1 in parsed.error_lines
+
+
+def test_a_function_body_at_column_zero_is_lost_whole_not_made_global() -> None:
+    src = "src_install() {\ndobin foo\n" + BAD.strip() + "\n}\nuname\n"
+    parsed = p.parse(src.encode())
+    assert ("dobin", 2) not in _names(parsed)
+    assert ("uname", 5) in _names(parsed)
+    assert {1, 2, 3, 4} <= parsed.error_lines
+
+
+def test_a_flat_block_read_piece_by_piece_reports_its_own_lines() -> None:
+    src = "if [[ $(uname -m) == x86_64 ]]; then\nA=1\nfi && " + BAD.strip() + " && echo hi\ncd /\n"
+    parsed = p.parse(src.encode())
+    assert {1, 3} <= parsed.error_lines  # the condition and the fi line are not walked
+    assert ("cd", 4) in _names(parsed)
+
+
+def test_closing_braces_at_any_indentation_keep_recovery_cheap() -> None:
+    data = ("f() {\n\t" + BAD + "\t}\n\n").encode() * 750
+    parsed = p.parse(data)
+    assert 2 in parsed.error_lines and len(parsed.error_regions) == 750
