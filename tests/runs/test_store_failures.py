@@ -50,19 +50,25 @@ def test_a_store_that_fails_mid_run_leaves_the_output_complete(cache, monkeypatc
     assert len(list(tmp.glob("*/*"))) == 7 and out.err.count("warning:") == 1
 
 
-def test_a_damaged_record_is_sourced_again(cache, capsys):
-    demo = str(REPOS / "demo")
-    assert main(["source", "-r", demo, "--format", "json"]) == 0
-    capsys.readouterr()
+def _damage(cache: Path, first: int, last: int) -> None:
+    """Flip one byte (the length unchanged) in the ``first`` and ``last`` stored records."""
     (store_dir,) = [p.parent for p in cache.rglob("data.mdb")]
     env = lmdb.open(str(store_dir), max_dbs=8)
     with env.begin(write=True) as txn:
         results = env.open_db(b"results", txn=txn)
-        key, value = next(iter(txn.cursor(db=results)))
-        data = bytearray(value)
-        data[-3] ^= 1  # one byte, the length unchanged
-        txn.put(key, bytes(data), db=results)
+        keys = [bytes(k) for k, _ in txn.cursor(db=results)]
+        for key in keys[:first] + (keys[-last:] if last else []):
+            data = bytearray(txn.get(key, db=results))
+            data[-3] ^= 1
+            txn.put(key, bytes(data), db=results)
     env.close()
+
+
+def test_a_damaged_record_is_sourced_again(cache, capsys):
+    demo = str(REPOS / "demo")
+    assert main(["source", "-r", demo, "--format", "json"]) == 0
+    capsys.readouterr()
+    _damage(cache, first=1, last=0)
     assert main(["source", "-r", demo, "--format", "json"]) == 0
     out = capsys.readouterr()
     assert "did not match their checksum" in out.err and "sourced 1" in out.err
@@ -158,16 +164,7 @@ def test_damaged_records_in_several_slices_are_one_warning(cache, capsys, small_
     demo = str(REPOS / "demo")
     assert main(["source", "-r", demo, "--format", "json"]) == 0
     capsys.readouterr()
-    (store_dir,) = [p.parent for p in cache.rglob("data.mdb")]
-    env = lmdb.open(str(store_dir), max_dbs=8)
-    with env.begin(write=True) as txn:
-        results = env.open_db(b"results", txn=txn)
-        keys = [bytes(k) for k, _ in txn.cursor(db=results)]
-        for key in (keys[0], keys[-1]):  # two records, far apart
-            value = bytearray(txn.get(key, db=results))
-            value[-1] ^= 0xFF
-            txn.put(key, bytes(value), db=results)
-    env.close()
+    _damage(cache, first=1, last=1)  # two records, far apart
     tmp = cache.parent / "md5"
     assert main(["metadata", demo, "-o", str(tmp)]) == 0
     err = capsys.readouterr().err
