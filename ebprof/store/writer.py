@@ -108,6 +108,7 @@ class RunWriter:
 
         def commit(txn: lmdb.Transaction) -> None:
             self._put_pending(txn)
+            self._compact_index(txn)
             latest, run_key = store._db("latest"), ID.pack(final.id)
             for cpv, (digest, _, _) in self._packages.items():
                 key = cpv.encode()
@@ -128,6 +129,25 @@ class RunWriter:
         self._lock.release()
         self.run = final
         return final
+
+    def _compact_index(self, txn: lmdb.Transaction) -> None:
+        """Rewrite this run's package rows in key order. Written in batches as results
+        arrived, they fill LMDB's pages by half (12-13 MiB per whole-tree run of
+        30,000 packages); appended in order they fill them. They stay written during
+        the run, so a concurrent prune never sees its results unreferenced."""
+        pkgs = self._store._db("pkgs")
+        prefix = ID.pack(self.run.id)
+        cur = txn.cursor(db=pkgs)
+        rows: list[tuple[bytes, bytes]] = []
+        ok = cur.set_range(prefix)
+        while ok and bytes(cur.key()[:8]) == prefix:
+            rows.append((bytes(cur.key()), bytes(cur.value())))
+            cur.delete()  # moves to the next row
+            ok = bool(cur.key())
+        if not rows:
+            return
+        append = not cur.last() or bytes(cur.key()) < rows[0][0]  # no newer run's rows
+        cur.putmulti(rows, append=append)
 
     def abandon(self) -> None:
         """Stop without finishing: the run stays incomplete and is cleaned up later."""

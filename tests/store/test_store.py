@@ -296,3 +296,25 @@ def test_latest_many_matches_latest(store):
     many = store.latest_many(["cat/a-1", "cat/b-1", "cat/none-1"])
     assert set(many) == {"cat/a-1", "cat/b-1"}
     assert many["cat/a-1"] == store.latest("cat/a-1")
+
+
+def _leaf_pages_after_a_shuffled_run(store_dir: Path, compact: bool, monkeypatch) -> int:
+    from ebprof.store import writer as writer_module
+
+    if not compact:
+        monkeypatch.setattr(writer_module.RunWriter, "_compact_index", lambda self, txn: None)
+    cpvs = [f"cat-{i % 40}/pkg{i}-1" for i in range(3000)]
+    random.Random(7).shuffle(cpvs)  # results arrive in completion order, not key order
+    with Store.open(store_dir) as store:
+        with store.begin_run(RunInfo(0, "shuffled", time.time()), batch=50) as w:
+            for c in cpvs:
+                w.add(make_result(c))
+        run = store.last_run()
+        assert run is not None and len(store.summaries(run.id)) == 3000
+        return store._read(lambda txn: txn.stat(store._db("pkgs"))["leaf_pages"])
+
+
+def test_a_runs_package_rows_are_written_compactly(tmp_path: Path, monkeypatch) -> None:
+    compact = _leaf_pages_after_a_shuffled_run(tmp_path / "a", True, monkeypatch)
+    loose = _leaf_pages_after_a_shuffled_run(tmp_path / "b", False, monkeypatch)
+    assert compact < 0.75 * loose, (compact, loose)
