@@ -9,7 +9,7 @@ every master was found; when not, callers must treat unknown names as unknown.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -210,20 +210,7 @@ class Knowledge:
 
     def missing(self, names: Iterable[str]) -> set[str]:
         """Eclasses ``names`` load, transitively, that are not on disk."""
-        out: set[str] = set()
-        seen: set[str] = set()
-        stack = list(names)
-        while stack:
-            n = stack.pop()
-            if n in seen:
-                continue
-            seen.add(n)
-            info = self.eclass(n)
-            if info is None:
-                out.add(n)
-            else:
-                stack.extend(info.inherits)
-        return out
+        return {name for name, info in self._walk(names) if info is None}
 
     def missing_in(self, paths: Iterable[Path]) -> dict[str, int]:
         """Eclasses the files at ``paths`` inherit (transitively) that are not on disk,
@@ -240,23 +227,24 @@ class Knowledge:
 
     def closure(self, names: Iterable[str]) -> list[EclassInfo]:
         """The eclasses ``names`` load, transitively, each once, in inherit order."""
-        out: list[EclassInfo] = []
+        return [info for _, info in self._walk(names) if info is not None]
+
+    def _walk(self, names: Iterable[str]) -> Iterator[tuple[str, EclassInfo | None]]:
+        """Every eclass ``names`` load, depth first in inherit order, each once, with its
+        info (None when it is not on disk)."""
         seen: set[str] = set()
 
-        def visit(n: str) -> None:
+        def visit(n: str) -> Iterator[tuple[str, EclassInfo | None]]:
             if n in seen:
                 return
             seen.add(n)
             info = self.eclass(n)
-            if info is None:
-                return
-            out.append(info)
-            for sub in info.inherits:
-                visit(sub)
+            yield n, info
+            for sub in info.inherits if info is not None else ():
+                yield from visit(sub)
 
         for n in names:
-            visit(n)
-        return out
+            yield from visit(n)
 
     def all_functions(self) -> frozenset[str]:
         """Functions defined by any eclass of the repository chain (regex, no parsing)."""

@@ -272,20 +272,6 @@ class _Cutter:
                 return i + 1
         return None
 
-    def _keyword_ok(self, i: int) -> bool:
-        """A flat block's own ``if …; then`` / ``elif …; then`` / ``else`` line parses
-        (with an empty body), so losing it loses nothing."""
-        line = self.lines[i].rstrip(b"\r\n")
-        word = line.split(None, 1)[0] if line.split() else b""
-        if word == b"if":
-            text = line + b"\n:\nfi\n"
-        elif word in (b"elif", b"else"):
-            text = b"if :; then :\n" + line + b"\n:\nfi\n"
-        else:
-            return True  # ``then`` alone
-        self.spent += len(text)
-        return clean(self.parser.parse(text))
-
     def _trimmed(self, lo: int, hi: int, limit: int) -> tuple[int, int]:
         """``lo..hi`` with the heredoc bodies and string lines it opens (the lines after
         it that start inside them, up to ``limit``), without trailing blank and comment

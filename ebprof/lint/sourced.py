@@ -30,7 +30,8 @@ from ebprof.lint.results import Result
 from ebprof.model.cpv import Cpv
 from ebprof.model.records import FATAL_KINDS, Finding, SourceResult
 from ebprof.repo import EbuildRef
-from ebprof.sourcing.pool import SourceOptions, SourcePool
+from ebprof.sourcing.job import TOO_OLD
+from ebprof.sourcing.pool import MISSING_ECLASS, SourceOptions, SourcePool
 
 if TYPE_CHECKING:
     from ebprof.lint.scan import LintTarget
@@ -149,17 +150,13 @@ def drop_refuted(static: Iterable[Result], sourced: Iterable[SourceResult]) -> l
     ]  # fmt: skip
 
 
-_TOO_OLD = re.compile(r"EAPI \S+ needs bash >= [\d.]+, this bash is [\d.]+$")
-_MISSING_ECLASS = re.compile(r"([\w.+-]+)\.eclass could not be found by inherit\(\)")
-
-
 def _environment(res: SourceResult, masters_missing: bool) -> tuple[str, str] | None:
     """(cause, detail) when ``res`` failed because of this machine, not the ebuild."""
     if res.ok or not res.error:
         return None
-    if (m := _TOO_OLD.search(res.error)) is not None:
+    if (m := TOO_OLD.search(res.error)) is not None:
         return m.group(0), ""
-    if masters_missing and (m := _MISSING_ECLASS.search(res.error)) is not None:
+    if masters_missing and (m := MISSING_ECLASS.search(res.error)) is not None:
         return "they inherit eclasses of the missing master repository", m.group(1)
     return None
 

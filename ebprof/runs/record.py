@@ -62,22 +62,6 @@ def _strict(res: SourceResult) -> SourceResult:
     return res
 
 
-def split_reusable(
-    store: Store,
-    refs: Sequence[EbuildRef],
-    sums: EclassChecksums,
-    need_env: bool,
-    strict: bool,
-) -> tuple[list[SourceResult], list[EbuildRef]]:
-    """Stored results still valid for ``refs``, and the refs that must be sourced."""
-    reused: list[SourceResult] = []
-    todo: list[EbuildRef] = []
-    for got, left in iter_reusable(store, refs, sums, need_env, strict):
-        reused += got
-        todo += left
-    return reused, todo
-
-
 def iter_reusable(
     store: Store,
     refs: Sequence[EbuildRef],
@@ -91,16 +75,18 @@ def iter_reusable(
 
     size = ebprof.store.REUSE_SLICE
     for i in range(0, len(refs), size):
-        yield _split(store, refs[i : i + size], sums, need_env, strict)
+        yield split_reusable(store, refs[i : i + size], sums, need_env, strict)
 
 
-def _split(
+def split_reusable(
     store: Store,
     refs: Sequence[EbuildRef],
     sums: EclassChecksums,
     need_env: bool,
     strict: bool,
 ) -> tuple[list[SourceResult], list[EbuildRef]]:
+    """Stored results still valid for ``refs``, and the refs that must be sourced; all
+    of ``refs`` are decoded at once (``iter_reusable`` slices a long list)."""
     reused: list[SourceResult] = []
     todo: list[EbuildRef] = []
     known = store.latest_many(str(ref.cpv) for ref in refs)

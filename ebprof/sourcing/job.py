@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from ebprof.model.eapi import KNOWN, parse_head
@@ -40,6 +41,11 @@ class Job:
         return self.rc is not None and (self.channel is None or self.channel.eof)
 
 
+# What the refusals below say, for callers that tell this machine's limits from the
+# package's own faults (lint --source).
+TOO_OLD = re.compile(r"EAPI \S+ needs bash >= [\d.]+, this bash is [\d.]+$")
+
+
 def prepare(ref: EbuildRef, bash: tuple[int, int]) -> tuple[SourceResult, bytes | None]:
     """Read, hash and check one ebuild; a failed result needs no daemon.
 
@@ -65,7 +71,7 @@ def prepare(ref: EbuildRef, bash: tuple[int, int]) -> tuple[SourceResult, bytes 
         res.error = f"{where}: unsupported EAPI {name!r}"
         return res, None
     need = KNOWN[name].min_bash
-    if bash < need:
+    if bash < need:  # the wording is matched by TOO_OLD
         res.error = (
             f"{where}: EAPI {name} needs bash >= {need[0]}.{need[1]}, "
             f"this bash is {bash[0]}.{bash[1]}"

@@ -28,7 +28,8 @@ from ebprof.sourcing.transport import Daemon, DaemonDied, find_bash, set_dumpabl
 from ebprof.sourcing.workspace import Form, Workspace, default_parent
 
 MAX_RESENDS = 1  # a package queued behind one that broke its daemon is sent again once
-_MISSING = re.compile(r"([\w.+-]+)\.eclass could not be found by inherit\(\)")
+# What inherit() dies with for an eclass it cannot find (lib.bash), naming the eclass.
+MISSING_ECLASS = re.compile(r"([\w.+-]+)\.eclass could not be found by inherit\(\)")
 
 
 class SourcePool:
@@ -277,7 +278,7 @@ class SourcePool:
         for f in res.findings:
             if f.file in by_path:
                 names.add(by_path[f.file])
-            if (m := _MISSING.search(f.message)) is not None:
+            if (m := MISSING_ECLASS.search(f.message)) is not None:
                 names.add(m.group(1))
         res.lookups = {n: ws.eclasses[n].md5 if n in ws.eclasses else "" for n in sorted(names)}
 
