@@ -14,13 +14,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_shellcheck_finds_nothing():
     """Every bash file of the project: the daemon (with its .shellcheckrc), the hand-run
-    benchmarks and the post-sync hook. shellcheck comes with the test extras."""
+    benchmarks, the post-sync hook and the scripts that made testdata's expected caches.
+    shellcheck comes with the test extras."""
     tool = shutil.which("shellcheck", path=str(Path(sys.executable).parent)) or shutil.which(
         "shellcheck"
     )
     assert tool, "shellcheck is missing: pip install -e '.[test]'"
     files = [*sorted(bash_dir().glob("*.bash")), *sorted(BENCH.glob("*.bash")),
-             ROOT / "contrib/repo.postsync.d/ebprof-metadata"]  # fmt: skip
+             ROOT / "contrib/repo.postsync.d/ebprof-metadata",
+             ROOT / "testdata/repos/egencache-expected.sh",
+             *sorted(ROOT.glob("testdata/repos/*-expected/regenerate.sh"))]  # fmt: skip
     proc = subprocess.run([tool, "-x", "-P", str(BENCH), "-f", "gcc", *map(str, files)],
                           capture_output=True, text=True)  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
