@@ -18,6 +18,7 @@ from ebprof.cli.common import (
     open_store,
     repo_store_path,
 )
+from ebprof.cli.rows import row_reporter
 from ebprof.errors import UserError
 from ebprof.model.units import local_time
 
@@ -63,8 +64,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import msgspec
-
     repo = open_repo(args, allow_missing_masters=True)
     if args.action == "clear":
         from ebprof.store import Store
@@ -81,18 +80,16 @@ def run(args: argparse.Namespace) -> int:
               f"{_size(info.used)} used")  # fmt: skip
         return 0
     with open_store(args, repo, readonly=True) as store:
+        report = row_reporter(args.format, sys.stdout)
         if args.action == "info":
             info = store.info()
-            if args.format == "json":
-                sys.stdout.write(msgspec.json.encode(info).decode() + "\n")
-            else:
-                _print_info(info)
-            return 0
-        if args.run is not None and store.run(args.run) is None:
-            raise UserError(f"no run {args.run} in {store.path} (see 'ebprof cache info')")
-        out = sys.stdout
-        for row in store.export(args.run):
-            out.write(msgspec.json.encode(row).decode() + "\n")
+            report.row(info, _info_text(info))
+        else:
+            if args.run is not None and store.run(args.run) is None:
+                raise UserError(f"no run {args.run} in {store.path} (see 'ebprof cache info')")
+            for row in store.export(args.run):
+                report.row(row, "")  # JSON only: export has no plain form
+        report.end()
         return 0
 
 
@@ -104,19 +101,20 @@ def _size(n: float) -> str:
     raise AssertionError
 
 
-def _print_info(info: StoreInfo) -> None:
-    print(f"store:    {info.path}")
-    print(f"schema:   {info.version}")
-    print(f"size:     {_size(info.size)} on disk, {_size(info.used)} used, "
-          f"map {_size(info.map_size)}")  # fmt: skip
-    print(f"results:  {info.results} distinct, {info.packages} package rows, "
-          f"{info.latest} reusable")  # fmt: skip
-    print(f"runs:     {len(info.runs)}")
+def _info_text(info: StoreInfo) -> str:
+    lines = [
+        f"store:    {info.path}",
+        f"schema:   {info.version}",
+        f"size:     {_size(info.size)} on disk, {_size(info.used)} used, "
+        f"map {_size(info.map_size)}",
+        f"results:  {info.results} distinct, {info.packages} package rows, {info.latest} reusable",
+        f"runs:     {len(info.runs)}",
+    ]
     if info.runs:
-        print(f"  {'id':>4}  {'started':19}  {'packages':>8}  {'failed':>6}  {'reused':>6}  "
-              f"{'wall':>8}  command")  # fmt: skip
-    for r in info.runs:
-        print(_run_line(r))
+        lines.append(f"  {'id':>4}  {'started':19}  {'packages':>8}  {'failed':>6}  "
+                     f"{'reused':>6}  {'wall':>8}  command")  # fmt: skip
+    lines += [_run_line(r) for r in info.runs]
+    return "\n".join(lines)
 
 
 def _run_line(r: RunInfo) -> str:

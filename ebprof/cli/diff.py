@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
 
 from ebprof.cli.common import add_cache_option, add_repo_options, open_repo, open_store
 from ebprof.cli.output import ms
+from ebprof.cli.rows import row_reporter
 from ebprof.errors import UserError
 from ebprof.model.units import local_time
 
@@ -82,10 +82,9 @@ def run(args: argparse.Namespace) -> int:
         old, new = _pick(store.runs(), args.runs)
         noise = DEFAULT_NOISE if args.noise is None else args.noise
         cmp = compare(store.results(old.id), store.results(new.id), noise=noise)
-    if args.format == "json":
-        _json(old, new, cmp)
-    else:
-        _plain(old, new, cmp)
+    report = row_reporter(args.format, sys.stdout)
+    report.row(_document(old, new, cmp), _plain(old, new, cmp))
+    report.end()
     return 1 if cmp else 0
 
 
@@ -93,8 +92,9 @@ def _when(r: RunInfo) -> str:
     return local_time(r.started)
 
 
-def _plain(old: RunInfo, new: RunInfo, cmp: Comparison) -> None:
-    w = sys.stdout.write
+def _plain(old: RunInfo, new: RunInfo, cmp: Comparison) -> str:
+    lines: list[str] = []
+    w = lines.append
     w(f"run {old.id} ({_when(old)}: {old.command})\n")
     w(f"  -> run {new.id} ({_when(new)}: {new.command})\n")
     w(f"{cmp.compared} package(s) in both; total source time {ms(cmp.old_total_us)} -> "
@@ -126,10 +126,11 @@ def _plain(old: RunInfo, new: RunInfo, cmp: Comparison) -> None:
               f"{' ...' if len(cpvs) > 20 else ''}\n")  # fmt: skip
     if not cmp:
         w("no changes\n")
+    return "".join(lines).removesuffix("\n")
 
 
-def _json(old: RunInfo, new: RunInfo, cmp: Comparison) -> None:
-    out = {
+def _document(old: RunInfo, new: RunInfo, cmp: Comparison) -> dict:
+    return {
         "old_run": old.id, "new_run": new.id, "compared": cmp.compared,
         "added": cmp.added, "removed": cmp.removed,
         "packages": [{
@@ -143,4 +144,3 @@ def _json(old: RunInfo, new: RunInfo, cmp: Comparison) -> None:
             "significant": e.significant,
         } for e in cmp.eclasses],
     }  # fmt: skip
-    sys.stdout.write(json.dumps(out) + "\n")

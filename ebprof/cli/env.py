@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from functools import partial
 from typing import TYPE_CHECKING
@@ -21,6 +20,7 @@ from ebprof.cli.recorded import (
     report_tally,
     source_targets,
 )
+from ebprof.cli.rows import row_reporter
 from ebprof.errors import UserError
 from ebprof.sourcing.options import SourceOptions
 
@@ -79,32 +79,30 @@ def run(args: argparse.Namespace) -> int:
     _repo, results, tally = source_targets(args, options)
     results.sort(key=lambda r: r.cpv)
     ok = [r for r in results if r.ok]
-    out = sys.stdout
+    report = row_reporter(args.format, sys.stdout)
     for r in ok:
-        if args.format == "json":
+        if args.format == "json":  # decodes only what the document shows
             dump = parse_env(r.env or "", partial(_wanted, flt, r.eapi))
             cpv = Cpv.parse(r.cpv)
             paths = portage_paths(dump, cpv.category, cpv.pf)
             values = {v.name: shown_value(v, paths, r.ifs, r.shell)
                       for v in visible(dump, flt, r.eapi)}  # fmt: skip
-            row: dict = {
-                "cpv": r.cpv,
-                "source_us": r.source_us,
-                "variables": values,
-            }
+            row: dict = {"cpv": r.cpv, "source_us": r.source_us, "variables": values}
             if args.functions:
                 row["functions"] = visible_functions(dump)
-            out.write(json.dumps(row) + "\n")
+            report.row(row, "")
             continue
-        if len(results) > 1:
-            out.write(f"{r.cpv} ({ms(r.source_us)})\n")
+        lines = [f"{r.cpv} ({ms(r.source_us)})"] if len(results) > 1 else []
         # arrays keep bash's own "(...)" text, which reads back as it is
-        for v, text in env_lines(r.env or "", r.cpv, r.eapi, r.ifs, r.shell, flt):
-            out.write(f"{v.name}={text}\n")
+        shown = env_lines(r.env or "", r.cpv, r.eapi, r.ifs, r.shell, flt)
+        lines += [f"{v.name}={text}" for v, text in shown]
         if args.functions:
-            out.write("".join(f"{f}()\n" for f in visible_functions(parse_env(r.env or ""))))
+            lines += [f"{f}()" for f in visible_functions(parse_env(r.env or ""))]
         if len(results) > 1:
-            out.write("\n")
+            lines.append("")
+        if lines:
+            report.row({}, "\n".join(lines))
+    report.end()
     report_tally(tally)
     print_failures(results)
     return 1 if len(ok) < len(results) else 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from functools import partial
@@ -20,6 +19,7 @@ from ebprof.cli.common import (
     open_store_or_warn,
 )
 from ebprof.cli.output import progress_bar
+from ebprof.cli.rows import RowReporter, row_reporter
 from ebprof.errors import RepoError, UserError
 from ebprof.metadata.indexes import TIMESTAMP, build, timestamp, write_if_changed
 from ebprof.metadata.md5dict import cached_description
@@ -140,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--output takes one repository")
     conf = load_repos_conf(config_root(args))
     status = 0
+    report = row_reporter(args.format, sys.stdout)
     for spec in specs:
         try:
             repo = open_repository(spec, conf, args.master)
@@ -170,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
         if args.check:
             try:
                 with progress_bar(f"checking {repo.name}", True) as update:
-                    report = check(repo, refs, out, options, progress=update,
+                    checked = check(repo, refs, out, options, progress=update,
                                    on_result=recorder.add if recorder else None,
                                    reuse=recorder.reuse if recorder else None,
                                    shortcut=args.shortcut,
@@ -178,8 +179,8 @@ def run(args: argparse.Namespace) -> int:
             finally:
                 if recorder is not None:
                     recorder.close(True)
-            status |= print_check(repo.name, out, report, args.format, args.verbose)
-            status |= _indexes(args, repo, refs, report.description(out))
+            status |= _report_check(repo.name, out, checked, report, args.verbose)
+            status |= _indexes(args, repo, refs, checked.description(out), report)
             continue
         completed = False
         try:
@@ -204,12 +205,8 @@ def run(args: argparse.Namespace) -> int:
                 for w in dict.fromkeys(recorder.summary.warnings):
                     print(f"ebprof: warning: {w}", file=sys.stderr)
         for r in summary.failed:
-            if args.format == "json":
-                sys.stdout.write(
-                    json.dumps({"cpv": r.cpv, "status": r.status, "error": r.error}) + "\n"
-                )
-            else:
-                print(f"{r.cpv}: {r.error}", file=sys.stderr)
+            report.problem({"cpv": r.cpv, "status": r.status, "error": r.error},
+                           f"{r.cpv}: {r.error}")  # fmt: skip
         for cpv, keys in summary.mismatched:
             print(f"ebprof metadata: {cpv}: SHORTCUT WRONG: sourcing gives other {', '.join(keys)}"
                   "; every rewritten entry was sourced instead", file=sys.stderr)  # fmt: skip
@@ -222,10 +219,9 @@ def run(args: argparse.Namespace) -> int:
                 "unchanged": summary.unchanged, "kept": summary.kept,
                 "removed": summary.removed, "failed": len(summary.failed), "skipped": skipped,
                 "seconds": round(summary.seconds, 3)}  # fmt: skip
-        if args.format == "json":
-            sys.stdout.write(json.dumps(line) + "\n")
-        else:
-            print(
+        report.row(
+            line,
+            (
                 f"{repo.name}: regenerated {summary.regenerated}"
                 + (f" ({summary.unchanged} unchanged)" if summary.unchanged else "")
                 + f", sourced {summary.sourced}, reused {summary.reused}, "
@@ -235,15 +231,17 @@ def run(args: argparse.Namespace) -> int:
                 f"removed {summary.removed}, failed {len(summary.failed)}"
                 + (f", skipped {skipped} (category not in profiles/categories)" if skipped else "")
                 + f" in {summary.seconds:.2f}s"
-            )
-        if args.verbose and args.format != "json":
+            ),
+        )
+        if args.verbose:
             for why, n in sorted(summary.shortcut_reasons.items(), key=lambda x: -x[1]):
-                print(f"  sourced, not rewritten: {n}: {why}")
+                report.footer(f"  sourced, not rewritten: {n}: {why}")
         if summary.failed:
             status = 1
-        status |= _indexes(args, repo, refs, cached_description(out))
+        status |= _indexes(args, repo, refs, cached_description(out), report)
         if args.write_timestamp:
             _write(repo.path / TIMESTAMP, timestamp())
+    report.end()
     return status
 
 
@@ -269,6 +267,7 @@ def _indexes(
     repo: Repository,
     refs: list[EbuildRef],
     description: Callable[[str], str | None],
+    report: RowReporter,
 ) -> int:
     """Write (or with --check compare) the index files asked for; 1 on a problem, or with
     --check on a file that would change."""
@@ -289,51 +288,51 @@ def _indexes(
             status |= not current
         else:
             state = "written" if _write(path, data) else "unchanged"
-        if args.format == "json":
-            sys.stdout.write(json.dumps({"repo": repo.name, "file": rel, "state": state}) + "\n")
-        else:
-            print(f"{repo.name}: {rel}: {state}")
+        report.row({"repo": repo.name, "file": rel, "state": state},
+                   f"{repo.name}: {rel}: {state}")  # fmt: skip
     return status
 
 
-def print_check(name: str, out: Path, report: CheckReport, fmt: str, verbose: bool) -> int:
-    """``--check``'s report: one line per entry a regeneration would change, then a summary;
+def _report_check(
+    name: str, out: Path, checked: CheckReport, report: RowReporter, verbose: bool
+) -> int:
+    """``--check``'s report: one row per entry a regeneration would change, then a summary;
     1 when the cache is not current."""
     rows: list[dict] = []
-    for cpv, keys in report.stale:
+    for cpv, keys in checked.stale:
         rows.append({"cpv": cpv, "state": "stale", "keys": {k: {"cache": a, "now": b}
                                                             for k, a, b in keys}})  # fmt: skip
-    rows += [{"cpv": c, "state": "missing"} for c in report.missing]
-    rows += [{"cpv": c, "state": "extra"} for c in report.extra]
-    rows += [{"cpv": r.cpv, "state": "failed", "error": r.error} for r in report.failed]
+    rows += [{"cpv": c, "state": "missing"} for c in checked.missing]
+    rows += [{"cpv": c, "state": "extra"} for c in checked.extra]
+    rows += [{"cpv": r.cpv, "state": "failed", "error": r.error} for r in checked.failed]
     rows.sort(key=lambda r: r["cpv"])
-    line = {"repo": name, "cache": str(out), "current": report.current,
-            "stale": len(report.stale), "missing": len(report.missing),
-            "extra": len(report.extra), "failed": len(report.failed),
-            "sourced": report.sourced, "rewritten": report.rewritten,
-            "seconds": round(report.seconds, 3)}  # fmt: skip
-    if fmt == "json":
-        for row in rows:
-            sys.stdout.write(json.dumps(row) + "\n")
-        sys.stdout.write(json.dumps(line) + "\n")
-        return 0 if report.clean else 1
     for row in rows:
-        what = {"stale": "stale entry", "missing": "missing entry", "extra": "extra entry "
-                "(no ebuild)", "failed": "fails to source"}[row["state"]]  # fmt: skip
-        detail = ""
-        if row["state"] == "stale":
-            detail = ": " + ", ".join(row["keys"])
-        elif row["state"] == "failed":
-            detail = f": {row['error']}"
-        print(f"{row['cpv']}: {what}{detail}")
-        if verbose and row["state"] == "stale":
-            for key, v in row["keys"].items():
-                print(f"  {key}: {v['cache']!r} -> {v['now']!r}")
-    print(
-        f"{name}: {report.current} current, {len(report.stale)} stale, "
-        f"{len(report.missing)} missing, {len(report.extra)} extra, "
-        f"{len(report.failed)} failing, sourced {report.sourced}"
-        + (f" (and {report.rewritten} worked out without)" if report.rewritten else "")
-        + f" in {report.seconds:.2f}s"
+        report.row(row, _check_text(row, verbose))
+    line = {"repo": name, "cache": str(out), "current": checked.current,
+            "stale": len(checked.stale), "missing": len(checked.missing),
+            "extra": len(checked.extra), "failed": len(checked.failed),
+            "sourced": checked.sourced, "rewritten": checked.rewritten,
+            "seconds": round(checked.seconds, 3)}  # fmt: skip
+    report.row(
+        line,
+        f"{name}: {checked.current} current, {len(checked.stale)} stale, "
+        f"{len(checked.missing)} missing, {len(checked.extra)} extra, "
+        f"{len(checked.failed)} failing, sourced {checked.sourced}"
+        + (f" (and {checked.rewritten} worked out without)" if checked.rewritten else "")
+        + f" in {checked.seconds:.2f}s",
     )
-    return 0 if report.clean else 1
+    return 0 if checked.clean else 1
+
+
+def _check_text(row: dict, verbose: bool) -> str:
+    what = {"stale": "stale entry", "missing": "missing entry", "extra": "extra entry "
+            "(no ebuild)", "failed": "fails to source"}[row["state"]]  # fmt: skip
+    detail = ""
+    if row["state"] == "stale":
+        detail = ": " + ", ".join(row["keys"])
+    elif row["state"] == "failed":
+        detail = f": {row['error']}"
+    lines = [f"{row['cpv']}: {what}{detail}"]
+    if verbose and row["state"] == "stale":
+        lines += [f"  {key}: {v['cache']!r} -> {v['now']!r}" for key, v in row["keys"].items()]
+    return "\n".join(lines)

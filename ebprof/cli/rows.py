@@ -1,15 +1,18 @@
 """Row reporters: the one idiom every command's ``--format plain|json|csv`` goes through.
 
-A command builds each row once, as a dict (what JSON writes), with the line plain output
-shows for it; the reporter of the chosen format writes it: one JSON object per line,
-CSV with a header of the command's columns, or the plain line. Like lint's reporters
-(``lint/reporters.py``, pkgcheck's shape), one class per format, and one test runs them
-all (tests/cli/test_rows.py).
+A command builds each row once, as a dict or a msgspec struct (what JSON writes), with the
+text plain output shows for it; the reporter of the chosen format writes it: one JSON
+object per line, CSV with a header of the command's columns, or the plain text. A
+document (``diff``, ``cache info``, a summary line) is one row whose plain text may span
+lines; a problem (a package that failed) is a row plain output writes to standard error,
+beside the other diagnostics. Like lint's reporters (``lint/reporters.py``, pkgcheck's
+shape), one class per format, and one test runs them all (tests/cli/test_rows.py).
 """
 
 from __future__ import annotations
 
 import csv
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, TextIO
 
@@ -34,8 +37,13 @@ class RowReporter:
         """A heading line plain output shows before the rows; the others have none
         (CSV writes its column names with the first row, or at ``end``)."""
 
-    def row(self, values: Mapping[str, Any], plain: str) -> None:
+    def row(self, values: Any, plain: str) -> None:
         raise NotImplementedError
+
+    def problem(self, values: Any, plain: str) -> None:
+        """A row about something that went wrong: plain output sends it to standard
+        error; the machine formats keep it with the other rows."""
+        self.row(values, plain)
 
     def footer(self, plain: str) -> None:
         """A closing line only plain output shows."""
@@ -50,8 +58,11 @@ class PlainRows(RowReporter):
     def header(self, plain: str) -> None:
         self.out.write(plain + "\n")
 
-    def row(self, values: Mapping[str, Any], plain: str) -> None:
+    def row(self, values: Any, plain: str) -> None:
         self.out.write(plain + "\n")
+
+    def problem(self, values: Any, plain: str) -> None:
+        sys.stderr.write(plain + "\n")
 
     def footer(self, plain: str) -> None:
         self.out.write(plain + "\n")
@@ -66,7 +77,7 @@ class JsonRows(RowReporter):
 
         self._encode = msgspec.json.Encoder().encode
 
-    def row(self, values: Mapping[str, Any], plain: str) -> None:
+    def row(self, values: Any, plain: str) -> None:
         self.out.write(self._encode(values).decode() + "\n")
 
 
@@ -83,7 +94,7 @@ class CsvRows(RowReporter):
             self._started = True
             self._writer.writerow(self.columns)
 
-    def row(self, values: Mapping[str, Any], plain: str) -> None:
+    def row(self, values: Any, plain: str) -> None:
         self._start()
         fmt = self.csv_formats
         self._writer.writerow(
@@ -100,7 +111,7 @@ ROW_REPORTERS: dict[str, type[RowReporter]] = {r.name: r for r in (PlainRows, Js
 def row_reporter(
     fmt: str,
     out: TextIO,
-    columns: Sequence[str],
+    columns: Sequence[str] = (),
     csv_formats: Mapping[str, Callable[[Any], str]] | None = None,
 ) -> RowReporter:
     return ROW_REPORTERS[fmt](out, columns, csv_formats)

@@ -58,12 +58,30 @@ def _resolve_one(repo: Repository, target: str) -> list[EbuildRef]:
     except ValueError:
         pass
     else:
-        return [r for r in repo.ebuilds_of(cpv.category, cpv.package) if r.cpv == cpv]
+        return _of_cpv(repo, cpv)
     try:
         atom = Atom.parse(target)
     except ValueError as e:
         raise UserError(str(e)) from None
     return [r for r in repo.ebuilds_of(atom.category, atom.package) if atom.matches(r.cpv)]
+
+
+def exact(repo: Repository, cpvs: Sequence[str]) -> tuple[list[EbuildRef], list[str]]:
+    """The ebuilds of exact ``cpvs`` (stored results name them so) and the cpvs that have
+    no ebuild any more, for a caller that reports those rather than failing on them."""
+    found: list[EbuildRef] = []
+    gone: list[str] = []
+    for text in cpvs:
+        refs = _of_cpv(repo, Cpv.parse(text))
+        if refs:
+            found += refs
+        else:
+            gone.append(text)
+    return found, gone
+
+
+def _of_cpv(repo: Repository, cpv: Cpv) -> list[EbuildRef]:
+    return [r for r in repo.ebuilds_of(cpv.category, cpv.package) if r.cpv == cpv]
 
 
 def _looks_like_atom(target: str) -> bool:

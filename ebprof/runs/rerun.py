@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ebprof.errors import CacheError, EbprofError
-from ebprof.model.cpv import Cpv
 from ebprof.model.records import SourceResult
 from ebprof.repo import EbuildRef, Repository
+from ebprof.repo.targets import exact
 from ebprof.runs.service import RunRequest, RunSummary, run_sourcing
 from ebprof.sourcing.options import SourceOptions
 from ebprof.store import RunInfo, Store
@@ -24,16 +24,7 @@ def refs_for(repo: Repository, cpvs: Sequence[str] | None) -> tuple[list[EbuildR
     """The ebuilds of ``cpvs`` (all of the repository for None) and the cpvs that are gone."""
     if cpvs is None:
         return list(repo.ebuilds()), []
-    found: list[EbuildRef] = []
-    gone: list[str] = []
-    for text in cpvs:
-        cpv = Cpv.parse(text)
-        ref = next((r for r in repo.ebuilds_of(cpv.category, cpv.package) if r.cpv == cpv), None)
-        if ref is None:
-            gone.append(text)
-        else:
-            found.append(ref)
-    return found, gone
+    return exact(repo, cpvs)
 
 
 def resource(

@@ -40,3 +40,27 @@ def test_no_rows(fmt: str) -> None:
     rows = row_reporter(fmt, out, COLUMNS)
     rows.end()
     assert out.getvalue() == ("cpv,mean_us,share\n" if fmt == "csv" else "")
+
+
+@pytest.mark.parametrize("fmt", sorted(ROW_REPORTERS))
+def test_problem_and_document(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A problem goes to stderr in plain output only; a document's plain text spans lines
+    and is one JSON object."""
+    out = io.StringIO()
+    rows = row_reporter(fmt, out, COLUMNS)
+    rows.problem({"cpv": "a/b-1", "error": "boom"}, "a/b-1: boom")
+    rows.row({"cpv": "a/c-1", "runs": [1, 2]}, "line one\nline two")
+    rows.end()
+    err = capsys.readouterr().err
+    text = out.getvalue()
+    if fmt == "plain":
+        assert (err, text) == ("a/b-1: boom\n", "line one\nline two\n")
+    elif fmt == "json":
+        assert err == ""
+        assert [json.loads(line) for line in text.splitlines()] == [
+            {"cpv": "a/b-1", "error": "boom"},
+            {"cpv": "a/c-1", "runs": [1, 2]},
+        ]
+    else:
+        assert err == ""
+        assert list(csv.reader(io.StringIO(text)))[1:] == [["a/b-1", "", ""], ["a/c-1", "", ""]]
