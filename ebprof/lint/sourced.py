@@ -99,7 +99,7 @@ def ebuild_refs(repo: Repository, targets: Sequence[LintTarget]) -> list[EbuildR
 def _ref(repo: Repository, target: LintTarget) -> EbuildRef:
     loc = target.location
     return EbuildRef(
-        Cpv.from_parts(loc.category, f"{loc.package}-{loc.version}"), target.path, repo
+        Cpv.from_parts(loc.category, f"{loc.package}-{loc.version}"), str(target.path), repo
     )
 
 

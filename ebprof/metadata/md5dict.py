@@ -30,12 +30,34 @@ def render(result: SourceResult) -> bytes:
     return text.encode("utf-8", "backslashreplace")
 
 
+def _lines(data: bytes) -> list[bytes]:
+    """An entry's lines as portage reads them: text mode turns "\r\n" and "\r" into
+    "\n", then it splits on "\n" alone (decoding first changes no line: a byte below 0x80
+    is never part of a replaced sequence)."""
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    lines = data.split(b"\n")
+    if not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def read_entry(data: bytes) -> dict[bytes, bytes] | None:
+    """An entry's keys and values, undecoded, or None where portage calls the entry
+    corrupt (a line without "="): regenerated then, as egencache does."""
+    try:
+        return dict(line.split(b"=", 1) for line in _lines(data))  # type: ignore[misc]
+    except ValueError:
+        return None
+
+
 def parse(data: bytes) -> dict[str, str]:
+    """An entry's keys and values, decoded; a line without "=" is left out."""
     out: dict[str, str] = {}
-    for line in data.decode("utf-8", "replace").splitlines():
-        k, sep, v = line.partition("=")
+    for line in _lines(data):
+        k, sep, v = line.partition(b"=")
         if sep:
-            out[k] = v
+            out[k.decode("utf-8", "replace")] = v.decode("utf-8", "replace")
     return out
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ebprof.metadata import md5dict
+from ebprof.metadata import current, md5dict
 from ebprof.repo import EbuildRef, Repository
 from ebprof.repo.checksums import EclassChecksums
 from ebprof.sourcing.options import SourceOptions
@@ -37,28 +37,6 @@ class RegenSummary:
     verified: int = 0  # rewrites checked by sourcing them as well (--verify)
     mismatched: list[tuple[str, list[str]]] = field(default_factory=list)  # cpv, keys
     shortcut_reasons: dict[str, int] = field(default_factory=dict)
-
-
-def _read(path: str | Path) -> bytes | None:
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except OSError:
-        return None
-
-
-def is_valid(entry_data: bytes, ebuild_md5: str, eclasses: EclassChecksums) -> bool:
-    """An entry is kept when its _md5_ and every _eclasses_ checksum match what would be
-    used now (overlay overrides included)."""
-    entry = md5dict.parse(entry_data)
-    if entry.get("_md5_") != ebuild_md5 or "EAPI" not in entry:
-        return False
-    sums = md5dict.eclass_checksums(entry)
-    if sums is None:
-        return False
-    if sums and "INHERIT" not in entry:
-        return False  # written before portage recorded INHERIT
-    return all(eclasses.md5(n) == m for n, m in sums.items())
 
 
 def regen(
@@ -91,19 +69,16 @@ def regen(
     shortcut = shortcut and not force and bool(options.shape_cache)
     decide: Shortcut | None = None  # made when first needed: a no-op run never loads it
     rewrites: dict[str, tuple[EbuildRef, bytes]] = {}
-    for ref in refs:
-        # Plain strings and open(): this loop is most of a no-op run's time.
-        # A missing entry costs no read, and no read or hash of its ebuild.
+    stale = range(len(refs)) if force else current.stale(refs, out, present, eclasses, options.jobs)
+    summary.kept = len(refs) - len(stale)
+    for i in stale:
+        ref = refs[i]
         cpv = str(ref.cpv)
-        entry = None if force or cpv not in present else _read(f"{out}/{cpv}")
-        if entry is not None:
-            data = _read(ref.path)
-            if data is not None:
+        if shortcut and cpv in present:
+            entry, data = current.read(f"{out}/{cpv}"), current.read(ref.file)
+            if entry is not None and data is not None:
                 md5 = hashlib.md5(data).hexdigest()
-                if is_valid(entry, md5, eclasses):
-                    summary.kept += 1
-                    continue
-                if shortcut and md5dict.parse(entry).get("_md5_") == md5:
+                if md5dict.parse(entry).get("_md5_") == md5:
                     decide = decide or _shortcut(options, eclasses)
                     new = decide.rewrite(entry, data)
                     if new is not None:
@@ -162,7 +137,7 @@ def regen(
         summary.regenerated += 1
         summary.rewritten += 1
         path = f"{out}/{cpv}"
-        if cpv in present and _read(path) == data:
+        if cpv in present and current.read(path) == data:
             summary.unchanged += 1
         else:
             md5dict.write_atomic(path, data)
@@ -217,7 +192,7 @@ def _store(res: SourceResult, out: str, present: set[str], summary: RegenSummary
         else:
             # egencache's rule: an identical entry is not rewritten, so its inode and
             # mtime stay (no spurious rsync transfer, no new file for a --force run).
-            if res.cpv in present and _read(entry) == data:
+            if res.cpv in present and current.read(entry) == data:
                 summary.unchanged += 1
             else:
                 md5dict.write_atomic(entry, data)
@@ -315,15 +290,15 @@ def check(
     out = str(output)
     decide: Shortcut | None = None
     rewrites: dict[str, bytes] = {}  # what the shortcut would write, without sourcing
-    for ref in refs:
+    stale = current.stale(refs, out, present, eclasses, options.jobs)
+    report.current = len(refs) - len(stale)
+    for i in stale:
+        ref = refs[i]
         cpv = str(ref.cpv)
-        entry = _read(f"{out}/{cpv}") if cpv in present else None
-        data = _read(ref.path) if entry is not None else None
+        entry = current.read(f"{out}/{cpv}") if cpv in present else None
+        data = current.read(ref.file) if entry is not None else None
         if entry and data is not None:
             md5 = hashlib.md5(data).hexdigest()
-            if is_valid(entry, md5, eclasses):
-                report.current += 1
-                continue
             if shortcut and options.shape_cache and md5dict.parse(entry).get("_md5_") == md5:
                 decide = decide or _shortcut(options, eclasses)
                 new = decide.rewrite(entry, data)
@@ -333,7 +308,7 @@ def check(
         todo.append(ref)
     for cpv, rewritten in sorted(rewrites.items()):
         report.rewritten += 1
-        _judge(report, cpv, _read(f"{out}/{cpv}"), rewritten)
+        _judge(report, cpv, current.read(f"{out}/{cpv}"), rewritten)
     results: list[SourceResult] = []
     if todo and reuse is not None:
         reused, todo = reuse(todo)
@@ -352,7 +327,7 @@ def check(
                     on_result(res)
                 results.append(res)
     for res in sorted(results, key=lambda r: r.cpv):
-        on_disk = _read(f"{out}/{res.cpv}") if res.cpv in present else None
+        on_disk = current.read(f"{out}/{res.cpv}") if res.cpv in present else None
         want: bytes | None = None
         if res.ok:
             try:

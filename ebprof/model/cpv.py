@@ -62,12 +62,12 @@ class Version:
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Version):
             return NotImplemented
-        return _compare(self, other) < 0
+        return compare_versions(self, other) < 0
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Version):
             return NotImplemented
-        return _compare(self, other) == 0
+        return compare_versions(self, other) == 0
 
     def __hash__(self) -> int:
         return hash(self.text)
@@ -97,7 +97,8 @@ def _version_key(text: str) -> _VersionKey:
     return numeric, letter, sfx, int(rev or 0)
 
 
-def _compare(a: Version, b: Version) -> int:
+def compare_versions(a: Version, b: Version) -> int:
+    """PMS 3.3: negative, zero or positive as ``a`` is older, the same or newer."""
     an, al, asx, ar = a._key()
     bn, bl, bsx, br = b._key()
     if an[0][1] != bn[0][1]:

@@ -6,10 +6,17 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cmp_to_key
 from pathlib import Path
 
 from ebprof.errors import RepoError
-from ebprof.model.cpv import Cpv, Version, valid_category, valid_package_name
+from ebprof.model.cpv import (
+    Cpv,
+    Version,
+    compare_versions,
+    valid_category,
+    valid_package_name,
+)
 from ebprof.repo.config import ReposConf
 
 _NOT_CATEGORIES = {"eclass", "metadata", "profiles", "licenses", "scripts", "distfiles", "packages"}
@@ -20,8 +27,12 @@ class EbuildRef:
     """An ebuild file in a repository, before it is read."""
 
     cpv: Cpv
-    path: Path
+    file: str  # its path; a string, since listing a whole tree made a Path per ebuild
     repo: Repository
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file)
 
 
 @dataclass(eq=False)
@@ -113,7 +124,8 @@ class Repository:
         return sorted(e.name for e in entries if e.is_dir() and valid_package_name(e.name))
 
     def ebuilds_of(self, category: str, package: str) -> list[EbuildRef]:
-        d = self.path / category / package
+        """The package's ebuilds, oldest version first."""
+        d = f"{self.path}/{category}/{package}"
         try:
             names = os.listdir(d)
         except OSError:
@@ -130,15 +142,18 @@ class Repository:
                 version = Version(n[len(prefix) : -len(".ebuild")])
             except ValueError:
                 continue
-            out.append(EbuildRef(Cpv(category, package, version), d / n, self))
+            out.append(EbuildRef(Cpv(category, package, version), f"{d}/{n}", self))
         if len(out) > 1:
-            out.sort(key=lambda r: r.cpv)
+            out.sort(key=_by_version)  # one category and package: the version decides
         return out
 
     def ebuilds(self) -> Iterator[EbuildRef]:
         for cat in self.categories():
             for pkg in self.packages(cat):
                 yield from self.ebuilds_of(cat, pkg)
+
+
+_by_version = cmp_to_key(lambda a, b: compare_versions(a.cpv.version, b.cpv.version))
 
 
 # What can be an eclass's name in a command word and a cache entry: no blank, no control
