@@ -46,7 +46,7 @@ def read_entry(data: bytes) -> dict[bytes, bytes] | None:
     """An entry's keys and values, undecoded, or None where portage calls the entry
     corrupt (a line without "="): regenerated then, as egencache does."""
     try:
-        return dict(line.split(b"=", 1) for line in _lines(data))  # type: ignore[misc]
+        return dict(line.split(b"=", 1) for line in _lines(data))
     except ValueError:
         return None
 

@@ -153,7 +153,11 @@ class Repository:
                 yield from self.ebuilds_of(cat, pkg)
 
 
-_by_version = cmp_to_key(lambda a, b: compare_versions(a.cpv.version, b.cpv.version))
+def _compare_refs(a: EbuildRef, b: EbuildRef) -> int:
+    return compare_versions(a.cpv.version, b.cpv.version)
+
+
+_by_version = cmp_to_key(_compare_refs)
 
 
 # What can be an eclass's name in a command word and a cache entry: no blank, no control

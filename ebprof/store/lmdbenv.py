@@ -37,7 +37,10 @@ from ebprof.errors import CacheError, StoreMissing
 T = TypeVar("T")
 
 MAGIC = b"ebprof-results-store"
-SCHEMA = 1  # bump on incompatible record or layout changes: old stores then ask to be cleared
+SCHEMA = 2  # bump on incompatible record or layout changes: old stores then ask to be cleared
+# Older schemas this one reads as they are (1: package rows as maps, cpv included); a
+# writer marks the store with SCHEMA, since the rows it adds are not readable by them.
+READS = (1, 2)
 DATA, LOCK = "data.mdb", "lock.mdb"
 DBS = ("meta", "runs", "pkgs", "results", "latest")
 DEFAULT_MAP_SIZE = 64 << 20  # grows by doubling; address space only, the file grows as used
@@ -229,12 +232,15 @@ class Env:
             schema = txn.get(b"schema", db=dbs["meta"])
         if magic != MAGIC:
             raise corrupt(self.path, "no ebprof store signature")
-        if schema != str(SCHEMA).encode():
+        if schema not in {str(v).encode() for v in READS}:
             version = schema.decode(errors="replace") if schema else "?"
             raise CacheError(
                 f"results store {self.path} has schema version {version}, this ebprof "
                 f"uses {SCHEMA}; remove it with 'ebprof cache clear' and run again"
             )
+        if schema != str(SCHEMA).encode() and not self.readonly:
+            with self.env.begin(write=True) as txn:
+                txn.put(b"schema", str(SCHEMA).encode(), db=dbs["meta"])
         return dbs
 
     def _create(self) -> dict[str, Any]:

@@ -4,12 +4,15 @@ Databases (named LMDB sub-databases of ``<cache>/<repo>-<hash>/data.mdb``):
 
 - ``meta``: ``magic``, ``schema``, ``next_run`` (8-byte big-endian).
 - ``runs``: run id (8-byte big-endian, so cursor order is id order) → ``RunInfo``.
-- ``pkgs``: run id + cpv → ``PackageSummary``; a run's packages are one contiguous,
-  cpv-sorted key range, so listing them is one cursor walk.
+- ``pkgs``: run id + cpv → ``PackageSummary`` (an array without its cpv since schema
+  2, a map before: ``codec.decode_row`` reads both); a run's packages are one
+  contiguous, cpv-sorted key range, so listing them is one cursor walk.
 - ``results``: digest → ``SourceResult``. Content-addressed (BLAKE2b-128 of the encoded
   bytes), so a result reused unchanged by a later run is stored once.
 - ``latest``: cpv → run id + digest of the package's result from the newest complete run
-  that has it (reuse). Keeping the run id lets overlapping runs finish in any order.
+  that has it (reuse); the run id is that of the first run with that result, since a
+  run that reuses it leaves the entry alone. Keeping the run id lets overlapping runs
+  finish in any order.
 
 Records are msgpack (msgspec, deterministic key order so equal results give equal
 digests) and are decoded straight from the memory map inside the read transaction.
@@ -36,17 +39,20 @@ from ebprof.errors import CacheError
 from ebprof.model.records import SourceResult
 from ebprof.model.tally import EclassStats
 from ebprof.store.codec import (
-    DIGEST,
     ENCODER,
     ID,
+    INHERITS,
     RESULT,
     RUN,
-    SUMMARY,
     content_digest,
     decode_eclasses,
+    decode_row,
     eclass_key,
     encode_eclasses,
+    inherited_lists,
     pkg_key,
+    row_digest,
+    row_inherits,
 )
 from ebprof.store.lmdbenv import (
     DATA,
@@ -207,11 +213,13 @@ class Store:
         txn.delete(eclass_key(run_id), db=self._db("meta"))
 
     def _drop_orphans(self, txn: lmdb.Transaction) -> None:
-        """Delete results no package row refers to, and ``latest`` entries pointing to them."""
-        keep = {
-            DIGEST.decode(v).digest
-            for v in txn.cursor(db=self._db("pkgs")).iternext(keys=False, values=True)
-        }
+        """Delete results no package row refers to, ``latest`` entries pointing to them,
+        and INHERITED lists no row refers to."""
+        keep: set[bytes] = set()
+        lists: set[bytes] = set()
+        for v in txn.cursor(db=self._db("pkgs")).iternext(keys=False, values=True):
+            keep.add(row_digest(v))
+            lists.add(row_inherits(v))
         for db in (self._db("results"), self._db("latest")):
             cur = txn.cursor(db=db)
             by_key = db is self._db("results")
@@ -222,6 +230,14 @@ class Store:
                 else:
                     cur.delete()  # moves to the next record, or past the end (empty key)
                     ok = bool(cur.key())
+        cur = txn.cursor(db=self._db("meta"))
+        ok = cur.set_range(INHERITS)
+        while ok and bytes(cur.key()).startswith(INHERITS):
+            if bytes(cur.key())[len(INHERITS) :] in lists:
+                ok = cur.next()
+            else:
+                cur.delete()
+                ok = bool(cur.key())
 
     def _dead_runs(self, txn: lmdb.Transaction) -> list[int]:
         return [
@@ -309,11 +325,12 @@ class Store:
             out: list[PackageSummary] = []
             if not cur.set_range(prefix):
                 return out
-            decode = SUMMARY.decode
+            missing = corrupt(self.path, "a package row names an INHERITED list it lacks")
+            names = inherited_lists(txn, self._db("meta"), missing)
             for key, value in cur:
                 if key[:8] != prefix:
                     break
-                out.append(decode(value))
+                out.append(decode_row(key, value, names))
             return out
 
         return self._read(walk)
@@ -346,7 +363,7 @@ class Store:
     def result(self, run_id: int, cpv: str) -> SourceResult | None:
         def get(txn: lmdb.Transaction) -> SourceResult | None:
             row = txn.get(pkg_key(run_id, cpv), db=self._db("pkgs"))
-            return None if row is None else self._get_result(txn, DIGEST.decode(row).digest)
+            return None if row is None else self._get_result(txn, row_digest(row))
 
         return self._read(get)
 
@@ -366,7 +383,7 @@ class Store:
                     return out, None
                 if len(out) == _CHUNK:
                     return out, bytes(key)
-                res = self._get_result(txn, DIGEST.decode(value).digest)
+                res = self._get_result(txn, row_digest(value))
                 if res is not None:
                     out.append(res)
             return out, None

@@ -44,7 +44,8 @@ class RunInfo(msgspec.Struct):
 
 
 class PackageSummary(msgspec.Struct):
-    """One package in one run: what tables need, without the timing tree or metadata."""
+    """One package in one run: what tables need, without the timing tree or metadata
+    (stored in a smaller form: store/codec.py)."""
 
     cpv: str
     status: str  # ok | failed | timeout

@@ -16,9 +16,18 @@ import msgspec
 from ebprof.errors import CacheError
 from ebprof.model.records import SourceResult
 from ebprof.model.tally import EclassTally
-from ebprof.store.codec import ENCODER, ID, content_digest, eclass_key, encode_eclasses, pkg_key
+from ebprof.store.codec import (
+    ENCODER,
+    ID,
+    INHERITS,
+    content_digest,
+    eclass_key,
+    encode_eclasses,
+    encode_row,
+    pkg_key,
+)
 from ebprof.store.lmdbenv import RunLock
-from ebprof.store.runinfo import PackageSummary, RunInfo
+from ebprof.store.runinfo import RunInfo
 
 if TYPE_CHECKING:
     from ebprof.store.lmdbstore import Store
@@ -39,7 +48,8 @@ class RunWriter:
         self._lock = lock
         self._batch = max(1, batch)
         self._interval = interval
-        self._pending: list[tuple[bytes, bytes, bytes, bytes]] = []
+        # (row key, row, digest, result, INHERITED key, INHERITED list)
+        self._pending: list[tuple[bytes, bytes, bytes, bytes, bytes, bytes]] = []
         self._last_flush = time.monotonic()
         # cpv -> (digest, ok, source_us) of its last result: a cpv added twice keeps the last
         self._packages: dict[str, tuple[bytes, bool, int]] = {}
@@ -56,8 +66,8 @@ class RunWriter:
             result = lossy_copy(result)
             data = ENCODER.encode(result)
         digest = content_digest(data)
-        summary = ENCODER.encode(PackageSummary.of(result, digest))
-        self._pending.append((pkg_key(self.run.id, result.cpv), summary, digest, data))
+        row, inherits, names = encode_row(result, digest)
+        self._pending.append((pkg_key(self.run.id, result.cpv), row, digest, data, inherits, names))
         self._packages[result.cpv] = (digest, result.ok, result.source_us)
         self._eclasses.add(result, replace=True)
         if (
@@ -72,10 +82,15 @@ class RunWriter:
             raise CacheError(
                 f"results store {store.path}: run {self.run.id} was removed while being written"
             )
-        pkgs, results = store._db("pkgs"), store._db("results")
-        for key, summary, digest, data in self._pending:
+        pkgs, results, meta = store._db("pkgs"), store._db("results"), store._db("meta")
+        lists: dict[bytes, bytes] = {}
+        for key, row, digest, data, inherits, names in self._pending:
             txn.put(digest, data, db=results, overwrite=False)  # shared with earlier runs
-            txn.put(key, summary, db=pkgs)
+            txn.put(key, row, db=pkgs)
+            if inherits:
+                lists[inherits] = names
+        for inherits, names in lists.items():  # shared by most rows and runs
+            txn.put(INHERITS + inherits, names, db=meta, overwrite=False)
 
     def _flush(self) -> None:
         if self._pending:
@@ -110,10 +125,19 @@ class RunWriter:
             self._put_pending(txn)
             self._compact_index(txn)
             latest, run_key = store._db("latest"), ID.pack(final.id)
+            # A result that is the latest already is not written again (a whole-tree run
+            # reusing every result would rewrite every page), unless an older run is still
+            # open: finishing after this one, it must see this run's id to leave it.
+            older_open = any(not r.complete and r.id < final.id for r in store._all_runs(txn))
             for cpv, (digest, _, _) in self._packages.items():
                 key = cpv.encode()
                 old = txn.get(key, db=latest)
-                if old is None or bytes(old[:8]) < run_key:  # a newer run may finish first
+                if (
+                    old is None
+                    or (  # a newer run may finish first
+                        bytes(old[:8]) < run_key and (older_open or bytes(old[8:]) != digest)
+                    )
+                ):
                     txn.put(key, run_key + digest, db=latest)
             txn.put(ID.pack(final.id), ENCODER.encode(final), db=store._db("runs"))
             txn.put(eclass_key(final.id), encode_eclasses(*self._eclasses.stats()),

@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 
+import lmdb
 import msgspec
 import pytest
 
@@ -318,3 +319,122 @@ def test_a_runs_package_rows_are_written_compactly(tmp_path: Path, monkeypatch) 
     compact = _leaf_pages_after_a_shuffled_run(tmp_path / "a", True, monkeypatch)
     loose = _leaf_pages_after_a_shuffled_run(tmp_path / "b", False, monkeypatch)
     assert compact < 0.75 * loose, (compact, loose)
+
+
+def _as_schema_1(store_dir: Path) -> None:
+    """Rewrite the store as schema 1 wrote it: package rows as maps, cpv and INHERITED
+    included."""
+    from ebprof.store.codec import ENCODER, pkg_key
+
+    with Store.open(store_dir, readonly=True) as store:
+        rows = [(pkg_key(r.id, s.cpv), ENCODER.encode(s)) for r in store.runs()
+                for s in store.summaries(r.id)]  # fmt: skip
+    env = lmdb.open(str(store_dir), max_dbs=8)
+    pkgs, meta = env.open_db(b"pkgs"), env.open_db(b"meta")
+    with env.begin(write=True) as txn:
+        for key, value in rows:
+            txn.put(key, value, db=pkgs)
+        txn.put(b"schema", b"1", db=meta)
+    env.close()
+
+
+def _schema(store_dir: Path) -> bytes:
+    env = lmdb.open(str(store_dir), max_dbs=8, readonly=True)
+    with env.begin() as txn:
+        value = bytes(txn.get(b"schema", db=env.open_db(b"meta", txn=txn, create=False)))
+    env.close()
+    return value
+
+
+def test_a_schema_1_store_is_read_and_written_on(store_dir: Path) -> None:
+    with Store.open(store_dir) as store:
+        with store.begin_run(RunInfo(0, "one", time.time())) as w:
+            for c in ("cat/a-1", "cat/b-2"):
+                w.add(make_result(c))
+        before = store.summaries(1)
+    _as_schema_1(store_dir)
+    with Store.open(store_dir, readonly=True) as store:  # read as it is, left as it is
+        assert store.summaries(1) == before
+        assert [r.cpv for r in store.results(1)] == ["cat/a-1", "cat/b-2"]
+        assert store.result(1, "cat/b-2") is not None
+    assert _schema(store_dir) == b"1"
+    with Store.open(store_dir) as store:  # a writer marks it with the schema it writes
+        with store.begin_run(RunInfo(0, "two", time.time())) as w:
+            w.add(make_result("cat/a-1"))
+        assert [s.cpv for s in store.summaries(2)] == ["cat/a-1"]
+        assert store.summaries(1) == before  # the old rows beside the new
+        store.prune(1)  # finds the digests of either kind of row
+        assert store.result(2, "cat/a-1") == make_result("cat/a-1")
+    assert _schema(store_dir) == b"2"
+
+
+def test_a_run_that_reuses_a_result_leaves_latest_alone(store_dir: Path) -> None:
+    """The entry keeps the run that first had the result: a whole-tree run that reuses
+    every result rewrites no page of ``latest``."""
+    same = make_result("cat/a-1")
+    with Store.open(store_dir) as store:
+        for name in ("first", "second"):
+            with store.begin_run(RunInfo(0, name, time.time())) as w:
+                w.add(same)
+                w.add(make_result("cat/b-1", source_us=len(name)))  # a new result each run
+
+        def latest_ids(txn: lmdb.Transaction) -> dict[bytes, int]:
+            cur = txn.cursor(db=store._db("latest"))
+            return {bytes(k): int.from_bytes(bytes(v[:8]), "big") for k, v in cur}
+
+        assert store._read(latest_ids) == {b"cat/a-1": 1, b"cat/b-1": 2}
+        assert store.latest("cat/a-1") == same
+
+
+def test_package_rows_hold_no_field_names_cpv_or_eclass_names(store_dir: Path) -> None:
+    from ebprof.store.codec import ENCODER
+
+    with Store.open(store_dir) as store:
+        with store.begin_run(RunInfo(0, "one", time.time())) as w:
+            for n in range(3):
+                w.add(make_result(f"some-category/some-package-1.2.{n}"))
+
+        def rows(txn: lmdb.Transaction) -> list[bytes]:
+            return [bytes(v) for _k, v in txn.cursor(db=store._db("pkgs"))]
+
+        data = store._read(rows)
+        summary = store.summaries(1)[0]
+        assert summary.inherited == ["cmake", "toolchain-funcs", "flag-o-matic"]
+        keys = store._read(lambda txn: [bytes(k) for k, _v in txn.cursor(db=store._db("meta"))])
+        lists = [k for k in keys if k.startswith(b"inherits:")]
+        assert len(lists) == 1  # one list, shared by the three rows
+    for row in data:
+        assert b"some-package" not in row and b"status" not in row and b"cmake" not in row
+        assert len(row) < 0.4 * len(ENCODER.encode(summary)), (len(row), summary)
+
+
+def test_prune_drops_inherited_lists_no_row_refers_to(store_dir: Path) -> None:
+    with Store.open(store_dir) as store:
+        for eclass in ("one", "two"):
+            with store.begin_run(RunInfo(0, eclass, time.time())) as w:
+                res = make_result("cat/a-1")
+                res.metadata["INHERITED"] = eclass
+                w.add(res)
+
+        def lists(txn: lmdb.Transaction) -> int:
+            return sum(
+                1 for k, _v in txn.cursor(db=store._db("meta")) if bytes(k).startswith(b"inh")
+            )
+
+        assert store._read(lists) == 2
+        store.prune(1)
+        assert store._read(lists) == 1
+        assert store.summaries(2)[0].inherited == ["two"]
+
+
+def test_latest_follows_the_newest_run_when_an_older_one_finishes_last(store_dir: Path) -> None:
+    same, other = make_result("cat/a-1"), make_result("cat/a-1", source_us=5)
+    with Store.open(store_dir) as store:
+        with store.begin_run(RunInfo(0, "first", time.time())) as w:
+            w.add(same)
+        older = store.begin_run(RunInfo(0, "older", time.time()))
+        with store.begin_run(RunInfo(0, "newer", time.time())) as w:
+            w.add(same)  # the latest already, but the older run is still open
+        older.add(other)
+        older.finish()
+        assert store.latest("cat/a-1") == same
