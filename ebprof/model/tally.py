@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
-from typing import Any
 
 from ebprof.model.records import InheritNode, SourceResult
 
@@ -25,46 +24,54 @@ class EclassStats:
 
 
 class EclassTally:
-    """``by_eclass`` fed one result at a time: a few numbers per package are kept, never
-    the results, so a whole run is aggregated as it is written or read."""
+    """``by_eclass`` fed one package at a time: only the per-eclass totals are kept,
+    never a result or anything per package, so a whole run of any size is aggregated as
+    it is written or read in the same few kilobytes."""
 
     def __init__(self) -> None:
-        # cpv -> [times added, sum of source_us, {eclass: [inherits, self_us, inclusive_us]}]
-        self._pkgs: dict[str, list[Any]] = {}
+        self._table: dict[str, list[float]] = {}  # name -> [packages, inherits, self, incl]
+        self._total = 0.0
 
-    def add(self, r: SourceResult, replace: bool = False) -> None:
-        """Count ``r``; with ``replace`` it stands for its package's earlier ones (a run
-        keeps a package's last result), else it is one more sample (``--bench``)."""
-        if replace:
-            self._pkgs.pop(r.cpv, None)
-        if not r.ok:
+    def add(self, r: SourceResult) -> None:
+        """Count one package's result (a failure counts nothing)."""
+        self.add_mean([r])
+
+    def remove(self, r: SourceResult) -> None:
+        """Take back what ``add(r)`` counted (a run keeps a package's last result)."""
+        self._count([r], -1)
+
+    def add_mean(self, samples: list[SourceResult]) -> None:
+        """Count one package sourced several times (``--bench``), with its mean."""
+        self._count(samples, 1)
+
+    def _count(self, samples: list[SourceResult], sign: int) -> None:
+        ok = [r for r in samples if r.ok]
+        if not ok:
             return
-        p = self._pkgs.setdefault(r.cpv, [0, 0, {}])
-        p[0] += 1
-        p[1] += r.source_us
-        one: dict[str, list[int]] = p[2]
-        for top in r.inherits:
-            for _depth, node in top.walk():
-                st = one.setdefault(node.eclass, [0, 0, 0])
-                st[0] += 1
-                st[1] += node.self_us
-            _inclusive(top, one, set())
+        k = len(ok)
+        one: dict[str, list[int]] = {}
+        for r in ok:
+            for top in r.inherits:
+                for _depth, node in top.walk():
+                    st = one.setdefault(node.eclass, [0, 0, 0])
+                    st[0] += 1
+                    st[1] += node.self_us
+                _inclusive(top, one, set())
+        self._total += sign * sum(r.source_us for r in ok) / k
+        for name, (inherits, self_us, inclusive_us) in one.items():
+            row = self._table.setdefault(name, [0, 0, 0, 0])
+            row[0] += sign
+            row[1] += sign * round(inherits / k)
+            row[2] += sign * round(self_us / k)
+            row[3] += sign * round(inclusive_us / k)
+            if not row[0]:
+                del self._table[name]
 
     def stats(self) -> tuple[list[EclassStats], int]:
-        table: dict[str, EclassStats] = {}
-        total = 0.0
-        for k, source_us, one in self._pkgs.values():
-            total += source_us / k
-            for name, (inherits, self_us, inclusive_us) in one.items():
-                row = table.get(name)
-                if row is None:
-                    row = table[name] = EclassStats(name)
-                row.packages += 1
-                row.inherits += round(inherits / k)
-                row.self_us += round(self_us / k)
-                row.inclusive_us += round(inclusive_us / k)
-        rows = sorted(table.values(), key=operator.attrgetter("self_us"), reverse=True)
-        return rows, round(total)
+        rows = [EclassStats(name, int(n), int(inh), int(self_us), int(incl))
+                for name, (n, inh, self_us, incl) in self._table.items()]  # fmt: skip
+        rows.sort(key=operator.attrgetter("self_us"), reverse=True)
+        return rows, round(self._total)
 
 
 def _inclusive(node: InheritNode, table: dict[str, list[int]], active: set[str]) -> None:

@@ -58,8 +58,11 @@ def by_eclass(results: Iterable[SourceResult]) -> tuple[list[EclassStats], int]:
     """Per-eclass aggregates and the total sourcing time they are a share of. A package
     sourced several times (``--bench``) counts once, with the mean of its times."""
     tally = EclassTally()
+    samples: dict[str, list[SourceResult]] = {}
     for r in results:
-        tally.add(r)
+        samples.setdefault(r.cpv, []).append(r)
+    for one in samples.values():
+        tally.add_mean(one)
     return tally.stats()
 
 

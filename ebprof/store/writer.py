@@ -7,6 +7,7 @@ makes the run appear atomically to readers.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from ebprof.store.codec import (
     ENCODER,
     ID,
     INHERITS,
+    RESULT,
     content_digest,
     eclass_key,
     encode_eclasses,
@@ -53,7 +55,7 @@ class RunWriter:
         self._last_flush = time.monotonic()
         # cpv -> (digest, ok, source_us) of its last result: a cpv added twice keeps the last
         self._packages: dict[str, tuple[bytes, bool, int]] = {}
-        self._eclasses = EclassTally()  # kept with the run: the TUI's eclass table
+        self._eclasses: EclassTally | None = EclassTally()  # the TUI's eclass table
         self._done = False
 
     def add(self, result: SourceResult) -> None:
@@ -68,13 +70,33 @@ class RunWriter:
         digest = content_digest(data)
         row, inherits, names = encode_row(result, digest)
         self._pending.append((pkg_key(self.run.id, result.cpv), row, digest, data, inherits, names))
+        earlier = self._packages.get(result.cpv)
         self._packages[result.cpv] = (digest, result.ok, result.source_us)
-        self._eclasses.add(result, replace=True)
+        if self._eclasses is not None:
+            if earlier is not None:
+                self._replace(earlier[0])
+            if self._eclasses is not None:
+                self._eclasses.add(result)
         if (
             len(self._pending) >= self._batch
             or time.monotonic() - self._last_flush >= self._interval
         ):
             self._flush()
+
+    def _replace(self, digest: bytes) -> None:
+        """Take the earlier result of a package added again out of the eclass totals; if
+        it cannot be read back, the run keeps no totals (they are counted from its
+        results when shown)."""
+        old = next((RESULT.decode(d) for _k, _r, g, d, _i, _n in self._pending if g == digest),
+                   None)  # fmt: skip
+        if old is None:
+            store = self._store
+            with contextlib.suppress(CacheError):
+                old = store._read(lambda txn: store._get_result(txn, digest))
+        if old is None or self._eclasses is None:
+            self._eclasses = None
+        else:
+            self._eclasses.remove(old)
 
     def _put_pending(self, txn: lmdb.Transaction) -> None:
         store = self._store
@@ -140,8 +162,9 @@ class RunWriter:
                 ):
                     txn.put(key, run_key + digest, db=latest)
             txn.put(ID.pack(final.id), ENCODER.encode(final), db=store._db("runs"))
-            txn.put(eclass_key(final.id), encode_eclasses(*self._eclasses.stats()),
-                    db=store._db("meta"))  # fmt: skip
+            if self._eclasses is not None:
+                txn.put(eclass_key(final.id), encode_eclasses(*self._eclasses.stats()),
+                        db=store._db("meta"))  # fmt: skip
 
         try:
             store._write(commit)

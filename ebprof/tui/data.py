@@ -100,7 +100,7 @@ class StoreData:
             if stats is None:
                 tally = EclassTally()
                 for res in self.results(run_id):
-                    tally.add(res, replace=True)
+                    tally.add(res)  # a run holds one result per package
                 stats = tally.stats()
                 if self.store is not None and not self.store.readonly:
                     with contextlib.suppress(CacheError):

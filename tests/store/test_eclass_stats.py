@@ -33,6 +33,24 @@ def test_kept_totals_equal_counting_the_results(tmp_path: Path) -> None:
     assert kept[1] == sum(r.source_us for r in stored if r.ok)
 
 
+def test_a_package_added_again_after_its_batch_was_written(tmp_path: Path, monkeypatch) -> None:
+    """The earlier result is read back from the store to take it out of the totals; if it
+    cannot be, the run keeps no totals rather than wrong ones."""
+    first, again = make_result("cat/p0-1", 1000), make_result("cat/p0-1", 9000)
+    others = [make_result(f"cat/p{i}-1") for i in range(1, 3)]
+    with Store.open(tmp_path / "s") as store:
+        with store.begin_run(RunInfo(0, "source", time.time()), batch=1) as w:
+            for r in [first, *others, again]:
+                w.add(r)
+        run = w.run
+        assert store.eclass_stats(run.id) == by_eclass([*others, again])
+        monkeypatch.setattr(type(store), "_get_result", lambda self, txn, digest: None)
+        with store.begin_run(RunInfo(0, "source", time.time()), batch=1) as w:
+            for r in [first, *others, again]:
+                w.add(r)
+        assert store.eclass_stats(w.run.id) is None
+
+
 def test_older_runs_are_counted_once_then_kept(tmp_path: Path) -> None:
     with Store.open(tmp_path / "s") as store:
         run = _run(store, [make_result(f"cat/p{i}-1") for i in range(3)])
