@@ -316,14 +316,20 @@ class Store:
 
     # Packages of a run
 
-    def summaries(self, run_id: int) -> list[PackageSummary]:
-        """All packages of a run, sorted by cpv (byte order): one cursor walk, no results."""
+    def summaries(
+        self, run_id: int, after: str | None = None, limit: int | None = None
+    ) -> list[PackageSummary]:
+        """The packages of a run, sorted by cpv (byte order): one cursor walk, no results.
+
+        ``after``: only those past that cpv; ``limit``: at most that many (so a caller can
+        show the first rows of a big run before it has decoded the rest)."""
         prefix = ID.pack(run_id)
+        start = pkg_key(run_id, after) + b"\0" if after is not None else prefix
 
         def walk(txn: lmdb.Transaction) -> list[PackageSummary]:
             cur = txn.cursor(db=self._db("pkgs"))
             out: list[PackageSummary] = []
-            if not cur.set_range(prefix):
+            if limit == 0 or not cur.set_range(start):
                 return out
             missing = corrupt(self.path, "a package row names an INHERITED list it lacks")
             names = inherited_lists(txn, self._db("meta"), missing)
@@ -331,6 +337,8 @@ class Store:
                 if key[:8] != prefix:
                     break
                 out.append(decode_row(key, value, names))
+                if len(out) == limit:
+                    break
             return out
 
         return self._read(walk)

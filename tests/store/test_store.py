@@ -80,6 +80,21 @@ def test_summaries_sorted_by_cpv(store: Store) -> None:
     assert store.summaries(run.id + 1) == []
 
 
+def test_summaries_in_pages(store: Store) -> None:
+    """The first rows of a run, then the rest after the last one (the TUI's first screen)."""
+    names = sorted(cpvs(50))
+    write_run(store, [make_result("a/before-1")])  # runs on both sides of the key range
+    run = write_run(store, [make_result(c) for c in names])
+    write_run(store, [make_result("zz/after-1")])
+    head = store.summaries(run.id, limit=7)
+    assert [s.cpv for s in head] == names[:7]
+    rest = store.summaries(run.id, after=head[-1].cpv)
+    assert [s.cpv for s in head + rest] == names
+    assert [s.cpv for s in store.summaries(run.id, after=names[9], limit=2)] == names[10:12]
+    assert store.summaries(run.id, after=names[-1]) == []
+    assert store.summaries(run.id, limit=0) == []
+
+
 def test_latest_is_newest_complete_result(store: Store) -> None:
     write_run(store, [make_result("a/x-1", 1), make_result("a/y-1", 1)])
     write_run(store, [make_result("a/x-1", 2)])  # a partial run (e.g. --eclass)
