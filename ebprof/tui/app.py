@@ -1,53 +1,59 @@
 """The ebprof TUI application: loads a run from the store and runs re-source workers.
 
-Every read of a whole run and every sourcing happens in thread workers; the UI thread
-only formats what is on screen. Screens follow the app's ``current_run`` reactive, so a reload
-(another run opened, or a re-source finished) refreshes every screen that exists.
+Every read of a whole run and every sourcing happens in thread workers that post
+messages; the UI thread only formats what is on screen. The app creates every screen,
+handing it its data source (``ebprof/tui/sources.py``), and sets the run on show and the
+re-source progress on the screens that follow them; screens ask the app for the rest
+with the ``...Requested`` messages (``ebprof/tui/messages.py``).
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
+from textual.worker import get_current_worker
 
 from ebprof.errors import EbprofError
 from ebprof.sourcing.options import SourceOptions
 from ebprof.tui.data import StoreData
-from ebprof.tui.messages import ResourceRequested, SourcingFinished, SourcingProgressed
+from ebprof.tui.messages import (
+    ComparisonRequested,
+    PackageOpenRequested,
+    PackagesFilterRequested,
+    ResourceRequested,
+    RunLoaded,
+    RunOpenRequested,
+    SourcingFinished,
+    SourcingProgressed,
+)
+from ebprof.tui.screens.base import RunScreen
 from ebprof.tui.screens.packages import PackagesScreen
+from ebprof.tui.sources import NOT_LOADED, AppSource, RepoPlace, RunTotals, ShownRun
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from ebprof.repo import Repository
     from ebprof.store.runinfo import PackageSummary, RunInfo
 
+PREVIEW_ROWS = 200
+"""A run with more packages than this shows its first rows (the first screenful, on any
+terminal) while the rest is read, on the first load: on 30 000 packages reading them all
+takes 0.15-0.4 s."""
+PREVIEW_WAIT_S = 1.0
+"""How long the load worker waits for those rows to be painted before it reads the rest."""
 
-@dataclass(frozen=True)
-class RunTotals:
-    """What the package table's width and status line need from every row of a run."""
 
-    widest: int = 20  # the longest cpv
-    failed: int = 0
-    timeouts: int = 0
-    source_us: int = 0  # of the packages that sourced
-
-    @classmethod
-    def of(cls, rows: Sequence[PackageSummary]) -> RunTotals:
-        if not rows:
-            return cls()
-        return cls(
-            max(len(s.cpv) for s in rows),
-            sum(1 for s in rows if s.status == "failed"),
-            sum(1 for s in rows if s.status == "timeout"),
-            sum(s.source_us for s in rows if s.status == "ok"),
-        )
+MODES = {"packages": "PackagesScreen", "eclasses": "EclassesScreen", "runs": "RunsScreen"}
 
 
 def _screen(name: str) -> type:
@@ -61,18 +67,12 @@ class EbprofApp(App[None]):
 
     CSS_PATH = "ebprof.tcss"
     TITLE = "ebprof"
-    MODES: ClassVar[dict] = {
-        "packages": PackagesScreen,
-        "eclasses": lambda: _screen("EclassesScreen")(),  # imported when first shown
-        "runs": lambda: _screen("RunsScreen")(),
-    }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help"),
         Binding("q", "quit", "Quit"),
         Binding("f5", "reload", "Reload", show=False),
     ]
 
-    current_run: reactive[RunInfo | None] = reactive(None, always_update=True, init=False)
     progress: reactive[tuple[str, int, int] | None] = reactive(None)
 
     def __init__(
@@ -88,48 +88,95 @@ class EbprofApp(App[None]):
         self.data = data
         self.repo = repo
         self.options = options or SourceOptions(jobs=os.cpu_count() or 1, env=True)
-        self.summaries: list[PackageSummary] = []
-        self.totals = RunTotals()
-        self.loaded = False  # the first load finished (so "no run" means an empty store)
-        self._first_run = run_id
         self.repo_label = label or (str(repo.path) if repo is not None else None)
         """How to name the repository to the user (what they passed to -r)."""
         self.sub_title = self.repo_label or ""
         self.cache_label = cache  # the --cache given, for the commands the TUI suggests
+        root = str(repo.path) if repo is not None else None
+        self.source = AppSource(data, repo, self.options, RepoPlace(self.repo_label, root, cache))
+        """What the screens are given to read from (each typed as the part it needs)."""
+        self.shown: ShownRun = NOT_LOADED
+        self._first_run = run_id
+        self._main: list[RunScreen] = []  # the mode screens made so far (never removed)
+        self._preview_painted = threading.Event()  # a run's first rows are on screen
+        for mode, name in MODES.items():
+            self.add_mode(mode, functools.partial(self._made, name))
 
-    def display_path(self, path: str) -> str:
-        """``path`` relative to the repository when it is inside it."""
-        if self.repo is not None:
-            root = str(self.repo.path).rstrip("/") + "/"
-            if path.startswith(root):
-                return path[len(root) :]
-        return path
+    # -- the run on show, for tests and tools --------------------------------------------
+
+    @property
+    def current_run(self) -> RunInfo | None:
+        return self.shown.run
+
+    @property
+    def summaries(self) -> Sequence[PackageSummary]:
+        return self.shown.summaries
+
+    @property
+    def totals(self) -> RunTotals:
+        return self.shown.totals
+
+    @property
+    def loaded(self) -> bool:
+        return self.shown.loaded
+
+    # -- the screens that follow the run on show ----------------------------------------
+
+    def _made(self, name: str) -> Screen:
+        """A mode screen (made when first shown), with its data source and the run on show."""
+        screen: RunScreen = _screen(name)(self.source, self.shown)
+        screen.progress = self.progress
+        self._main.append(screen)
+        return screen
+
+    def _followers(self) -> list[RunScreen]:
+        """The mode screens, and the screens pushed over the current one (a package detail)
+        that follow the run on show."""
+        pushed = [s for s in self.screen_stack if isinstance(s, RunScreen) and s not in self._main]
+        return [*self._main, *pushed]
+
+    def on_run_loaded(self, message: RunLoaded) -> None:
+        self.shown = message.shown
+        for screen in self._followers():
+            screen.shown = message.shown
+        if message.shown.partial:
+            self.call_after_refresh(self._preview_painted.set)
+
+    def watch_progress(self, progress: tuple[str, int, int] | None) -> None:
+        for screen in self._followers():
+            screen.progress = progress
 
     def on_mount(self) -> None:
         self.switch_mode("packages")
-        self.load(self._first_run)
+        self.load(self._first_run, preview=True)
 
     # -- loading ------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load")
-    def load(self, run_id: int | None = None) -> None:
-        """Read a run's summaries (the newest complete run for None) and show it."""
+    def load(self, run_id: int | None = None, preview: bool = False) -> None:
+        """Read a run's summaries (the newest complete run for None) and show it; with
+        ``preview``, a big run's first rows first (the default order is the store's)."""
+        worker = get_current_worker()
         try:
             run = self.data.run(run_id) if run_id is not None else self.data.last_run()
-            summaries = self.data.summaries(run.id) if run is not None else []
+            summaries: list[PackageSummary] = []
+            if run is not None and preview and run.packages > PREVIEW_ROWS:
+                summaries = self.data.summaries(run.id, limit=PREVIEW_ROWS)
+                self._preview_painted.clear()
+                self.post_message(RunLoaded(ShownRun(run, summaries, RunTotals.of(summaries),
+                                                     partial=True)))  # fmt: skip
+                # decoding the rest now would hold the GIL while the UI paints those rows
+                self._preview_painted.wait(PREVIEW_WAIT_S)
+                if summaries:
+                    summaries = summaries + self.data.summaries(run.id, after=summaries[-1].cpv)
+            elif run is not None:
+                summaries = self.data.summaries(run.id)
         except EbprofError as e:
             self.call_from_thread(self.notify, str(e), severity="error", timeout=30)
             run, summaries = None, []
         totals = RunTotals.of(summaries)  # here, not on the UI thread: it reads every row
-        self.call_from_thread(self._set_run, run, summaries, totals)
-
-    def _set_run(
-        self, run: RunInfo | None, summaries: list[PackageSummary], totals: RunTotals
-    ) -> None:
-        self.summaries = summaries
-        self.totals = totals
-        self.loaded = True
-        self.current_run = run
+        if not worker.is_cancelled:  # a newer load replaced this one
+            self.post_message(RunLoaded(ShownRun(run, summaries, totals)))
 
     # -- navigation ---------------------------------------------------------------------
 
@@ -145,8 +192,17 @@ class EbprofApp(App[None]):
         if not isinstance(self.screen, help_screen):
             self.push_screen(help_screen())
 
-    def open_package(self, cpv: str) -> None:
-        self.push_screen(_screen("PackageScreen")(cpv))
+    def on_package_open_requested(self, message: PackageOpenRequested) -> None:
+        self.open_package(message.cpv, message.run)
+
+    def open_package(self, cpv: str, run: RunInfo | None = None) -> None:
+        """Push the detail of ``cpv`` in ``run`` (None: the run on show, followed)."""
+        screen = _screen("PackageScreen")(self.source, cpv, run, self.shown)
+        screen.progress = self.progress
+        self.push_screen(screen)
+
+    def on_packages_filter_requested(self, message: PackagesFilterRequested) -> None:
+        self.show_packages(message.query)
 
     def show_packages(self, query: str) -> None:
         """Switch to Packages with ``query`` in the filter."""
@@ -154,6 +210,12 @@ class EbprofApp(App[None]):
         screen = self.screen
         if isinstance(screen, PackagesScreen):
             screen.set_query(query)
+
+    def on_run_open_requested(self, message: RunOpenRequested) -> None:
+        self.load(message.run_id)
+
+    def on_comparison_requested(self, message: ComparisonRequested) -> None:
+        self.push_screen(_screen("ComparisonScreen")(self.source, message.a, message.b))
 
     # -- re-sourcing --------------------------------------------------------------------
 
@@ -170,11 +232,11 @@ class EbprofApp(App[None]):
             self.notify("already sourcing; wait for it to finish", severity="warning")
             return False
         self.progress = (what, 0, len(cpvs) if cpvs is not None else 0)
-        self._resource(list(cpvs) if cpvs is not None else None, what)
+        self._resource(list(cpvs) if cpvs is not None else None, what, self.shown.run)
         return True
 
     @work(thread=True, exclusive=True, group="source")
-    def _resource(self, cpvs: list[str] | None, what: str) -> None:
+    def _resource(self, cpvs: list[str] | None, what: str, base: RunInfo | None) -> None:
         from ebprof.runs.rerun import resource
 
         assert self.repo is not None
@@ -190,7 +252,7 @@ class EbprofApp(App[None]):
         try:
             store = self.data.writable()
             fresh: list = []
-            run = resource(store, self.repo, self.current_run, cpvs, self.options,
+            run = resource(store, self.repo, base, cpvs, self.options,
                            f"tui: re-source {what}", progress, fresh)  # fmt: skip
         except EbprofError as e:
             self.post_message(SourcingFinished(None, str(e)))

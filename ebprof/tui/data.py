@@ -80,8 +80,11 @@ class StoreData:
             return None
         return self.store.last_run(whole=True) or self.store.last_run()
 
-    def summaries(self, run_id: int) -> list[PackageSummary]:
-        return self.store.summaries(run_id) if self.store is not None else []
+    def summaries(
+        self, run_id: int, after: str | None = None, limit: int | None = None
+    ) -> list[PackageSummary]:
+        """A run's packages in cpv order (``after`` a cpv, at most ``limit`` of them)."""
+        return self.store.summaries(run_id, after, limit) if self.store is not None else []
 
     def result(self, run_id: int, cpv: str) -> SourceResult | None:
         return self.store.result(run_id, cpv) if self.store is not None else None

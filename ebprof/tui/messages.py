@@ -1,4 +1,9 @@
-"""Messages between the app's workers and its screens (sent with ``post_message``)."""
+"""Messages between the app, its workers and its screens (sent with ``post_message``).
+
+Screens ask the app for what is not theirs to do (open another screen, load a run,
+source again) with the ``...Requested`` messages, which bubble from the screen to the app;
+workers report with the past-tense ones.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,14 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from ebprof.store.runinfo import RunInfo
+    from ebprof.tui.sources import ShownRun
+
+
+@dataclass
+class RunLoaded(Message):
+    """The app's load worker read the run to show (``shown.partial``: its first rows)."""
+
+    shown: ShownRun
 
 
 @dataclass
@@ -35,3 +48,33 @@ class ResourceRequested(Message):
 
     cpvs: list[str] | None
     what: str  # for the progress bar and the run's command, e.g. "users of cmake"
+
+
+@dataclass
+class PackageOpenRequested(Message):
+    """Open the detail of ``cpv``: in ``run``, or (None) in the run on show, following it."""
+
+    cpv: str
+    run: RunInfo | None = None
+
+
+@dataclass
+class PackagesFilterRequested(Message):
+    """Switch to Packages with ``query`` in its filter (Eclasses' ``f``)."""
+
+    query: str
+
+
+@dataclass
+class RunOpenRequested(Message):
+    """Show run ``run_id`` in Packages and Eclasses."""
+
+    run_id: int
+
+
+@dataclass
+class ComparisonRequested(Message):
+    """Compare run ``a`` with the newer run ``b``."""
+
+    a: RunInfo
+    b: RunInfo

@@ -4,6 +4,8 @@
     python tests/bench/bench_tui.py -r REPO [--cache DIR]  # the store of REPO
     python tests/bench/bench_tui.py --synthetic 30000 [--base demo|md5-cache] [--dir DIR]
 
+``--run ID`` opens that run instead of the newest (as ``ebprof tui --run ID``).
+
 ``--synthetic N`` builds a store of N packages with the Store API: the base results
 (the demo repository sourced once, or core-kit's md5-cache with made-up timings) are
 replicated under new category names, as tests/bench/bench_store.py does, in two runs.
@@ -13,7 +15,11 @@ Each repeat runs in a fresh interpreter (page cache warm) and measures, headless
 filled (target ≤ 1 s on core-kit, ≤ 2 s on 30 000 packages); re-sorting the package
 table by each column, repaint included (target ≤ 200 ms); a filter query; the Eclasses
 screen (it reads every full result, in a worker); opening one package's detail; and the
-peak RSS. Prints the median and worst of each. Times are taken inside the app, not
+peak RSS. "first rows" is counted from the moment the parent starts the child process
+(interpreter start and imports included) until the package table paints its first row
+(on a big run, its first rows come before the rest is read); "open" until the table
+holds every package of the run, from the app's creation.
+Prints the median and worst of each. Times are taken inside the app, not
 through Pilot key presses, which also wait for animations to settle.
 """
 
@@ -45,8 +51,9 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def _measure(store: Path) -> dict[str, object]:
+async def _measure(store: Path, run_id: int | None, spawned: float) -> dict[str, object]:
     from textual.geometry import Region
+    from textual.strip import Strip
 
     from ebprof.tui.app import EbprofApp
     from ebprof.tui.data import StoreData
@@ -54,17 +61,32 @@ async def _measure(store: Path) -> dict[str, object]:
     from ebprof.tui.widgets import VirtualTable
 
     out: dict[str, object] = {}
+    painted: list[float] = []  # when the first package row was painted
+    render_line = VirtualTable.render_line
+
+    def spy(table: VirtualTable, y: int) -> Strip:
+        if not painted and y > 0 and table.id == "packages" and table.rows:
+            painted.append(time.time())
+        return render_line(table, y)
+
+    VirtualTable.render_line = spy  # type: ignore[method-assign]
     start = time.perf_counter()
     data = StoreData.open(store)
-    app = EbprofApp(data)
+    app = EbprofApp(data, run_id=run_id)
     async with app.run_test(size=SIZE) as pilot:
-        while app.current_run is None or not app.screen.query("#packages"):
+        # (getattr: the same script measures the app before it showed first rows early)
+        while (app.current_run is None or getattr(getattr(app, "shown", None), "partial", False)
+               or not app.screen.query("#packages")):  # fmt: skip
             await asyncio.sleep(0.002)
         table = app.screen.query_one("#packages", VirtualTable)
-        while not table.rows:
+        while len(table.rows) != len(app.summaries):
             await asyncio.sleep(0.002)
         await pilot.pause()
         out["open_s"] = time.perf_counter() - start
+        while not painted:
+            await asyncio.sleep(0.002)
+        out["first_rows_s"] = painted[0] - spawned
+        VirtualTable.render_line = render_line  # type: ignore[method-assign]
         out["packages"] = len(table.rows)
         region = Region(0, 0, table.size.width, table.size.height)
         sorts: dict[str, float] = {}
@@ -102,12 +124,12 @@ async def _measure(store: Path) -> dict[str, object]:
     return out
 
 
-def child(store: Path) -> None:
+def child(store: Path, run_id: int | None, spawned: float) -> None:
     t = time.perf_counter()
     import ebprof.tui.app  # noqa: F401
 
     imported = time.perf_counter() - t
-    result = asyncio.run(_measure(store))
+    result = asyncio.run(_measure(store, run_id, spawned))
     result["import_s"] = imported
     result["peak_rss_mib"] = peak_rss_mib()
     print(json.dumps(result))
@@ -137,6 +159,10 @@ def fmt_ms(values: list[float]) -> str:
     return f"median {statistics.median(values) * 1000:.0f} ms, worst {max(values) * 1000:.0f} ms"
 
 
+def each(values: list[float]) -> str:
+    return ", ".join(f"{v:.2f}" for v in values) + " s"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     src = ap.add_mutually_exclusive_group()
@@ -146,11 +172,13 @@ def main() -> int:
     ap.add_argument("--cache", type=Path, help="with -r: the cache directory")
     ap.add_argument("--base", choices=("demo", "md5-cache"), default="demo")
     ap.add_argument("--dir", type=Path, help="with --synthetic: where to keep the store")
+    ap.add_argument("--run", type=int, metavar="ID", help="open run ID, not the newest")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--spawned", type=float, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        child(a.child)
+        child(a.child, a.run, a.spawned)
         return 0
     if not (a.store or a.repo or a.synthetic):
         ap.error("give --store, -r or --synthetic")
@@ -169,19 +197,23 @@ def main() -> int:
         store = where
     rows = []
     for _ in range(a.repeat):
-        proc = subprocess.run([sys.executable, __file__, "--child", str(store)],
-                              check=True, capture_output=True, text=True)  # fmt: skip
+        argv = [sys.executable, __file__, "--child", str(store), "--spawned", str(time.time())]
+        argv += ["--run", str(a.run)] if a.run is not None else []
+        proc = subprocess.run(argv, check=True, capture_output=True, text=True)
         rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     last = rows[-1]
-    print(f"store {store}: {last['packages']} packages in the newest run, "
+    print(f"store {store}: {last['packages']} packages in the run opened, "
           f"{last['eclass_rows']} eclasses, {a.repeat} fresh processes")  # fmt: skip
     print(f"  import ebprof.tui.app: {fmt_ms([r['import_s'] for r in rows])}")
     print(f"  open until the package table is filled: {fmt_ms([r['open_s'] for r in rows])}")
+    first = [r["first_rows_s"] for r in rows]
+    print(f"  first rows from process start: {fmt_ms(first)} ({each(first)})")
     sorts = [t for r in rows for t in r["sort_s"].values()]
     print(f"  re-sort + repaint, 12 orders x {a.repeat}: {fmt_ms(sorts)}")
     print(f"  filter 'e:toolchain-funcs c:dev-*' ({last['filtered']} rows): "
           f"{fmt_ms([r['filter_s'] for r in rows])}")  # fmt: skip
-    print(f"  Eclasses screen (reads every result): {fmt_ms([r['eclasses_s'] for r in rows])}")
+    ecl = [r["eclasses_s"] for r in rows]
+    print(f"  Eclasses screen after e: {fmt_ms(ecl)} ({each(ecl)})")
     print(f"  package detail until its source shows: {fmt_ms([r['detail_s'] for r in rows])}")
     print(f"  peak RSS: {max(r['peak_rss_mib'] for r in rows):.0f} MiB")
     return 0

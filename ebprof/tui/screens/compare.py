@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.markup import escape
 from textual import work
@@ -15,11 +15,12 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from ebprof.compare.diff import Comparison, EclassChange, PackageChange, compare
 from ebprof.errors import EbprofError
 from ebprof.tui.fmt import delta, dur
+from ebprof.tui.messages import PackageOpenRequested
 from ebprof.tui.widgets import Column, VirtualTable
 
 if TYPE_CHECKING:
     from ebprof.store.runinfo import RunInfo
-    from ebprof.tui.app import EbprofApp
+    from ebprof.tui.sources import RunResults
 
 CHANGE_SORT = {
     "cpv": lambda c: c.cpv,
@@ -107,8 +108,9 @@ class ComparisonScreen(Screen):
         Binding("3", "tab('cmp-membership')", "Added/removed"),
     ]
 
-    def __init__(self, a: RunInfo, b: RunInfo) -> None:
+    def __init__(self, source: RunResults, a: RunInfo, b: RunInfo) -> None:
         super().__init__()
+        self.source = source
         self.a, self.b = a, b
         self.comparison: Comparison | None = None
 
@@ -158,9 +160,8 @@ class ComparisonScreen(Screen):
 
     @work(thread=True, exclusive=True)
     def _compare(self) -> None:
-        data = cast("EbprofApp", self.app).data
         try:
-            cmp = compare(data.results(self.a.id), data.results(self.b.id))
+            cmp = compare(self.source.results(self.a.id), self.source.results(self.b.id))
         except EbprofError as e:
             self.app.call_from_thread(self.notify, str(e), severity="error")
             return
@@ -205,9 +206,7 @@ class ComparisonScreen(Screen):
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         event.stop()
         if event.table.id == "changes":
-            from ebprof.tui.screens.package import PackageScreen
-
-            self.app.push_screen(PackageScreen(event.row.cpv, self.b))
+            self.post_message(PackageOpenRequested(event.row.cpv, self.b))
 
     def action_tab(self, tab: str) -> None:
         """Show a tab and put the focus on what it holds: focus left in a hidden pane

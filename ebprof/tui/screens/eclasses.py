@@ -14,13 +14,19 @@ from ebprof.errors import EbprofError
 from ebprof.runs.browse import ECLASS_SORT, EclassRow, user_rows
 from ebprof.runs.browse import users as browse_users
 from ebprof.tui.fmt import dur
-from ebprof.tui.messages import ResourceRequested
+from ebprof.tui.messages import (
+    PackageOpenRequested,
+    PackagesFilterRequested,
+    ResourceRequested,
+)
 from ebprof.tui.screens.base import MainScreen
-from ebprof.tui.screens.packages import empty_text, package_table
+from ebprof.tui.screens.packages import empty_place_text, package_table
+from ebprof.tui.sources import NOT_LOADED, ShownRun
 from ebprof.tui.widgets import Column, VirtualTable
 
 if TYPE_CHECKING:
     from ebprof.store.runinfo import RunInfo
+    from ebprof.tui.sources import EclassSource
 
 
 def _cell(r: EclassRow, key: str) -> str:
@@ -49,6 +55,11 @@ class EclassesScreen(MainScreen):
         Binding("f", "filter_packages", "Show in Packages"),
     ]
 
+    def __init__(self, source: EclassSource, shown: ShownRun = NOT_LOADED) -> None:
+        super().__init__(shown)
+        self.source = source
+        self._computed: RunInfo | None = None  # the run whose eclass rows were asked for
+
     def compose_body(self) -> ComposeResult:
         with Vertical(id="eclasses-body"):
             yield VirtualTable(
@@ -72,43 +83,37 @@ class EclassesScreen(MainScreen):
             yield package_table(id="users", sort="time")
         yield Static("Loading…", id="empty", classes="empty")
 
-    def on_mount(self) -> None:
-        self.watch(self.app, "current_run", self._run_changed)
-
-    def _run_changed(self, run: RunInfo | None) -> None:
+    def show_run(self, shown: ShownRun) -> None:
+        run = shown.run
         self.query_one("#eclasses-body").display = run is not None
         empty = self.query_one("#empty", Static)
         empty.display = run is None
         if run is None:
-            if self.ebprof.loaded:
-                empty.update(
-                    empty_text(
-                        self.ebprof.repo_label,
-                        self.ebprof.repo is not None,
-                        self.ebprof.cache_label,
-                    )
-                )
+            if shown.loaded:
+                empty.update(empty_place_text(self.source.place))
             return
-        self.query_one("#users-title", Static).update("computing eclass times…")
-        self._compute(run)
+        if run is not self._computed:  # another run; not the rest of the same one
+            self._computed = run
+            self.query_one("#users-title", Static).update("computing eclass times…")
+            self._compute(run)
+        elif self.query_one("#eclasses", VirtualTable).rows:
+            self._show_users(self._eclass())  # every package is there now
 
     @work(thread=True, exclusive=True, group="eclasses")
     def _compute(self, run: RunInfo) -> None:
         try:
-            rows = self.ebprof.data.eclasses(run.id)
+            rows = self.source.eclasses(run.id)
         except EbprofError as e:
             self.app.call_from_thread(self.notify, str(e), severity="error")
             return
         self.app.call_from_thread(self._show, run, rows)
 
     def _show(self, run: RunInfo, rows: list[EclassRow]) -> None:
-        if self.ebprof.current_run is not run:
+        if self.shown.run is not run:
             return  # a newer run arrived meanwhile
         table = self.query_one("#eclasses", VirtualTable)
         table.set_width("name", max((len(r.name) for r in rows), default=10))
         table.set_rows(rows)
-        users = self.query_one("#users", VirtualTable)
-        users.set_width("cpv", self.ebprof.totals.widest)
         self._show_users(table.current)
         table.focus()
 
@@ -119,8 +124,13 @@ class EclassesScreen(MainScreen):
             users.set_rows([])
             title.update("no eclass")
             return
+        if self.shown.partial:  # its users are among packages not read yet
+            users.set_rows([])
+            title.update("reading the run's packages…")
+            return
+        users.set_width("cpv", self.shown.totals.widest)
         name = row.name
-        rows = user_rows(self.ebprof.summaries, name)
+        rows = user_rows(self.shown.summaries, name)
         users.set_rows(rows)
         title.update(f"{len(rows)} users of [b]{name}[/b] (enter: open, x: re-source them all)")
 
@@ -133,7 +143,7 @@ class EclassesScreen(MainScreen):
         if event.table.id == "eclasses":
             self.query_one("#users", VirtualTable).focus()
         else:
-            self.ebprof.open_package(event.row.cpv)
+            self.post_message(PackageOpenRequested(event.row.cpv))
 
     def _eclass(self) -> EclassRow | None:
         return self.query_one("#eclasses", VirtualTable).current
@@ -142,10 +152,13 @@ class EclassesScreen(MainScreen):
         row = self._eclass()
         if row is None:
             return
-        users = browse_users(self.ebprof.summaries, row.name)
+        if self.shown.partial:
+            self.notify("still reading the run's packages; try again in a moment")
+            return
+        users = browse_users(self.shown.summaries, row.name)
         if users:
             self.post_message(ResourceRequested(users, f"users of {row.name}"))
 
     def action_filter_packages(self) -> None:
         if (row := self._eclass()) is not None:
-            self.ebprof.show_packages(f"e:{row.name}")
+            self.post_message(PackagesFilterRequested(f"e:{row.name}"))

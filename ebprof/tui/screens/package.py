@@ -10,8 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.reactive import reactive
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import (
     DataTable,
     Footer,
@@ -29,15 +28,16 @@ from textual.widgets.tree import TreeNode
 from ebprof.env.dump import EnvVar
 from ebprof.env.view import EnvFilter, env_lines
 from ebprof.errors import EbprofError
-from ebprof.lint.findings import lint_findings
 from ebprof.model.records import Finding, InheritNode, SourceResult
 from ebprof.tui.fmt import dur
 from ebprof.tui.messages import ResourceRequested
+from ebprof.tui.screens.base import RunScreen
+from ebprof.tui.sources import NOT_LOADED, ShownRun
 from ebprof.tui.widgets import SourcingBar
 
 if TYPE_CHECKING:
     from ebprof.store.runinfo import RunInfo
-    from ebprof.tui.app import EbprofApp
+    from ebprof.tui.sources import PackageSource
 
 TAB_FOCUS = {"tab-source": "#source", "tab-metadata": "#metadata", "tab-env": "#env",
              "tab-findings": "#findings"}  # fmt: skip
@@ -51,10 +51,8 @@ def read_source(path: str) -> str:
         return f"# cannot read {path}: {e.strerror or e}\n"
 
 
-class PackageScreen(Screen):
+class PackageScreen(RunScreen):
     """Everything stored about one package in the run on show."""
-
-    progress: reactive[tuple[str, int, int] | None] = reactive(None)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
@@ -66,11 +64,19 @@ class PackageScreen(Screen):
         Binding("x", "resource", "Re-source"),
     ]
 
-    def __init__(self, cpv: str, run: RunInfo | None = None) -> None:
-        """``run``: show the package in that run, not in the app's current one."""
-        super().__init__()
+    def __init__(
+        self,
+        source: PackageSource,
+        cpv: str,
+        run: RunInfo | None = None,
+        shown: ShownRun = NOT_LOADED,
+    ) -> None:
+        """``run``: show the package in that run, not in the run on show (``shown``)."""
+        super().__init__(shown)
+        self.source = source
         self.cpv = cpv
         self.run = run
+        self._asked: RunInfo | bool | None = False  # the run last read (False: none yet)
         self.result: SourceResult | None = None
         self.findings: list[Finding] = []
         self.env: str | None = None  # the environment dump, stored or sourced on demand
@@ -78,10 +84,6 @@ class PackageScreen(Screen):
         self.env_state = ""  # why there are no rows: sourcing, failed, ...
         self.source_path: str | None = None
         self._run: RunInfo | None = None
-
-    @property
-    def ebprof(self) -> EbprofApp:
-        return cast("EbprofApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -102,23 +104,19 @@ class PackageScreen(Screen):
                     yield DataTable(id="env", cursor_type="row", zebra_stripes=True)
                 with TabPane("Findings", id="tab-findings"):
                     yield DataTable(id="findings", cursor_type="row")
-        yield SourcingBar().data_bind(PackageScreen.progress)
+        yield SourcingBar().data_bind(RunScreen.progress)
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.watch(self.app, "progress", lambda value: setattr(self, "progress", value))
-        if self.run is None:
-            self.watch(self.app, "current_run", self._load, init=True)
-        else:
-            self._load(self.run)
-
-    def _load(self, run: RunInfo | None) -> None:
-        self._fetch(run)
+    def show_run(self, shown: ShownRun) -> None:
+        run = self.run if self.run is not None else shown.run
+        if run is not self._asked:  # another run, not the rest of the same one
+            self._asked = run
+            self._fetch(run)
 
     @work(thread=True, exclusive=True, group="load")
     def _fetch(self, run: RunInfo | None) -> None:
         """Read the result off the UI thread (a store read, and the environment's parse)."""
-        res = self.ebprof.data.result(run.id, self.cpv) if run is not None else None
+        res = self.source.result(run.id, self.cpv) if run is not None else None
         rows = self._env_rows(res.env, res, "") if res is not None and res.env else []
         self.app.call_from_thread(self._show, run, res, rows)
 
@@ -253,10 +251,8 @@ class PackageScreen(Screen):
 
     @work(thread=True, exclusive=True, group="env-source")
     def _source_env(self, res: SourceResult) -> None:
-        from ebprof.runs.rerun import source_env
-
         try:
-            env = source_env(self.ebprof.repo, res.cpv, self.ebprof.options)
+            env = self.source.environment(res.cpv)
         except EbprofError as e:  # shown in the tab; the app goes on
             self.app.call_from_thread(self._env_failed, f"cannot source it: {e}")
             return
@@ -291,7 +287,7 @@ class PackageScreen(Screen):
 
     @work(thread=True, exclusive=True, group="lint")
     def _lint(self, path: str) -> None:
-        found = lint_findings(self.ebprof.repo, Path(path))
+        found = self.source.lint(path)
         if found:
             self.app.call_from_thread(self._add_findings, found)
 
@@ -314,7 +310,7 @@ class PackageScreen(Screen):
         if path == self.source_path:
             return
         self.source_path = path
-        self.query_one("#source-path", Static).update(self.ebprof.display_path(path))
+        self.query_one("#source-path", Static).update(self.source.place.display_path(path))
         self.query_one("#source", TextArea).load_text(read_source(path))
 
     def jump_to(self, finding: Finding) -> None:

@@ -14,12 +14,14 @@ from textual.widgets import Input, Static
 
 from ebprof.runs.browse import PACKAGE_SORT, PackageFilter
 from ebprof.tui.fmt import dur
-from ebprof.tui.messages import ResourceRequested
+from ebprof.tui.messages import PackageOpenRequested, ResourceRequested
 from ebprof.tui.screens.base import MainScreen
+from ebprof.tui.sources import NOT_LOADED, ShownRun
 from ebprof.tui.widgets import Column, VirtualTable
 
 if TYPE_CHECKING:
-    from ebprof.store.runinfo import PackageSummary, RunInfo
+    from ebprof.store.runinfo import PackageSummary
+    from ebprof.tui.sources import PlaceSource, RepoPlace
 
 FILTER_HELP = "filter: words in the cpv, c:CATEGORY, e:ECLASS, s:ok|failed|timeout"
 
@@ -44,6 +46,10 @@ def _row_class(s: PackageSummary) -> str | None:
     if s.status != "ok":
         return "failed"
     return "warning" if s.findings else None
+
+
+def empty_place_text(place: RepoPlace) -> str:
+    return empty_text(place.label, place.can_source, place.cache)
 
 
 def package_table(id: str = "packages", sort: str = "cpv") -> VirtualTable:
@@ -84,13 +90,17 @@ class PackagesScreen(MainScreen):
     """The package table of the run on show, with a one-line query filter."""
 
     MODE = "packages"
-    AUTO_FOCUS = "#packages"
+    AUTO_FOCUS = ""  # show_run focuses the table once it has rows; none in the empty state
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("x", "resource", "Re-source"),
         Binding("R", "source_all", "Source all"),
     ]
+
+    def __init__(self, source: PlaceSource, shown: ShownRun = NOT_LOADED) -> None:
+        super().__init__(shown)
+        self.source = source
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="packages-body"):
@@ -99,32 +109,31 @@ class PackagesScreen(MainScreen):
             yield Static("", id="packages-status", classes="status-line")
         yield Static("Loading the results store…", id="empty", classes="empty")
 
-    def on_mount(self) -> None:
-        self.watch(self.app, "current_run", self._run_changed)
-
-    def _run_changed(self, run: RunInfo | None) -> None:
-        app = self.ebprof
-        loaded = app.loaded
+    def show_run(self, shown: ShownRun) -> None:
+        run = shown.run
         self.query_one("#packages-body").display = run is not None
         empty = self.query_one("#empty", Static)
         empty.display = run is None
         if run is None:
             self.set_focus(None)  # keys go to the screen, not to the hidden filter
-            if loaded:
-                empty.update(empty_text(app.repo_label, app.repo is not None, app.cache_label))
+            if shown.loaded:
+                empty.update(empty_place_text(self.source.place))
             return
         table = self.query_one("#packages", VirtualTable)
-        table.set_width("cpv", max(app.totals.widest, 12))
-        table.set_rows(app.summaries)
+        table.set_width("cpv", max(shown.totals.widest, 12))  # partial: of the first rows
+        table.set_rows(shown.summaries)
         self._update_status()
         table.focus()
 
     def _update_status(self) -> None:
-        app = self.ebprof
+        shown = self.shown
         table = self.query_one("#packages", VirtualTable)
-        rows, t = app.summaries, app.totals  # counted by the loading worker
-        text = (f"{len(rows)} packages, {t.failed} failed, {t.timeouts} timed out, "
-                f"sourcing {dur(t.source_us)}")  # fmt: skip
+        rows, t = shown.summaries, shown.totals  # counted by the loading worker
+        if shown.partial and shown.run is not None:
+            text = f"{shown.run.packages} packages · reading them all…"
+        else:
+            text = (f"{len(rows)} packages, {t.failed} failed, {t.timeouts} timed out, "
+                    f"sourcing {dur(t.source_us)}")  # fmt: skip
         if len(table.view) != len(rows):
             text += f" · showing {len(table.view)}"
         self.query_one("#packages-status", Static).update(text)
@@ -140,7 +149,7 @@ class PackagesScreen(MainScreen):
         self.query_one("#packages", VirtualTable).focus()
 
     def set_query(self, text: str) -> None:
-        """Show only packages matching ``text`` (used by the Eclasses screen)."""
+        """Show only packages matching ``text`` (what ``PackagesFilterRequested`` asks)."""
         self.query_one("#filter", Input).value = text
 
     def action_focus_filter(self) -> None:
@@ -152,7 +161,7 @@ class PackagesScreen(MainScreen):
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         event.stop()
-        self.ebprof.open_package(event.row.cpv)
+        self.post_message(PackageOpenRequested(event.row.cpv))
 
     def action_resource(self) -> None:
         row = self.query_one("#packages", VirtualTable).current

@@ -11,12 +11,14 @@ from textual.widgets import Static
 
 from ebprof.errors import EbprofError
 from ebprof.tui.fmt import dur, when
+from ebprof.tui.messages import ComparisonRequested, RunOpenRequested
 from ebprof.tui.screens.base import MainScreen
-from ebprof.tui.screens.compare import ComparisonScreen
+from ebprof.tui.sources import NOT_LOADED, ShownRun
 from ebprof.tui.widgets import Column, VirtualTable
 
 if TYPE_CHECKING:
     from ebprof.store.runinfo import RunInfo
+    from ebprof.tui.sources import RunHistory
 
 RUN_SORT = {"id": lambda r: r.id}
 
@@ -31,9 +33,11 @@ class RunsScreen(MainScreen):
         Binding("o", "open", "Open run"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, source: RunHistory, shown: ShownRun = NOT_LOADED) -> None:
+        super().__init__(shown)
+        self.source = source
         self.marked: list[int] = []  # run ids, oldest mark first, at most two
+        self._fetched_for: object = None  # the run on show when the list was last read
 
     def compose_body(self) -> ComposeResult:
         yield VirtualTable(
@@ -78,19 +82,18 @@ class RunsScreen(MainScreen):
         return r.command
 
     def _is_shown(self, r: RunInfo) -> bool:
-        return self.ebprof.current_run is not None and self.ebprof.current_run.id == r.id
+        return self.shown.run is not None and self.shown.run.id == r.id
 
-    def on_mount(self) -> None:
-        self.watch(self.app, "current_run", self._reload)
-
-    def _reload(self, run: object = None) -> None:
-        self._fetch()
+    def show_run(self, shown: ShownRun) -> None:
+        if shown.run is None or shown.run is not self._fetched_for:
+            self._fetched_for = shown.run  # the rest of the same run changes no run
+            self._fetch()
 
     @work(thread=True, exclusive=True, group="runs")
     def _fetch(self) -> None:
         """Read the run list off the UI thread."""
         try:
-            runs = self.ebprof.data.runs()
+            runs = self.source.runs()
         except EbprofError as e:
             self.app.call_from_thread(self.notify, str(e), severity="error")
             runs = []
@@ -134,12 +137,12 @@ class RunsScreen(MainScreen):
         if pair is None:
             self.notify("mark two runs with space, or highlight a run that has an older one")
             return
-        self.app.push_screen(ComparisonScreen(*pair))
+        self.post_message(ComparisonRequested(*pair))
 
     def action_open(self) -> None:
         run = self._table().current
         if run is not None:
-            self.ebprof.load(run.id)
+            self.post_message(RunOpenRequested(run.id))
             self.notify(f"showing run {run.id}")
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
