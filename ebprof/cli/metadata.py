@@ -171,6 +171,7 @@ def run(args: argparse.Namespace) -> int:
         if args.check:
             try:
                 with progress_bar(f"checking {repo.name}", True) as update:
+                    checked = None
                     checked = check(repo, refs, out, options, progress=update,
                                    on_result=recorder.add if recorder else None,
                                    reuse=recorder.reuse if recorder else None,
@@ -178,11 +179,14 @@ def run(args: argparse.Namespace) -> int:
                                    started=recorder.started if recorder else None)  # fmt: skip
             finally:
                 if recorder is not None:
-                    recorder.close(True)
+                    recorder.close(
+                        True, _scope(checked.current + checked.rewritten if checked else 1)
+                    )
             status |= _report_check(repo.name, out, checked, report, args.verbose)
             status |= _indexes(args, repo, refs, checked.description(out), report)
             continue
         completed = False
+        summary = None
         try:
             with progress_bar(f"metadata {repo.name}", True) as update:
                 summary = regen(
@@ -201,7 +205,8 @@ def run(args: argparse.Namespace) -> int:
             completed = True
         finally:
             if recorder is not None:
-                recorder.close(completed)
+                left = summary.kept + summary.rewritten if summary else 1
+                recorder.close(completed, _scope(left))
                 for w in dict.fromkeys(recorder.summary.warnings):
                     print(f"ebprof: warning: {w}", file=sys.stderr)
         for r in summary.failed:
@@ -243,6 +248,18 @@ def run(args: argparse.Namespace) -> int:
             _write(repo.path / TIMESTAMP, timestamp())
     report.end()
     return status
+
+
+# What a run that regenerated only part of the cache covered (entries kept as they were
+# have no result in it): not the whole repository, so the TUI and diff never take it for
+# a whole-tree run.
+PARTIAL = "stale cache entries (metadata)"
+
+
+def _scope(left_alone: int) -> str | None:
+    """The run's scope: the whole repository (as it started) when no entry was left
+    alone, else ``PARTIAL``."""
+    return PARTIAL if left_alone else None
 
 
 def _count(text: str) -> int:

@@ -203,14 +203,17 @@ class Recording:
         for res in old:
             self.add(res)
 
-    def close(self, completed: bool) -> RunInfo | None:
-        """Finish the run (``completed``) or leave it incomplete, and close the store."""
+    def close(self, completed: bool, scope: str | None = None) -> RunInfo | None:
+        """Finish the run (``completed``) or leave it incomplete, and close the store.
+        ``scope`` replaces the one given at the start, when only the end tells what the
+        run covered (``metadata`` records only the entries it regenerated)."""
         try:
             if self._writer is not None:
                 if completed:
                     bash, malloc = self._pool or ("", "")
+                    extra = {} if scope is None else {"scope": scope}
                     self.summary.run = self._writer.finish(
-                        reused=self.summary.reused, bash_version=bash, malloc=malloc
+                        reused=self.summary.reused, bash_version=bash, malloc=malloc, **extra
                     )
                 else:
                     self._writer.abandon()

@@ -38,8 +38,8 @@ T = TypeVar("T")
 
 MAGIC = b"ebprof-results-store"
 SCHEMA = 2  # bump on incompatible record or layout changes: old stores then ask to be cleared
-# Older schemas this one reads as they are (1: package rows as maps, cpv included); a
-# writer marks the store with SCHEMA, since the rows it adds are not readable by them.
+# Older schemas this one reads as they are (1: package rows as maps, cpv included); a run
+# written marks the store with SCHEMA, since its rows are not readable by them.
 READS = (1, 2)
 DATA, LOCK = "data.mdb", "lock.mdb"
 DBS = ("meta", "runs", "pkgs", "results", "latest")
@@ -238,9 +238,6 @@ class Env:
                 f"results store {self.path} has schema version {version}, this ebprof "
                 f"uses {SCHEMA}; remove it with 'ebprof cache clear' and run again"
             )
-        if schema != str(SCHEMA).encode() and not self.readonly:
-            with self.env.begin(write=True) as txn:
-                txn.put(b"schema", str(SCHEMA).encode(), db=dbs["meta"])
         return dbs
 
     def _create(self) -> dict[str, Any]:

@@ -271,6 +271,8 @@ class Store:
             run = msgspec.structs.replace(info, id=run_id, complete=False, ended=None)
             txn.put(ID.pack(run_id), ENCODER.encode(run), db=self._db("runs"))
             txn.put(b"next_run", ID.pack(run_id + 1), db=meta)
+            # the rows this run writes are not readable by an ebprof of an older schema
+            txn.put(b"schema", str(SCHEMA).encode(), db=meta)
             return run_id, dead
 
         try:

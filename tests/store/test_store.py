@@ -372,8 +372,10 @@ def test_a_schema_1_store_is_read_and_written_on(store_dir: Path) -> None:
         assert store.summaries(1) == before
         assert [r.cpv for r in store.results(1)] == ["cat/a-1", "cat/b-2"]
         assert store.result(1, "cat/b-2") is not None
+    with Store.open(store_dir):  # opened for writing, but nothing written
+        pass
     assert _schema(store_dir) == b"1"
-    with Store.open(store_dir) as store:  # a writer marks it with the schema it writes
+    with Store.open(store_dir) as store:  # a run marks it with the schema it writes
         with store.begin_run(RunInfo(0, "two", time.time())) as w:
             w.add(make_result("cat/a-1"))
         assert [s.cpv for s in store.summaries(2)] == ["cat/a-1"]
