@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from ebprof.metadata.normalize import portage_value
 from ebprof.model.records import SourceResult
@@ -248,3 +249,32 @@ def _eclass_changes(
         out.append(EclassChange(name, o.self_us, n.self_us, o.packages, n.packages, significant))
     out.sort(key=lambda e: (-abs(e.delta_us), e.eclass))
     return out
+
+
+def what_changed(c: PackageChange) -> str:
+    """A package's change in a few words: status, metadata keys, slower or faster."""
+    parts = []
+    if c.status_changed:
+        parts.append(f"{c.old_status}→{c.new_status}")
+    if c.keys:
+        parts.append(",".join(k.key for k in c.keys))
+    if c.slower_or_faster:
+        parts.append("slower" if c.delta_us > 0 else "faster")
+    return " ".join(parts)
+
+
+# The orders a comparison's tables offer (the TUI's comparison screen).
+CHANGE_SORT: dict[str, Callable[[PackageChange], Any]] = {
+    "cpv": lambda c: c.cpv,
+    "what": what_changed,
+    "old": lambda c: c.old_us,
+    "new": lambda c: c.new_us,
+    "delta": lambda c: c.delta_us,
+}
+ECLASS_CHANGE_SORT: dict[str, Callable[[EclassChange], Any]] = {
+    "eclass": lambda e: e.eclass,
+    "old": lambda e: e.old_self_us,
+    "new": lambda e: e.new_self_us,
+    "delta": lambda e: abs(e.delta_us),
+    "packages": lambda e: e.new_packages,
+}

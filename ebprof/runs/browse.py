@@ -14,6 +14,7 @@ from typing import Any, Protocol, TypeVar
 from ebprof.model.records import SourceResult
 from ebprof.model.tally import EclassStats
 from ebprof.runs.report import by_eclass
+from ebprof.store.runinfo import RunInfo
 
 T = TypeVar("T")
 
@@ -186,3 +187,22 @@ def user_rows(rows: Iterable[S], eclass: str) -> list[S]:
 def users(rows: Iterable[Summary], eclass: str) -> list[str]:
     """cpvs of the packages inheriting ``eclass`` directly or not."""
     return [s.cpv for s in user_rows(rows, eclass)]
+
+
+# The order of the runs table: by id.
+RUN_SORT: dict[str, Callable[[RunInfo], Any]] = {"id": lambda r: r.id}
+
+
+def comparison_pair(
+    runs: Sequence[RunInfo], marked: Sequence[int], current: RunInfo | None
+) -> tuple[RunInfo, RunInfo] | None:
+    """The two runs to compare, older first: the two ``marked`` ids, else ``current``
+    and the run before it (None when there is none)."""
+    by_id = {r.id: r for r in runs}
+    if len(marked) == 2 and all(m in by_id for m in marked):
+        a, b = sorted(marked)
+        return by_id[a], by_id[b]
+    if current is None:
+        return None
+    older = [r for r in sorted(runs, key=lambda r: r.id) if r.id < current.id]
+    return (older[-1], current) if older else None

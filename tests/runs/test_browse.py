@@ -90,3 +90,16 @@ def test_user_rows_and_users_agree() -> None:
 class _Row:
     def __init__(self, cpv: str, inherited: list[str]) -> None:
         self.cpv, self.inherited = cpv, inherited
+
+
+def test_comparison_pair() -> None:
+    from ebprof.runs.browse import comparison_pair
+    from ebprof.store.runinfo import RunInfo
+
+    runs = [RunInfo(i, "c", 0.0) for i in (3, 1, 7)]
+    by = {r.id: r for r in runs}
+    assert comparison_pair(runs, [7, 1], by[3]) == (by[1], by[7])  # marked: older first
+    assert comparison_pair(runs, [], by[7]) == (by[3], by[7])  # the run before it
+    assert comparison_pair(runs, [3], by[3]) == (by[1], by[3])  # one mark is not a pair
+    assert comparison_pair(runs, [], by[1]) is None  # the first run has none before it
+    assert comparison_pair(runs, [], None) is None

@@ -12,7 +12,15 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
-from ebprof.compare.diff import Comparison, EclassChange, PackageChange, compare
+from ebprof.compare.diff import (
+    CHANGE_SORT,
+    ECLASS_CHANGE_SORT,
+    Comparison,
+    EclassChange,
+    PackageChange,
+    compare,
+    what_changed,
+)
 from ebprof.errors import EbprofError
 from ebprof.tui.fmt import delta, dur
 from ebprof.tui.messages import PackageOpenRequested
@@ -21,32 +29,6 @@ from ebprof.tui.widgets import Column, VirtualTable
 if TYPE_CHECKING:
     from ebprof.store.runinfo import RunInfo
     from ebprof.tui.sources import RunResults
-
-CHANGE_SORT = {
-    "cpv": lambda c: c.cpv,
-    "what": lambda c: what_changed(c),
-    "old": lambda c: c.old_us,
-    "new": lambda c: c.new_us,
-    "delta": lambda c: c.delta_us,
-}
-ECLASS_CHANGE_SORT = {
-    "eclass": lambda e: e.eclass,
-    "old": lambda e: e.old_self_us,
-    "new": lambda e: e.new_self_us,
-    "delta": lambda e: abs(e.delta_us),
-    "packages": lambda e: e.new_packages,
-}
-
-
-def what_changed(c: PackageChange) -> str:
-    parts = []
-    if c.status_changed:
-        parts.append(f"{c.old_status}→{c.new_status}")
-    if c.keys:
-        parts.append(",".join(k.key for k in c.keys))
-    if c.slower_or_faster:
-        parts.append("slower" if c.delta_us > 0 else "faster")
-    return " ".join(parts)
 
 
 def _change_cell(c: PackageChange, key: str) -> str:

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from ebprof.errors import EbprofError
+from ebprof.runs.browse import RUN_SORT, comparison_pair
 from ebprof.tui.fmt import dur, when
 from ebprof.tui.messages import ComparisonRequested, RunOpenRequested
 from ebprof.tui.screens.base import MainScreen
@@ -19,8 +20,6 @@ from ebprof.tui.widgets import Column, VirtualTable
 if TYPE_CHECKING:
     from ebprof.store.runinfo import RunInfo
     from ebprof.tui.sources import RunHistory
-
-RUN_SORT = {"id": lambda r: r.id}
 
 
 class RunsScreen(MainScreen):
@@ -121,16 +120,7 @@ class RunsScreen(MainScreen):
     def pair(self) -> tuple[RunInfo, RunInfo] | None:
         """The two runs to compare, older first: the marked ones, else the highlighted run
         and the one before it."""
-        runs = sorted(self._table().rows, key=lambda r: r.id)
-        if len(self.marked) == 2:
-            a, b = sorted(self.marked)
-            by_id = {r.id: r for r in runs}
-            return by_id[a], by_id[b]
-        current = self._table().current
-        if current is None:
-            return None
-        older = [r for r in runs if r.id < current.id]
-        return (older[-1], current) if older else None
+        return comparison_pair(self._table().rows, self.marked, self._table().current)
 
     def action_compare(self) -> None:
         pair = self.pair()
