@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache, total_ordering
+from typing import Any
 
 CATEGORY_RE = r"[A-Za-z0-9_][A-Za-z0-9+_.-]*"
 # A package name must not end in a hyphen followed by something that is a valid version.
@@ -124,6 +125,22 @@ def compare_versions(a: Version, b: Version) -> int:
         kind = longer[min(len(asx), len(bsx))][0]
         return sign if kind == _SUFFIX_ORDER["p"] else -sign
     return int(ar > br) - int(ar < br)
+
+
+# Between rc (3) and p (5): "no more suffixes", so that lists compare as PMS says
+# (1.0_rc1 < 1.0 < 1.0_p1, and 1.0_alpha_p > 1.0_alpha).
+_END = (4, 0)
+
+
+def version_sort_key(v: Version) -> tuple[list[Any], str, list[tuple[int, int]], int]:
+    """A key that sorts as ``compare_versions`` does (sorting by key costs a fraction of
+    comparing pairs). A component after the first with a leading zero compares as a
+    string, and below every other (its stripped digits start with "0" or are empty,
+    the other's with 1-9): (0, digits) against (1, number)."""
+    numeric, letter, suffixes, rev = v._key()
+    comps: list[Any] = [numeric[0][1]]
+    comps += [(0, c[2]) if c[0] else (1, c[1]) for c in numeric[1:]]
+    return comps, letter, [*suffixes, _END], rev
 
 
 @total_ordering

@@ -6,16 +6,15 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cmp_to_key
 from pathlib import Path
 
 from ebprof.errors import RepoError
 from ebprof.model.cpv import (
     Cpv,
     Version,
-    compare_versions,
     valid_category,
     valid_package_name,
+    version_sort_key,
 )
 from ebprof.repo.config import ReposConf
 
@@ -143,21 +142,14 @@ class Repository:
             except ValueError:
                 continue
             out.append(EbuildRef(Cpv(category, package, version), f"{d}/{n}", self))
-        if len(out) > 1:
-            out.sort(key=_by_version)  # one category and package: the version decides
+        if len(out) > 1:  # one category and package: the version decides
+            out.sort(key=lambda r: version_sort_key(r.cpv.version))
         return out
 
     def ebuilds(self) -> Iterator[EbuildRef]:
         for cat in self.categories():
             for pkg in self.packages(cat):
                 yield from self.ebuilds_of(cat, pkg)
-
-
-def _compare_refs(a: EbuildRef, b: EbuildRef) -> int:
-    return compare_versions(a.cpv.version, b.cpv.version)
-
-
-_by_version = cmp_to_key(_compare_refs)
 
 
 # What can be an eclass's name in a command word and a cache entry: no blank, no control
