@@ -10,6 +10,7 @@ are decoded, and with two or more jobs a forked child checks half of the ebuilds
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import select
@@ -80,20 +81,21 @@ def _eclasses_hold(raw: bytes, eclasses: EclassChecksums) -> bool:
 
 
 def _stale_in(
-    refs: Sequence[EbuildRef], start: int, stop: int, out: str, present: set[str],
+    entries: Sequence[str], files: Sequence[str], start: int, stop: int, out: str,
     eclasses: EclassChecksums, parent: int | None = None,
 ) -> list[int]:  # fmt: skip
+    """Indices in [start, stop) whose entry (``entries[i]``, "" for none) does not hold
+    for the ebuild ``files[i]``; ``parent`` is given in a forked child."""
     stale = []
     seen: dict[bytes, bool] = {}
     for i in range(start, stop):
         if parent is not None and not i % 512 and os.getppid() != parent:
             raise SystemExit(1)  # the child of a killed ebprof: its answer has no reader
-        ref = refs[i]
-        cpv = str(ref.cpv)
+        cpv = entries[i]
         # A missing entry costs no read, and no read or hash of its ebuild.
-        entry = read(f"{out}/{cpv}") if cpv in present else None
+        entry = read(f"{out}/{cpv}") if cpv else None
         if entry is not None:
-            data = read(ref.file)
+            data = read(files[i])
             if data is not None and is_valid(entry, hashlib.md5(data).hexdigest(), eclasses, seen):
                 continue
         stale.append(i)
@@ -106,18 +108,24 @@ def stale(
 ) -> list[int]:  # fmt: skip
     """Indices of ``refs`` whose entry under ``out`` is missing or no longer current, in
     order. With ``jobs`` > 1 and enough of them, a forked child checks the second half;
-    if it fails in any way, this process checks that half itself."""
+    if it fails in any way, this process checks that half itself.
+
+    Both work from two lists of strings made before the fork: a child that walked the
+    refs would write the reference counts of objects all over the parent's heap, and
+    copy most of its pages."""
+    entries = [c if (c := str(r.cpv)) in present else "" for r in refs]
+    files = [r.file for r in refs]
     n = len(refs)
-    if jobs < 2 or n < SPLIT_AT or sum(1 for r in refs if str(r.cpv) in present) < SPLIT_AT:
-        return _stale_in(refs, 0, n, out, present, eclasses)
+    if jobs < 2 or n - entries.count("") < SPLIT_AT:
+        return _stale_in(entries, files, 0, n, out, eclasses)
     half = n // 2
-    child = _fork_child(refs, half, n, out, present, eclasses)
+    child = _fork_child(entries, files, half, n, out, eclasses)
     if child is None:
-        return _stale_in(refs, 0, n, out, present, eclasses)
+        return _stale_in(entries, files, 0, n, out, eclasses)
     pid, rfd = child
     reaped = False
     try:
-        first = _stale_in(refs, 0, half, out, present, eclasses)
+        first = _stale_in(entries, files, 0, half, out, eclasses)
         second, reaped = _answer(pid, rfd, half, n)
     finally:
         os.close(rfd)
@@ -126,15 +134,15 @@ def stale(
                 os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
     if second is None:
-        second = _stale_in(refs, half, n, out, present, eclasses)
+        second = _stale_in(entries, files, half, n, out, eclasses)
     return first + second
 
 
 def _fork_child(
-    refs: Sequence[EbuildRef], start: int, stop: int, out: str, present: set[str],
+    entries: Sequence[str], files: Sequence[str], start: int, stop: int, out: str,
     eclasses: EclassChecksums,
 ) -> tuple[int, int] | None:  # fmt: skip
-    """A child checking refs[start:stop] that writes the stale indices as an array of
+    """A child checking [start, stop) that writes the stale indices as an array of
     unsigned ints to a pipe and exits; None when it cannot be started."""
     try:
         rfd, wfd = os.pipe2(os.O_CLOEXEC)
@@ -150,10 +158,11 @@ def _fork_child(
     if pid == 0:  # pragma: no cover - runs in the child, which never returns
         code = 1
         try:
+            gc.disable()  # a full collection would touch, and copy, the parent's whole heap
             os.close(rfd)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            found = _stale_in(refs, start, stop, out, present, eclasses, parent)
+            found = _stale_in(entries, files, start, stop, out, eclasses, parent)
             data = array("I", found).tobytes()
             view = memoryview(data)
             while view:

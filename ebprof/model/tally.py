@@ -52,11 +52,7 @@ class EclassTally:
         one: dict[str, list[int]] = {}
         for r in ok:
             for top in r.inherits:
-                for _depth, node in top.walk():
-                    st = one.setdefault(node.eclass, [0, 0, 0])
-                    st[0] += 1
-                    st[1] += node.self_us
-                _inclusive(top, one, set())
+                _add_tree(top, one, frozenset())
         self._total += sign * sum(r.source_us for r in ok) / k
         for name, (inherits, self_us, inclusive_us) in one.items():
             row = self._table.setdefault(name, [0, 0, 0, 0])
@@ -74,9 +70,23 @@ class EclassTally:
         return rows, round(self._total)
 
 
-def _inclusive(node: InheritNode, table: dict[str, list[int]], active: set[str]) -> None:
+def _add_tree(node: InheritNode, one: dict[str, list[int]], active: frozenset[str]) -> None:
+    """Count ``node`` and the inherits under it into ``one`` (eclass -> [inherits,
+    self_us, inclusive_us]); an inherit nested in one of the same eclass adds no
+    inclusive time (``active``: the eclasses being inherited around it). One pass: this
+    runs for every inherit of every result a run writes or reads."""
+    st = one.get(node.eclass)
+    if st is None:
+        st = one[node.eclass] = [0, 0, 0]
+    kids = node.children
+    st[0] += 1
+    if kids:
+        st[1] += node.inclusive_us - sum(c.inclusive_us for c in kids)
+    else:
+        st[1] += node.inclusive_us
     if node.eclass not in active:
-        table.setdefault(node.eclass, [0, 0, 0])[2] += node.inclusive_us
-    active = active | {node.eclass}
-    for c in node.children:
-        _inclusive(c, table, active)
+        st[2] += node.inclusive_us
+        if kids:
+            active = active | {node.eclass}
+    for c in kids:
+        _add_tree(c, one, active)

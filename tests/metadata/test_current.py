@@ -113,14 +113,14 @@ def test_a_failing_child_is_not_believed(cached, monkeypatch, how: str) -> None:
         forked.append(child[0])
         return child
 
-    def stale_in(refs, start, stop, out, present, sums, parent=None):
+    def stale_in(entries, files, start, stop, out, sums, parent=None):
         if parent is not None:  # in the child
             if how == "exits":
                 os._exit(3)
             if how == "hangs":
                 time.sleep(60)
             return [stop + 5]  # "lies": an index outside its half
-        return real(refs, start, stop, out, present, sums, parent)
+        return real(entries, files, start, stop, out, sums, parent)
 
     monkeypatch.setattr(current, "_stale_in", stale_in)
     monkeypatch.setattr(current, "_fork_child", fork)
