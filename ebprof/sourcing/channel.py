@@ -10,6 +10,12 @@ restricted bash allows), under names with the package's sequence number:
   daemon reports the child done, then only the reading end, which ends (EOF) once no
   process the package started holds it any more.
 
+Any package can open that FIFO for reading, by its name or through /proc/PID/fd of ebprof
+(as root), and open() of a FIFO waits, with no timeout, for a writer. So ebprof holds a
+writer of its own again as soon as the FIFO has ended, which wakes whoever began opening
+it since, and keeps that writer open a little while (slot.LINGER) after it closed the
+reading end and removed the name: an open() already under way when it did completes.
+
 Files, not pipes, carry the data: another package may read them (a restricted shell can
 open any file for reading) but never take bytes out of them or write into them (it
 cannot open a file for writing), so nothing it does changes what ebprof reads for this
@@ -41,6 +47,7 @@ class Channel:
         # ebprof's own writer keeps the FIFO from ending before the child has opened it.
         self._wr = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
         self._rundir = rundir
+        self._wake = -1  # ebprof's writer once the FIFO has ended (_hold_open)
         self.eof = False
 
     def release_writer(self) -> None:
@@ -61,7 +68,18 @@ class Channel:
                 data = b""
             if not data:
                 self.eof = True
+                self._hold_open()
         return self.eof
+
+    def _hold_open(self) -> None:
+        """A writer of ebprof's own on the ended FIFO (it needs the reading end, still
+        open): an open() for reading waiting for a writer returns, and any later one does
+        not wait. The FIFO has ended already, so this writer cannot hide a process."""
+        if self._wake < 0 and self.rd >= 0:
+            with contextlib.suppress(OSError):
+                self._wake = os.open(
+                    self._rundir / self.alive_name, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC
+                )
 
     def output(self) -> tuple[list[bytes], int]:
         """The lines the package printed (at most MAX_LINES, each cut at MAX_LINE bytes)
@@ -105,12 +123,16 @@ class Channel:
         """Where a line profile's xtrace goes (__ebprof_enter derives the same name)."""
         return self._rundir / f"{self.result_name}.trace"
 
-    def close(self) -> None:
-        """Close both ends of the FIFO and remove everything of this package's."""
+    def close(self) -> int:
+        """Remove everything of this package's and close the FIFO, all but a writer that
+        the caller closes a little later (-1 if there is none): see the module docstring."""
+        self._hold_open()
+        for name in (self.alive_name, self.out_name, self.result_name, f"{self.result_name}.trace"):
+            with contextlib.suppress(OSError):
+                os.unlink(self._rundir / name)
         self.release_writer()
         if self.rd >= 0:
             os.close(self.rd)
             self.rd = -1
-        for name in (self.alive_name, self.out_name, self.result_name, f"{self.result_name}.trace"):
-            with contextlib.suppress(OSError):
-                os.unlink(self._rundir / name)
+        wake, self._wake = self._wake, -1
+        return wake

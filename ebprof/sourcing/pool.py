@@ -22,7 +22,7 @@ from ebprof.sourcing.outcome import build
 from ebprof.sourcing.protocol import Control
 from ebprof.sourcing.schedule import rarity_order
 from ebprof.sourcing.shapecache import ShapeCache
-from ebprof.sourcing.slot import DEPTH, Slot
+from ebprof.sourcing.slot import DEPTH, MAX_LINGERING, Slot
 from ebprof.sourcing.trace import read_trace
 from ebprof.sourcing.transport import Daemon, DaemonDied, find_bash, set_dumpable
 from ebprof.sourcing.workspace import Form, Workspace, default_parent
@@ -370,10 +370,10 @@ class SourcePool:
 
 
 def _enough_descriptors(jobs: int) -> None:
-    """Per daemon ebprof holds its three pipes, and per package it holds the two ends of
-    its FIFO and an ebuild copy open: raise the soft limit as far as the hard one allows,
-    or say in one line what -j needs."""
-    need = 64 + jobs * (3 + 3 * (DEPTH + 1))
+    """Per daemon ebprof holds its three pipes and up to MAX_LINGERING writers of removed
+    FIFOs, and per package it holds the two ends of its FIFO and an ebuild copy open:
+    raise the soft limit as far as the hard one allows, or say in one line what -j needs."""
+    need = 64 + jobs * (3 + MAX_LINGERING + 3 * (DEPTH + 1))
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != resource.RLIM_INFINITY and soft < need:
         top = need if hard == resource.RLIM_INFINITY else min(hard, need)

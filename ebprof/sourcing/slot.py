@@ -33,6 +33,10 @@ from ebprof.sourcing.workspace import Workspace
 DEPTH = 2
 SETTLE = 0.05  # seconds a finished package's pipe may stay open before a sweep
 GIVE_UP = 2.0  # seconds after a sweep (or a kill) before ebprof stops waiting
+# Seconds a removed package's FIFO keeps ebprof's writer (channel.py says why), and how
+# many such writers a slot keeps at most.
+LINGER = 0.1
+MAX_LINGERING = 16
 
 
 class Slot:
@@ -54,6 +58,7 @@ class Slot:
         self.cached: set[str] = set()
         self.restarts = 0
         self.broken = False  # its command pipe refused a command: restart when idle
+        self._lingering: deque[tuple[float, int]] = deque()  # (when to close, writer)
 
     # ------------------------------------------------------------ sending
     @property
@@ -86,8 +91,7 @@ class Slot:
         try:
             self.daemon.send(*words)
         except DaemonDied:
-            job.channel.close()
-            job.channel = None
+            self.finish(job)
             raise
         self.queue.append(job)
         if self.waiting == 1:
@@ -142,6 +146,8 @@ class Slot:
     def deadline(self) -> float:
         """The next moment ``tick`` has something to do."""
         times = [j.settle_by for j in self.queue if j.settle_by is not None and not j.settled]
+        if self._lingering:
+            times.append(self._lingering[0][0])
         head = next((j for j in self.queue if j.rc is None), None)
         if head is not None:
             times.append(head.deadline)
@@ -150,6 +156,7 @@ class Slot:
     def tick(self, now: float) -> list[Job]:
         """Timeouts and sweeps; the packages to send again when the daemon had to be
         replaced (DaemonError if a new one cannot start)."""
+        self._let_go(now)
         for j in self.queue:
             if j.settle_by is not None and now >= j.settle_by and not j.settled:
                 assert j.channel is not None
@@ -199,8 +206,18 @@ class Slot:
     def finish(self, job: Job) -> None:
         """Remove the job's channels (after its trace, if any, was read)."""
         if job.channel is not None:
-            job.channel.close()
+            wake = job.channel.close()
             job.channel = None
+            if wake >= 0:
+                self._lingering.append((time.monotonic() + LINGER, wake))
+                self._let_go(time.monotonic())
+
+    def _let_go(self, now: float, every: bool = False) -> None:
+        """Close the writers kept on removed FIFOs whose time is up (or all of them)."""
+        q = self._lingering
+        while q and (every or q[0][0] <= now or len(q) > MAX_LINGERING):
+            with contextlib.suppress(OSError):
+                os.close(q.popleft()[1])
 
     # ------------------------------------------------------------ faults
     def crashed(self, why: str) -> list[Job]:
@@ -217,9 +234,7 @@ class Slot:
         self.queue = deque(j for j in self.queue if j.rc is not None)
         self.restart()
         for j in back:
-            if j.channel is not None:
-                j.channel.close()
-                j.channel = None
+            self.finish(j)
         return back
 
     def restart(self) -> None:
@@ -246,8 +261,7 @@ class Slot:
 
     def close(self) -> None:
         for j in self.queue:
-            if j.channel is not None:
-                j.channel.close()
-                j.channel = None
+            self.finish(j)
         self.queue.clear()
         self.daemon.close()
+        self._let_go(0.0, every=True)

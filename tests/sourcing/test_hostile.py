@@ -8,6 +8,7 @@ time, and whatever state they leave; at worst a hostile package fails itself, in
 from __future__ import annotations
 
 import itertools
+import shutil
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,7 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "evil/reader-1": ("any", None),
     "evil/proc-thief-1": ("ok", "reopens the daemon's and ebprof's descriptors through /proc"),
     "evil/detach-1": ("ok", "leaves a job that closed every descriptor it had"),
+    "evil/fifo-reopen-1": ("ok", "opens other packages' liveness FIFOs again the moment they end"),
     "evil/bad-stamp-1": ("failed", "protocol violation while sourcing: a value that does not"),
 }
 
@@ -153,3 +155,33 @@ def test_an_eclass_cannot_break_out_of_its_cached_form(tmp_path):
         assert res["cat/p0-1"].status == "failed"  # its eclass does not parse: a syntax error
         for n in (1, 2, 3):
             assert res[f"cat/p{n}-1"].ok and res[f"cat/p{n}-1"].metadata["IUSE"] == ""
+
+
+# spins 0.1 s, then prints 300 lines of 4000 bytes, which ebprof takes some milliseconds
+# to read after the package's FIFO has ended and before it removes the FIFO
+SPIN = """EAPI=8
+SLOT=0
+end=$((${EPOCHREALTIME/./} + 100000))
+while ((${EPOCHREALTIME/./} < end)); do :; done
+printf -v line "%2000s" ""
+for i in {1..300}; do echo "${line// /x }"; done
+"""
+
+
+def test_opening_an_ended_fifo_again_does_not_stall(tmp_path):
+    """evil/fifo-reopen beside a package in the other daemon: it opens that package's
+    FIFO again the moment it ends. Before, that open() waited for a writer that never
+    came, and the package timed out (20 runs of 20); now it takes its half second."""
+    repo = tmp_path / "r"
+    (repo / "profiles").mkdir(parents=True)
+    (repo / "profiles/repo_name").write_text("r\n")
+    (repo / "evil/fifo-reopen").mkdir(parents=True)
+    shutil.copy(HOSTILE / "evil/fifo-reopen/fifo-reopen-1.ebuild", repo / "evil/fifo-reopen")
+    (repo / "cat/spin").mkdir(parents=True)
+    (repo / "cat/spin/spin-1.ebuild").write_text(SPIN)
+    refs = list(open_repository(repo).ebuilds())
+    with SourcePool(open_repository(repo), SourceOptions(jobs=2, timeout=5.0)) as pool:
+        res = {r.cpv: r for r in pool.source(refs)}
+    assert res["cat/spin-1"].ok, res["cat/spin-1"].error
+    r = res["evil/fifo-reopen-1"]
+    assert r.ok and r.wall_us < 3_000_000, (r.error, r.wall_us)
