@@ -31,7 +31,7 @@ from ebprof.model.cpv import Cpv
 from ebprof.model.records import FATAL_KINDS, Finding, SourceResult
 from ebprof.repo import EbuildRef
 from ebprof.sourcing.job import TOO_OLD
-from ebprof.sourcing.pool import MISSING_ECLASS, SourceOptions, SourcePool
+from ebprof.sourcing.pool import SourceOptions, SourcePool, missing_eclass
 
 if TYPE_CHECKING:
     from ebprof.lint.scan import LintTarget
@@ -154,10 +154,12 @@ def _environment(res: SourceResult, masters_missing: bool) -> tuple[str, str] | 
     """(cause, detail) when ``res`` failed because of this machine, not the ebuild."""
     if res.ok or not res.error:
         return None
-    if (m := TOO_OLD.search(res.error)) is not None:
+    # (the refusal ends the message: a bounded tail keeps a hostile one from costing
+    # quadratic time in the regex)
+    if (m := TOO_OLD.search(res.error[-256:])) is not None:
         return m.group(0), ""
-    if masters_missing and (m := MISSING_ECLASS.search(res.error)) is not None:
-        return "they inherit eclasses of the missing master repository", m.group(1)
+    if masters_missing and (name := missing_eclass(res.error)) is not None:
+        return "they inherit eclasses of the missing master repository", name
     return None
 
 
