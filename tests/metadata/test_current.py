@@ -78,10 +78,8 @@ def _names(refs: list, idx: list[int]) -> list[str]:
     return [str(refs[i].cpv) for i in idx]
 
 
-def test_split_gives_the_answer_of_one_process(cached, monkeypatch) -> None:
-    _repo, refs, out, present, sums = cached
-    alone = current.stale(refs, out, present, sums, jobs=1)
-    assert _names(refs, alone) == ["app-misc/viewer-3.1-r2", "dev-libs/libfoo-1.2.3"]
+def _record_forks(monkeypatch) -> list[int]:
+    """Split from the first entry on, and note each child's pid."""
     monkeypatch.setattr(current, "SPLIT_AT", 1)
     forked: list[int] = []
     real_fork = current._fork_child
@@ -92,6 +90,14 @@ def test_split_gives_the_answer_of_one_process(cached, monkeypatch) -> None:
         return child
 
     monkeypatch.setattr(current, "_fork_child", fork)
+    return forked
+
+
+def test_split_gives_the_answer_of_one_process(cached, monkeypatch) -> None:
+    _repo, refs, out, present, sums = cached
+    alone = current.stale(refs, out, present, sums, jobs=1)
+    assert _names(refs, alone) == ["app-misc/viewer-3.1-r2", "dev-libs/libfoo-1.2.3"]
+    forked = _record_forks(monkeypatch)
     assert current.stale(refs, out, present, sums, jobs=2) == alone
     assert forked  # the second half was checked by a child
     with pytest.raises(ChildProcessError):
@@ -102,16 +108,9 @@ def test_split_gives_the_answer_of_one_process(cached, monkeypatch) -> None:
 def test_a_failing_child_is_not_believed(cached, monkeypatch, how: str) -> None:
     _repo, refs, out, present, sums = cached
     alone = current.stale(refs, out, present, sums, jobs=1)
-    monkeypatch.setattr(current, "SPLIT_AT", 1)
     monkeypatch.setattr(current, "CHILD_TIMEOUT_S", 0.5)
     real = current._stale_in
-    forked: list[int] = []
-    real_fork = current._fork_child
-
-    def fork(*args):
-        child = real_fork(*args)
-        forked.append(child[0])
-        return child
+    forked = _record_forks(monkeypatch)
 
     def stale_in(entries, files, start, stop, out, sums, parent=None):
         if parent is not None:  # in the child
@@ -123,7 +122,6 @@ def test_a_failing_child_is_not_believed(cached, monkeypatch, how: str) -> None:
         return real(entries, files, start, stop, out, sums, parent)
 
     monkeypatch.setattr(current, "_stale_in", stale_in)
-    monkeypatch.setattr(current, "_fork_child", fork)
     started = time.monotonic()
     assert current.stale(refs, out, present, sums, jobs=2) == alone
     assert time.monotonic() - started < 10
