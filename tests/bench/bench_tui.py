@@ -19,6 +19,8 @@ peak RSS. "first rows" is counted from the moment the parent starts the child pr
 (interpreter start and imports included) until the package table paints its first row
 (on a big run, its first rows come before the rest is read); "open" until the table
 holds every package of the run, from the app's creation.
+Also the longest the event loop went without running during each step (what a key
+press would wait): sorting, filtering, the Eclasses screen, back, the detail.
 Prints the median and worst of each. Times are taken inside the app, not
 through Pilot key presses, which also wait for animations to settle.
 """
@@ -88,6 +90,25 @@ async def _measure(store: Path, run_id: int | None, spawned: float) -> dict[str,
         out["first_rows_s"] = painted[0] - spawned
         VirtualTable.render_line = render_line  # type: ignore[method-assign]
         out["packages"] = len(table.rows)
+        # The longest the event loop went without running (a key press waits that long):
+        # a task that asks to wake every 5 ms notes how late it woke, per step below.
+        lags: list[float] = [0.0]
+        stalls: dict[str, float] = {}
+        loop = asyncio.get_running_loop()
+
+        async def watch() -> None:
+            while True:
+                t0 = loop.time()
+                await asyncio.sleep(0.005)
+                lags[0] = max(lags[0], loop.time() - t0 - 0.005)
+
+        watcher = asyncio.create_task(watch())
+        await asyncio.sleep(0.02)
+
+        async def step(name: str) -> None:
+            await asyncio.sleep(0.02)  # let the watcher see the step's end
+            stalls[name], lags[0] = lags[0], 0.0
+
         region = Region(0, 0, table.size.width, table.size.height)
         sorts: dict[str, float] = {}
         for key in ("time", "eapi", "eclasses", "findings", "status", "cpv"):
@@ -96,6 +117,7 @@ async def _measure(store: Path, run_id: int | None, spawned: float) -> dict[str,
                 table.sort_by(key, reverse)
                 table.render_lines(region)
                 sorts[f"{key}{' desc' if reverse else ''}"] = time.perf_counter() - t
+                await step("sort")
         out["sort_s"] = sorts
         t = time.perf_counter()
         app.screen.set_query("e:toolchain-funcs c:dev-*")
@@ -103,8 +125,10 @@ async def _measure(store: Path, run_id: int | None, spawned: float) -> dict[str,
         table.render_lines(region)
         out["filter_s"] = time.perf_counter() - t
         out["filtered"] = len(table.view)
+        await step("filter")
         app.screen.set_query("")
         await pilot.pause()
+        await step("filter cleared")
         t = time.perf_counter()
         await pilot.press("e")
         eclasses = app.screen.query_one("#eclasses", VirtualTable)
@@ -112,14 +136,19 @@ async def _measure(store: Path, run_id: int | None, spawned: float) -> dict[str,
             await asyncio.sleep(0.005)
         out["eclasses_s"] = time.perf_counter() - t
         out["eclass_rows"] = len(eclasses.rows)
+        await step("eclasses")
         await pilot.press("p")
         await pilot.pause()
+        await step("back to packages")
         # Not through pilot.press: it also waits for the tab underline animation.
         t = time.perf_counter()
         app.open_package(table.current.cpv)
         while not isinstance(app.screen, PackageScreen) or app.screen.source_path is None:
             await asyncio.sleep(0.002)
         out["detail_s"] = time.perf_counter() - t
+        await step("detail")
+        watcher.cancel()
+        out["stall_s"] = stalls
     data.close()
     return out
 
@@ -215,6 +244,12 @@ def main() -> int:
     ecl = [r["eclasses_s"] for r in rows]
     print(f"  Eclasses screen after e: {fmt_ms(ecl)} ({each(ecl)})")
     print(f"  package detail until its source shows: {fmt_ms([r['detail_s'] for r in rows])}")
+    worst: dict[str, float] = {}
+    for r in rows:
+        for name, lag in r["stall_s"].items():
+            worst[name] = max(worst.get(name, 0.0), lag)
+    print("  longest event-loop stall per step (worst of the processes): "
+          + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in worst.items()))  # fmt: skip
     print(f"  peak RSS: {max(r['peak_rss_mib'] for r in rows):.0f} MiB")
     return 0
 
