@@ -15,6 +15,7 @@ import hashlib
 import os
 import select
 import signal
+import stat
 import time
 from array import array
 from collections.abc import Sequence
@@ -34,15 +35,23 @@ CHILD_TIMEOUT_S = 60.0
 
 def read(path: str) -> bytes | None:
     """The file's bytes, or None when it cannot be read (a bare descriptor: a third
-    cheaper than open() over a whole tree)."""
+    cheaper than open() over a whole tree).
+
+    Never hangs on what is not a regular file: O_NONBLOCK, so opening a FIFO does not
+    wait for a writer (nor does reading it: no writer reads as empty, a writer that has
+    not written fails the read); and past the first chunk, a file that is not regular
+    (/dev/zero, a FIFO fed endlessly) is not read on. One fstat for files over 64 KiB
+    only: none for almost every entry and ebuild."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError:
         return None
     try:
         chunks = []
         while chunk := os.read(fd, 1 << 16):
             chunks.append(chunk)
+            if len(chunks) == 2 and not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
     except OSError:
         return None
     finally:
