@@ -22,11 +22,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ebprof.metadata import md5dict
+from ebprof.model.eapi import KNOWN
 
 if TYPE_CHECKING:
     from ebprof.repo import EbuildRef
     from ebprof.repo.checksums import EclassChecksums
 
+_EAPIS = frozenset(e.encode() for e in KNOWN)  # as written: no decoding, no strip
 # Below this many entries a second process costs more than it saves.
 SPLIT_AT = 4000
 # A child that has not answered by then is killed and its half checked here.
@@ -67,8 +69,21 @@ def is_valid(
     _eclasses_ checksum match what would be used now (overlay overrides included).
     ``seen`` keeps the verdict on each _eclasses_ value: most entries share theirs."""
     entry = md5dict.read_entry(entry_data)
-    if entry is None or entry.get(b"_md5_") != ebuild_md5.encode() or b"EAPI" not in entry:
+    if entry is None or entry.get(b"_md5_") != ebuild_md5.encode():
         return False
+    eapi = entry.get(b"EAPI")
+    # portage disregards an entry of an EAPI it does not support (stripped; empty is 0),
+    # and calls one with an _mtime_ that is not a number corrupt: egencache sources both
+    if eapi not in _EAPIS and (
+        eapi is None or (eapi.decode("utf-8", "replace").strip() or "0") not in KNOWN
+    ):
+        return False
+    mtime = entry.get(b"_mtime_")
+    if mtime:
+        try:
+            int(mtime.decode("utf-8", "replace"))
+        except ValueError:
+            return False
     raw = entry.get(b"_eclasses_")
     if not raw:
         return True

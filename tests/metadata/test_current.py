@@ -60,6 +60,21 @@ def test_is_valid(tmp_path: Path) -> None:
     assert current.is_valid(b"EAPI=8\n_md5_=abc\n", "abc", sums)  # no eclasses
 
 
+def test_an_entry_portage_disregards_is_not_current(tmp_path: Path) -> None:
+    # portage's _pull_valid_cache skips an entry of an EAPI it does not support (the
+    # value stripped, empty meaning 0) and its cache reader calls an _mtime_ that int()
+    # refuses corrupt: egencache sources the ebuild and rewrites both
+    sums = _sums(tmp_path)
+    ok = b"EAPI=8\n_md5_=abc\n"
+    for eapi in (b"42", b"8\x00", b"8\x0bX", "8\u2028x".encode(), b"\xff"):
+        assert not current.is_valid(ok.replace(b"8", eapi, 1), "abc", sums), eapi
+    for eapi in (b"", b" 8 ", b"7\x1c", b"0"):  # str.strip()s what portage strips
+        assert current.is_valid(ok.replace(b"8", eapi, 1), "abc", sums), eapi
+    assert not current.is_valid(ok + b"_mtime_=abc\n", "abc", sums)
+    assert current.is_valid(ok + b"_mtime_= 1_700_000_000\n", "abc", sums)  # as int()
+    assert current.is_valid(ok + b"_mtime_=\n", "abc", sums)  # empty: no mtime
+
+
 @pytest.fixture
 def cached(demo_copy: Path) -> tuple[Path, list, str, set[str], EclassChecksums]:
     """The demo repository with a cache, one ebuild edited and one entry removed."""
