@@ -469,17 +469,19 @@ class Store:
         self._write(clear)
 
     def info(self) -> StoreInfo:
-        def counts(txn: lmdb.Transaction) -> tuple[list[RunInfo], int, int, int]:
+        def counts(txn: lmdb.Transaction) -> tuple[list[RunInfo], int, int, int, int]:
             n = [txn.stat(self._db(name))["entries"] for name in ("pkgs", "results", "latest")]
-            return self._all_runs(txn), n[0], n[1], n[2]
+            # the store's own mark: a schema-1 store stays 1 until a run is written to it
+            mark = txn.get(b"schema", db=self._db("meta"))
+            return self._all_runs(txn), n[0], n[1], n[2], int(mark) if mark else SCHEMA
 
-        runs, pkgs, results, latest = self._read(counts)
+        runs, pkgs, results, latest, version = self._read(counts)
         with guard(self.path):
             env_info, psize = self._env.env.info(), self._env.env.stat()["psize"]
             size = (self.path / DATA).stat().st_size
         return StoreInfo(
             path=str(self.path),
-            version=SCHEMA,
+            version=version,
             size=size,
             used=(env_info["last_pgno"] + 1) * psize,
             map_size=env_info["map_size"],

@@ -372,6 +372,7 @@ def test_a_schema_1_store_is_read_and_written_on(store_dir: Path) -> None:
         assert store.summaries(1) == before
         assert [r.cpv for r in store.results(1)] == ["cat/a-1", "cat/b-2"]
         assert store.result(1, "cat/b-2") is not None
+        assert store.info().version == 1  # `cache info` says what the store is
     with Store.open(store_dir):  # opened for writing, but nothing written
         pass
     assert _schema(store_dir) == b"1"
@@ -382,6 +383,7 @@ def test_a_schema_1_store_is_read_and_written_on(store_dir: Path) -> None:
         assert store.summaries(1) == before  # the old rows beside the new
         store.prune(1)  # finds the digests of either kind of row
         assert store.result(2, "cat/a-1") == make_result("cat/a-1")
+        assert store.info().version == 2
     assert _schema(store_dir) == b"2"
 
 
