@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ebprof.lint import parse as p
 from ebprof.lint.pms import KNOWN_EXTERNAL
+from ebprof.repo.files import read_regular
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -164,7 +165,7 @@ def _descendants(node: Node) -> Iterable[Node]:
 
 def read_eclass(name: str, path: Path) -> EclassInfo | None:
     try:
-        return EclassInfo(name, path, path.read_bytes())
+        return EclassInfo(name, path, read_regular(path))
     except OSError:
         return None
 
@@ -218,7 +219,7 @@ class Knowledge:
         out: dict[str, int] = {}
         for path in paths:
             try:
-                names = inherit_names(path.read_bytes())
+                names = inherit_names(read_regular(path))
             except OSError:
                 continue
             for name in self.missing(names):
@@ -253,7 +254,7 @@ class Knowledge:
             if self.repo is not None:
                 for path in self.repo.eclasses().values():
                     try:
-                        names |= regex_functions(path.read_bytes())
+                        names |= regex_functions(read_regular(path))
                     except OSError:
                         continue
             self._all_functions = frozenset(names)

@@ -13,6 +13,7 @@ from ebprof.lint.checks import Check, load_all
 from ebprof.lint.context import LintFile, Location
 from ebprof.lint.functions import Knowledge
 from ebprof.lint.results import KEYWORDS, Result
+from ebprof.repo.files import read_regular
 
 if TYPE_CHECKING:
     from ebprof.repo import Repository
@@ -146,7 +147,7 @@ def lint_file(
 ) -> list[Result] | LintFailure:
     """Results for one file, sorted; nothing is reported on lines tree-sitter could not parse."""
     try:
-        data = target.path.read_bytes()
+        data = read_regular(target.path)
     except OSError as e:
         return LintFailure(str(target.path), f"cannot read: {e.strerror or e}")
     try:

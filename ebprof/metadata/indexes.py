@@ -16,6 +16,7 @@ from xml.parsers import expat
 from ebprof.metadata import md5dict
 from ebprof.model.cpv import Atom, Version
 from ebprof.repo import EbuildRef, Repository
+from ebprof.repo.files import read_regular
 
 USE_LOCAL_DESC = "profiles/use.local.desc"
 PKG_DESC_INDEX = "metadata/pkg_desc_index"
@@ -66,7 +67,7 @@ def local_flags(path: Path) -> dict[str, dict[str | None, str]] | None:
     the first description per restrict in language order. None when there is no file;
     ``ValueError("LINE: why")`` when it is not XML."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
     try:
@@ -104,7 +105,7 @@ def _flag_line(path: Path, name: str, restrict: str) -> int:
     parser = expat.ParserCreate()
     parser.StartElementHandler = start
     with contextlib.suppress(OSError, expat.ExpatError):
-        parser.Parse(path.read_bytes(), True)
+        parser.Parse(read_regular(path), True)
     return found
 
 

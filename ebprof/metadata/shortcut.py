@@ -25,6 +25,7 @@ from pathlib import Path
 from ebprof.metadata import md5dict
 from ebprof.metadata.digests import Digest, DigestStore, Function, digest
 from ebprof.repo.checksums import EclassChecksums
+from ebprof.repo.files import read_regular
 
 
 @dataclass
@@ -41,7 +42,7 @@ class Shortcut:
             return found
         path = self.eclasses.paths.get(name)
         try:
-            data = path.read_bytes() if path else None
+            data = read_regular(path) if path else None
         except OSError:
             return None
         if data is None or hashlib.md5(data).hexdigest() != md5:
@@ -116,7 +117,7 @@ def implicit_names() -> frozenset[str]:
         names.update(out.split())
     for path in Path(bash_dir()).glob("*.bash"):
         with contextlib.suppress(OSError):
-            names.update(m.decode() for m in _DEFINES.findall(path.read_bytes()))
+            names.update(m.decode() for m in _DEFINES.findall(read_regular(path)))
     return frozenset(names)
 
 
@@ -185,7 +186,7 @@ def record(digests: DigestStore, eclasses: dict[str, str], paths: dict[str, Path
             continue
         path = paths.get(name)
         try:
-            data = path.read_bytes() if path else None
+            data = read_regular(path) if path else None
         except OSError:
             continue
         if data is not None and hashlib.md5(data).hexdigest() == md5:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from ebprof.repo.files import read_regular
 from ebprof.repo.repository import Repository
 
 
@@ -19,7 +20,7 @@ class EclassChecksums:
         if name not in self._md5:
             p = self.paths.get(name)
             try:
-                self._md5[name] = hashlib.md5(p.read_bytes()).hexdigest() if p else None
+                self._md5[name] = hashlib.md5(read_regular(p)).hexdigest() if p else None
             except OSError:
                 self._md5[name] = None
         return self._md5[name]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ebprof.repo.files import read_regular
 from ebprof.repo.repository import EbuildRef, Repository
 
 # A literal prefix keeps these fast (re scans for "inherit" with memchr-like speed); what
@@ -41,7 +42,7 @@ def eclass_users(repo: Repository, eclass: str) -> set[str]:
     dynamic: set[str] = set()
     for name, path in repo.eclasses().items():
         try:
-            names, dyn = inherited_names(path.read_bytes())
+            names, dyn = inherited_names(read_regular(path))
         except OSError:
             continue
         direct[name] = names

@@ -21,6 +21,7 @@ from ebprof.model.records import SourceResult
 from ebprof.repo import EbuildRef, Repository
 from ebprof.repo.checksums import EclassChecksums
 from ebprof.repo.engine import engine
+from ebprof.repo.files import read_regular
 from ebprof.sourcing.outcome import first_strict
 from ebprof.store.runinfo import WHOLE
 
@@ -96,7 +97,7 @@ def split_reusable(
             todo.append(ref)
             continue
         try:
-            md5 = hashlib.md5(ref.path.read_bytes()).hexdigest()
+            md5 = hashlib.md5(read_regular(ref.file)).hexdigest()
         except OSError:
             todo.append(ref)  # sourcing reports why it cannot be read
             continue

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ebprof.model.eapi import KNOWN, parse_head
 from ebprof.model.records import Finding, SourceResult
 from ebprof.repo import EbuildRef
+from ebprof.repo.files import read_regular
 from ebprof.sourcing.channel import Channel
 from ebprof.sourcing.outcome import Collected
 
@@ -54,7 +55,7 @@ def prepare(ref: EbuildRef, bash: tuple[int, int]) -> tuple[SourceResult, bytes 
     a NUL byte, an EAPI ebprof does not know or this bash is too old for."""
     res = SourceResult(str(ref.cpv), str(ref.path), "failed")
     try:
-        data = ref.path.read_bytes()
+        data = read_regular(ref.file)
     except OSError as e:
         res.error = f"{ref.path}: cannot read: {e.strerror}"
         return res, None

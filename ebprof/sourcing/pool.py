@@ -14,6 +14,7 @@ from ebprof.errors import DaemonError, ProtocolError, UserError
 from ebprof.model.records import SourceResult
 from ebprof.repo import EbuildRef, Repository
 from ebprof.repo.engine import engine
+from ebprof.repo.files import read_regular
 from ebprof.sourcing import affinity, allocator
 from ebprof.sourcing.job import Job, policy_findings, prepare
 from ebprof.sourcing.options import SourceOptions
@@ -303,7 +304,7 @@ class SourcePool:
         ``prepare`` reports that)."""
         assert self.workspace is not None
         try:
-            return self.workspace.static_closure(ref.path.read_bytes())
+            return self.workspace.static_closure(read_regular(ref.file))
         except OSError:
             return []
 

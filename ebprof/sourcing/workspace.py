@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ebprof.repo import Repository
+from ebprof.repo.files import read_regular
 from ebprof.repo.inherits import inherited_names
 from ebprof.sourcing import reaper
 from ebprof.sourcing.include_guards import Shape, shape
@@ -184,7 +185,7 @@ class Workspace:
         directory, and load their library meanwhile."""
         for i, (name, path) in enumerate(sorted(self._repo.eclasses().items())):
             try:
-                data = path.read_bytes()
+                data = read_regular(path)
             except OSError as e:
                 self.unreadable[name] = f"{path}: cannot read: {e.strerror}"
                 continue
