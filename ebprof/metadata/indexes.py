@@ -5,7 +5,6 @@ byte for byte as egencache writes them (``testdata/repos/indexes-expected``)."""
 from __future__ import annotations
 
 import contextlib
-import re
 import time
 from collections.abc import Callable, Iterable
 from functools import cmp_to_key
@@ -33,7 +32,34 @@ _VCS_DIRS = frozenset({"CVS", "RCS", "SCCS"})
 _LANG_RANK = {"en": 1, "": 0}
 # among restrict atoms of one version, the operator ranks (portage's egencache)
 _OP_RANK = {"<": 0, "<=": 1, "=": 2, ">=": 3, ">": 4}
-_USE_DEPS = re.compile(r"(\[[^\]]*\])+$")
+
+
+def _without_use_deps(text: str) -> str:
+    r"""``text`` without its trailing ``[...]`` groups: ``re.sub(r"(\[[^\]]*\])+$", "", text)``
+    in linear time (that search tried every "[" over the rest of the text, quadratic: 1.4 s
+    for 16 KiB of "[]" and a character after them, in a package's metadata.xml).
+
+    A group ends at the first "]" after its "[", so the groups ending the text end at the
+    last "]"s, each starting where the one before ended; the leftmost "[" before the
+    first of them that can start one is where the match starts."""
+    if text.endswith("]"):
+        end = len(text)
+    elif text.endswith("]\n"):  # $ matches before a final newline too
+        end = len(text) - 1
+    else:
+        return text
+    start = -1  # where the groups found so far start
+    close = end - 1  # the "]" of the next group to the left
+    while True:
+        before = text.rfind("]", 0, close)  # the "]" ending the group before, if any
+        opening = text.find("[", before + 1, close)
+        if opening < 0:
+            break
+        start = opening
+        if opening != before + 1 or before < 0:
+            break
+        close = before
+    return text if start < 0 else text[:start] + text[end:]
 
 
 def package_dirs(repo: Repository, categories: Iterable[str]) -> list[str]:
@@ -112,7 +138,7 @@ def _flag_line(path: Path, name: str, restrict: str) -> int:
 def _restrict_atom(text: str) -> tuple[str, str, Version | None]:
     """(operator, cpv, version) of a restrict atom, what portage orders them by; slot, use
     and repository parts play no part. ``ValueError`` when it is not an atom."""
-    bare = _USE_DEPS.sub("", text.split("::", 1)[0])
+    bare = _without_use_deps(text.split("::", 1)[0])
     atom = Atom.parse(bare)
     if atom.version is None:
         return "", "", None

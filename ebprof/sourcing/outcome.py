@@ -11,7 +11,9 @@ from ebprof.sourcing import depend
 from ebprof.sourcing.protocol import ResultFrames
 
 _BASH_MSG = re.compile(rb"^(.+?): line (\d+): (.*)$")
-_FUNC_START = re.compile(rb"^[\w.+-]+\s*\(\)\s*\{?\s*(#.*)?$|^function\s")
+# (possessive: "f()", spaces and no "{" were tried as every split of the spaces between
+# two \s*, quadratic in a line's length)
+_FUNC_START = re.compile(rb"^[\w.+-]+\s*+\(\)\s*+(?:\{\s*+)?(#.*)?$|^function\s")
 
 
 def _outside_functions(text: bytes) -> Iterator[tuple[int, bytes, bool]]:
