@@ -4,7 +4,8 @@ Layer: imports only ``ebprof.model``, ``ebprof.errors``, the standard library, l
 msgspec. See ``docs/store.md`` for the layout and the safety guarantees.
 """
 
-from ebprof.store.lmdbstore import RunWriter, Store, default_cache_dir, store_path
+from ebprof.store.lmdbstore import RunWriter, Store
+from ebprof.store.paths import default_cache_dir, store_path
 from ebprof.store.runinfo import PackageSummary, RunInfo, StoreInfo
 
 __all__ = [
