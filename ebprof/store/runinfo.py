@@ -43,9 +43,11 @@ class RunInfo(msgspec.Struct):
         return self.scope == WHOLE
 
 
-class PackageSummary(msgspec.Struct):
+class PackageSummary(msgspec.Struct, gc=False):
     """One package in one run: what tables need, without the timing tree or metadata
-    (stored in a smaller form: store/codec.py)."""
+    (stored in a smaller form: store/codec.py). Untracked by the cyclic GC (``gc=False``:
+    it holds strings, numbers and a list of strings, never itself), since a TUI holds
+    30,000 of them."""
 
     cpv: str
     status: str  # ok | failed | timeout

@@ -10,6 +10,7 @@ with the ``...Requested`` messages (``ebprof/tui/messages.py``).
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import threading
 import time
@@ -141,6 +142,11 @@ class EbprofApp(App[None]):
             screen.shown = message.shown
         if message.shown.partial:
             self.call_after_refresh(self._preview_painted.set)
+        else:
+            # A whole run's rows live as long as it is shown and hold no cycles: out of
+            # the cyclic GC's sight, whose full collections over 30,000 of them stalled
+            # key presses by 90-190 ms (refcounting still frees them when replaced).
+            self.call_after_refresh(gc.freeze)
 
     def watch_progress(self, progress: tuple[str, int, int] | None) -> None:
         for screen in self._followers():

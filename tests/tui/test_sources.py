@@ -195,3 +195,20 @@ async def test_a_reload_reads_the_run_at_once(sourced, make_app, monkeypatch):
         await pilot.press("f5")  # the filter and sort the user set stay; no partial view
         await settle(pilot)
         assert [s.partial for s in seen] == [True, False, False]
+
+
+@run_async
+async def test_a_shown_run_is_out_of_the_cyclic_gcs_sight(sourced, make_app):
+    """Full collections over a big run's rows stalled key presses: the rows are not
+    tracked, and what is alive once a run is shown is frozen out of collections."""
+    import gc
+
+    app = make_app(sourced.store, sourced.repo)
+    gc.unfreeze()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.summaries and not any(gc.is_tracked(s) for s in app.summaries)
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
