@@ -3,8 +3,9 @@
 An entry is current when its ``_md5_`` is the ebuild's md5 and every ``_eclasses_``
 checksum is the md5 of the eclass that would be inherited now, as egencache decides.
 At 30,000 ebuilds that is 60,000 file reads and 30,000 md5s, so the reads use bare
-descriptors, an entry is split as portage reads it and only the values validity needs
-are decoded, and with two or more jobs a forked child checks half of the ebuilds.
+descriptors and no fstat (``repo.files.read_or_none``), an entry is split as portage
+reads it and only the values validity needs are decoded, and with two or more jobs a
+forked child checks half of the ebuilds.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import hashlib
 import os
 import select
 import signal
-import stat
 import time
 from array import array
 from collections.abc import Sequence
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from ebprof.metadata import md5dict
 from ebprof.model.eapi import KNOWN
+from ebprof.repo.files import read_or_none
 
 if TYPE_CHECKING:
     from ebprof.repo import EbuildRef
@@ -33,32 +34,6 @@ _EAPIS = frozenset(e.encode() for e in KNOWN)  # as written: no decoding, no str
 SPLIT_AT = 4000
 # A child that has not answered by then is killed and its half checked here.
 CHILD_TIMEOUT_S = 60.0
-
-
-def read(path: str) -> bytes | None:
-    """The file's bytes, or None when it cannot be read (a bare descriptor: a third
-    cheaper than open() over a whole tree).
-
-    Never hangs on what is not a regular file: O_NONBLOCK, so opening a FIFO does not
-    wait for a writer (nor does reading it: no writer reads as empty, a writer that has
-    not written fails the read); and past the first chunk, a file that is not regular
-    (/dev/zero, a FIFO fed endlessly) is not read on. One fstat for files over 64 KiB
-    only: none for almost every entry and ebuild."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        chunks = []
-        while chunk := os.read(fd, 1 << 16):
-            chunks.append(chunk)
-            if len(chunks) == 2 and not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def is_valid(
@@ -98,10 +73,8 @@ def is_valid(
 
 
 def _eclasses_hold(raw: bytes, eclasses: EclassChecksums) -> bool:
-    parts = raw.decode("utf-8", "replace").split("\t")
-    if len(parts) % 2:
-        return False
-    return all(eclasses.md5(n) == m for n, m in zip(parts[::2], parts[1::2], strict=True))
+    sums = md5dict.eclass_pairs(raw.decode("utf-8", "replace"))
+    return sums is not None and all(eclasses.md5(n) == m for n, m in sums.items())
 
 
 def _stale_in(
@@ -117,9 +90,9 @@ def _stale_in(
             raise SystemExit(1)  # the child of a killed ebprof: its answer has no reader
         cpv = entries[i]
         # A missing entry costs no read, and no read or hash of its ebuild.
-        entry = read(f"{out}/{cpv}") if cpv else None
+        entry = read_or_none(f"{out}/{cpv}") if cpv else None
         if entry is not None:
-            data = read(files[i])
+            data = read_or_none(files[i])
             if data is not None and is_valid(entry, hashlib.md5(data).hexdigest(), eclasses, seen):
                 continue
         stale.append(i)

@@ -76,7 +76,11 @@ def cached_description(cache: Path) -> Callable[[str], str | None]:
 
 def eclass_checksums(entry: dict[str, str]) -> dict[str, str] | None:
     """``_eclasses_`` as name → md5, or None when malformed."""
-    raw = entry.get("_eclasses_", "")
+    return eclass_pairs(entry.get("_eclasses_", ""))
+
+
+def eclass_pairs(raw: str) -> dict[str, str] | None:
+    """An ``_eclasses_`` value as name → md5 ({} for ""), or None when malformed."""
     if not raw:
         return {}
     parts = raw.split("\t")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ebprof.metadata import current, md5dict
 from ebprof.repo import EbuildRef, Repository
 from ebprof.repo.checksums import EclassChecksums
+from ebprof.repo.files import read_or_none
 from ebprof.sourcing.options import SourceOptions
 
 if TYPE_CHECKING:
@@ -74,16 +75,12 @@ def regen(
     for i in stale:
         ref = refs[i]
         cpv = str(ref.cpv)
-        if shortcut and cpv in present:
-            entry, data = current.read(f"{out}/{cpv}"), current.read(ref.file)
-            if entry is not None and data is not None:
-                md5 = hashlib.md5(data).hexdigest()
-                if md5dict.parse(entry).get("_md5_") == md5:
-                    decide = decide or _shortcut(options, eclasses)
-                    new = decide.rewrite(entry, data)
-                    if new is not None:
-                        rewrites[cpv] = (ref, new)
-                        continue
+        if shortcut and cpv in present and (same := _same_ebuild(out, cpv, ref)) is not None:
+            decide = decide or _shortcut(options, eclasses)
+            new = decide.rewrite(*same)
+            if new is not None:
+                rewrites[cpv] = (ref, new)
+                continue
         todo.append(ref)
     if todo and reuse is not None and not force:
         left: list[EbuildRef] = []
@@ -137,7 +134,7 @@ def regen(
         summary.regenerated += 1
         summary.rewritten += 1
         path = f"{out}/{cpv}"
-        if cpv in present and current.read(path) == data:
+        if cpv in present and read_or_none(path) == data:
             summary.unchanged += 1
         else:
             md5dict.write_atomic(path, data)
@@ -148,6 +145,17 @@ def regen(
         summary.removed += _prune(out, present, refs)
     summary.seconds = time.monotonic() - start
     return summary
+
+
+def _same_ebuild(out: str, cpv: str, ref: EbuildRef) -> tuple[bytes, bytes] | None:
+    """A stale entry and its ebuild's bytes when the entry was made from this very ebuild
+    (its _md5_ holds, so only eclasses changed): what the shortcut may rewrite."""
+    entry, data = read_or_none(f"{out}/{cpv}"), read_or_none(ref.file)
+    if entry is None or data is None:
+        return None
+    if md5dict.parse(entry).get("_md5_") != hashlib.md5(data).hexdigest():
+        return None
+    return entry, data
 
 
 def _shortcut(options: SourceOptions, eclasses: EclassChecksums) -> Shortcut:
@@ -192,7 +200,7 @@ def _store(res: SourceResult, out: str, present: set[str], summary: RegenSummary
         else:
             # egencache's rule: an identical entry is not rewritten, so its inode and
             # mtime stay (no spurious rsync transfer, no new file for a --force run).
-            if res.cpv in present and current.read(entry) == data:
+            if res.cpv in present and read_or_none(entry) == data:
                 summary.unchanged += 1
             else:
                 md5dict.write_atomic(entry, data)
@@ -295,20 +303,17 @@ def check(
     for i in stale:
         ref = refs[i]
         cpv = str(ref.cpv)
-        entry = current.read(f"{out}/{cpv}") if cpv in present else None
-        data = current.read(ref.file) if entry is not None else None
-        if entry and data is not None:
-            md5 = hashlib.md5(data).hexdigest()
-            if shortcut and options.shape_cache and md5dict.parse(entry).get("_md5_") == md5:
-                decide = decide or _shortcut(options, eclasses)
-                new = decide.rewrite(entry, data)
-                if new is not None:
-                    rewrites[cpv] = new
-                    continue
+        if shortcut and options.shape_cache and cpv in present \
+                and (same := _same_ebuild(out, cpv, ref)) is not None:  # fmt: skip
+            decide = decide or _shortcut(options, eclasses)
+            new = decide.rewrite(*same)
+            if new is not None:
+                rewrites[cpv] = new
+                continue
         todo.append(ref)
     for cpv, rewritten in sorted(rewrites.items()):
         report.rewritten += 1
-        _judge(report, cpv, current.read(f"{out}/{cpv}"), rewritten)
+        _judge(report, cpv, read_or_none(f"{out}/{cpv}"), rewritten)
     results: list[SourceResult] = []
     if todo and reuse is not None:
         reused, todo = reuse(todo)
@@ -327,7 +332,7 @@ def check(
                     on_result(res)
                 results.append(res)
     for res in sorted(results, key=lambda r: r.cpv):
-        on_disk = current.read(f"{out}/{res.cpv}") if res.cpv in present else None
+        on_disk = read_or_none(f"{out}/{res.cpv}") if res.cpv in present else None
         want: bytes | None = None
         if res.ok:
             try:

@@ -144,21 +144,6 @@ def test_a_failing_child_is_not_believed(cached, monkeypatch, how: str) -> None:
         os.waitpid(forked[0], os.WNOHANG)
 
 
-def test_read_never_hangs_on_what_is_not_a_regular_file(tmp_path: Path) -> None:
-    # a FIFO without a writer: open() would wait for one forever
-    fifo = tmp_path / "fifo"
-    os.mkfifo(fifo)
-    assert current.read(str(fifo)) == b""  # read as empty: no entry there, regenerated
-    # /dev/zero never ends: not read past its first chunk
-    zero = tmp_path / "zero"
-    zero.symlink_to("/dev/zero")
-    assert current.read(str(zero)) is None
-    assert current.read(str(tmp_path)) is None  # a directory
-    big = tmp_path / "big"
-    big.write_bytes(b"x" * (3 << 16) + b"y")  # a regular file of several chunks
-    assert current.read(str(big)) == big.read_bytes()
-
-
 def test_a_fifo_or_device_entry_is_stale_and_replaced(demo_copy: Path) -> None:
     assert main(["metadata", str(demo_copy), "--no-store", "-j1"]) == 0
     entry = demo_copy / "metadata/md5-cache/app-misc/hello-1.0"

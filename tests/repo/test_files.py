@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ebprof.cli import main
-from ebprof.repo.files import read_regular
+from ebprof.repo.files import read_or_none, read_regular
 
 
 def test_read_regular(tmp_path: Path) -> None:
@@ -33,3 +33,18 @@ def test_an_ebuild_that_is_a_fifo_fails_alone(demo_copy: Path, capsys) -> None:
     captured = capsys.readouterr()
     assert "hello-1.0.ebuild: cannot read: not a regular file" in captured.err
     assert "regenerated 6" in captured.out  # every other package as before
+
+
+def test_read_never_hangs_on_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    # a FIFO without a writer: open() would wait for one forever
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert read_or_none(str(fifo)) == b""  # read as empty: no entry there, regenerated
+    # /dev/zero never ends: not read past its first chunk
+    zero = tmp_path / "zero"
+    zero.symlink_to("/dev/zero")
+    assert read_or_none(str(zero)) is None
+    assert read_or_none(str(tmp_path)) is None  # a directory
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * (3 << 16) + b"y")  # a regular file of several chunks
+    assert read_or_none(str(big)) == big.read_bytes()
