@@ -72,11 +72,10 @@ class RunWriter:
         self._pending.append((pkg_key(self.run.id, result.cpv), row, digest, data, inherits, names))
         earlier = self._packages.get(result.cpv)
         self._packages[result.cpv] = (digest, result.ok, result.source_us)
+        if earlier is not None:
+            self._replace(earlier[0])
         if self._eclasses is not None:
-            if earlier is not None:
-                self._replace(earlier[0])
-            if self._eclasses is not None:
-                self._eclasses.add(result)
+            self._eclasses.add(result)
         if (
             len(self._pending) >= self._batch
             or time.monotonic() - self._last_flush >= self._interval
@@ -87,13 +86,15 @@ class RunWriter:
         """Take the earlier result of a package added again out of the eclass totals; if
         it cannot be read back, the run keeps no totals (they are counted from its
         results when shown)."""
+        if self._eclasses is None:
+            return
         old = next((RESULT.decode(d) for _k, _r, g, d, _i, _n in self._pending if g == digest),
                    None)  # fmt: skip
         if old is None:
             store = self._store
             with contextlib.suppress(CacheError):
                 old = store._read(lambda txn: store._get_result(txn, digest))
-        if old is None or self._eclasses is None:
+        if old is None:
             self._eclasses = None
         else:
             self._eclasses.remove(old)
@@ -154,12 +155,9 @@ class RunWriter:
             for cpv, (digest, _, _) in self._packages.items():
                 key = cpv.encode()
                 old = txn.get(key, db=latest)
-                if (
-                    old is None
-                    or (  # a newer run may finish first
-                        bytes(old[:8]) < run_key and (older_open or bytes(old[8:]) != digest)
-                    )
-                ):
+                newer = old is not None and bytes(old[:8]) >= run_key  # a newer run finished
+                same = old is not None and not older_open and bytes(old[8:]) == digest
+                if not (newer or same):
                     txn.put(key, run_key + digest, db=latest)
             txn.put(ID.pack(final.id), ENCODER.encode(final), db=store._db("runs"))
             if self._eclasses is not None:
