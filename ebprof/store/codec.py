@@ -45,7 +45,7 @@ class _Row(msgspec.Struct, array_like=True):
     eapi: str | None
     source_us: int
     findings: int
-    inherits: bytes  # inherits_key() of the list; b"" for none
+    inherits: bytes  # content_digest of the INHERITED list's encoding; b"" for none
 
 
 class _RowDigest(msgspec.Struct, array_like=True):
@@ -63,10 +63,10 @@ INHERITS = b"inherits:"  # + key in ``meta``: an INHERITED list rows refer to
 def encode_row(result: SourceResult, digest: bytes) -> tuple[bytes, bytes, bytes]:
     """The package row of ``result`` in a run, the key of its INHERITED list in ``meta``
     (b"" for none) and the list's encoding."""
-    names = result.metadata.get("INHERITED", "").split()
-    encoded = ENCODER.encode(names)
-    key = content_digest(encoded) if names else b""
-    row = _Row(digest, result.status, result.eapi, result.source_us, len(result.findings), key)
+    s = PackageSummary.of(result, digest)
+    encoded = ENCODER.encode(s.inherited)
+    key = content_digest(encoded) if s.inherited else b""
+    row = _Row(digest, s.status, s.eapi, s.source_us, s.findings, key)
     return ENCODER.encode(row), key, encoded
 
 
