@@ -67,24 +67,14 @@ while IFS= read -r -N 8 -u "${__ebprof_in}" __ebprof_len &&
 			# shellcheck source=/dev/null # the ebuild, known at run time
 			if source "${__ebprof_file}"; then __ebprof_after 0; else __ebprof_after "$?"; fi
 		) &
-		__ebprof_pid=$!
-		__ebprof_ctl S "${__ebprof_cmd[1]}" "${__ebprof_pid}"
-		wait "${__ebprof_pid}"
-		__ebprof_rc=$?
-		__ebprof_settle "${__ebprof_pid}"
-		__ebprof_ctl D "${__ebprof_cmd[1]}" "${__ebprof_rc}"
+		__ebprof_await "$!" "${__ebprof_cmd[1]}"
 		;;
 	fresh)
 		# The same words, sourced by a bash of its own (see the top of this file).
 		"${BASH}" --norc --noprofile "${__ebprof_libdir}/ebd.bash" "${__ebprof_libdir}" \
 			"${PWD}" - - - - ONESHOT "${__ebprof_cmd[@]:1}" \
 			{__ebprof_in}<&- {__ebprof_ctlfd}>&- {__ebprof_life}<&- &
-		__ebprof_pid=$!
-		__ebprof_ctl S "${__ebprof_cmd[1]}" "${__ebprof_pid}"
-		wait "${__ebprof_pid}"
-		__ebprof_rc=$?
-		__ebprof_settle "${__ebprof_pid}"
-		__ebprof_ctl D "${__ebprof_cmd[1]}" "${__ebprof_rc}"
+		__ebprof_await "$!" "${__ebprof_cmd[1]}"
 		;;
 	cache)
 		# cache NAME FUNCTION GUARD SKIPFUNCTION CHECK (cache.bash)

@@ -76,3 +76,14 @@ __ebprof_settle() {
 	done
 	return 0
 }
+
+# A package's job, started in the background as $1 for request $2: tell ebprof it
+# started, wait for it, sweep what it left, then tell ebprof how it ended.
+__ebprof_await() {
+	local rc
+	__ebprof_ctl S "$2" "$1"
+	wait "$1"
+	rc=$?
+	__ebprof_settle "$1"
+	__ebprof_ctl D "$2" "${rc}"
+}
