@@ -160,6 +160,7 @@ class Env:
         self.key: tuple[int, int] | None = None
         self.gate = _Gate()
         self._writer = threading.Lock()
+        self._remapping = threading.Lock()
         self.env = lmdb.open(
             str(path),
             subdir=True,
@@ -284,9 +285,20 @@ class Env:
             txn.commit()  # on failure LMDB has already aborted it
             return result
 
-    def _remap(self, size: int) -> None:
-        with self.gate.remap():
-            self.env.set_mapsize(size)
+    def unmap(self) -> None:
+        """Drop this process's mappings of the store's pages; they stay in the page cache.
+
+        LMDB maps the whole data file, and every page a transaction touched stays mapped, so
+        a command reading or writing every record of a big store would hold the whole file
+        in its RSS. Mapping again at the same size (6 ms for 190 MB mapped) is what unmaps;
+        bulk readers and the run writer call this between transactions."""
+        self._remap(None)
+
+    def _remap(self, size: int | None) -> None:
+        """Map again at ``size``: 0 adopts the size another process grew the map to, None
+        keeps this process's (read under the lock, so a concurrent growth is kept)."""
+        with self._remapping, self.gate.remap():  # py-lmdb refuses two at once
+            self.env.set_mapsize(self.env.info()["map_size"] if size is None else size)
 
 
 class RunLock:

@@ -160,6 +160,11 @@ class Store:
         with guard(self.path):
             return self._env.write(fn)
 
+    def _unmap(self) -> None:
+        """After a bulk read or write: see ``Env.unmap`` (keeps RSS to one batch's pages)."""
+        with guard(self.path):
+            self._env.unmap()
+
     def _all_runs(self, txn: lmdb.Transaction) -> list[RunInfo]:
         return [
             RUN.decode(v) for v in txn.cursor(db=self._db("runs")).iternext(keys=False, values=True)
@@ -380,6 +385,7 @@ class Store:
 
         while start is not None:
             batch, start = self._read(chunk)
+            self._unmap()
             yield from batch
 
     def latest(self, cpv: str) -> SourceResult | None:
@@ -405,7 +411,9 @@ class Store:
                     out[cpv] = res
             return out
 
-        return self._read(get)
+        found = self._read(get)
+        self._unmap()
+        return found
 
     # Maintenance
 

@@ -119,6 +119,7 @@ class RunWriter:
         if self._pending:
             self._store._write(self._put_pending)
             self._pending.clear()
+            self._store._unmap()
         self._last_flush = time.monotonic()
 
     def finish(self, **totals: Any) -> RunInfo:
@@ -173,6 +174,8 @@ class RunWriter:
         self._done = True
         self._lock.release()
         self.run = final
+        with contextlib.suppress(CacheError):  # the run is recorded; this only frees pages
+            store._unmap()
         return final
 
     def _compact_index(self, txn: lmdb.Transaction) -> None:

@@ -457,3 +457,32 @@ def test_latest_follows_the_newest_run_when_an_older_one_finishes_last(store_dir
         older.add(other)
         older.finish()
         assert store.latest("cat/a-1") == same
+
+
+def _mapped_kib(data_file: Path) -> int:
+    """Resident KiB of this process's mappings of ``data_file`` (from /proc/self/smaps)."""
+    total, ours = 0, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        head = line.split()
+        if head and "-" in head[0] and len(head) >= 5:  # a mapping's first line
+            ours = len(head) >= 6 and head[5] == str(data_file)
+        elif ours and line.startswith("Rss:"):
+            total += int(head[1])
+    return total
+
+
+def test_bulk_reads_and_writes_leave_no_store_pages_mapped(store_dir: Path) -> None:
+    """A command reading or writing every record must not keep the whole data file in its
+    RSS: after each bulk transaction the touched pages are unmapped (LMDB maps the file)."""
+    data = (store_dir / "data.mdb").resolve()
+    results = [make_result(c, pad=4000) for c in cpvs(1500)]  # about 6 MB of records
+    with Store.open(store_dir) as s:
+        run = write_run(s, results)
+        assert _mapped_kib(data) < 1024
+        assert len(list(s.results(run.id))) == 1500
+        assert _mapped_kib(data) < 1024
+        many = s.latest_many(r.cpv for r in results)
+        assert len(many) == 1500 and many[results[-1].cpv] == results[-1]
+        assert _mapped_kib(data) < 1024
+        # what the reads decoded is still right after the map was replaced
+        assert list(s.results(run.id)) == sorted(results, key=lambda r: r.cpv)
