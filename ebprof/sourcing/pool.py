@@ -290,7 +290,7 @@ class SourcePool:
                 res.eclasses[n] = ec.md5
                 res.eclass_paths[n] = str(ec.path)
         names = set(res.eclasses) | ws.static_names(text)
-        by_path = {str(ec.path): n for n, ec in ws.eclasses.items()}
+        by_path = ws.names_by_path()
         for f in res.findings:
             if f.file in by_path:
                 names.add(by_path[f.file])

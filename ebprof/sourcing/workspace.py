@@ -228,10 +228,12 @@ class Workspace:
         self.eclasses: dict[str, EclassFile] = {}
         self.unreadable: dict[str, str] = {}
         self._wrapped: dict[str, str] = {}
+        self._forms: dict[tuple[str, bool], Form] = {}  # wrap's answers: eclasses do not change
         self._texts: dict[str, tuple[bytes, bytes, bytes]] = {}  # form key -> what to probe
         self._shapes: dict[str, Shape] = {}
         self._skips: dict[str, tuple[str, Form | None] | None] = {}  # skip_form's answers
         self._deps: dict[str, list[str]] = {}
+        self._by_path: dict[str, str] | None = None  # names_by_path, once eclasses are loaded
         self._fds: dict[str, int] = {}
         self._repo = repo
 
@@ -250,6 +252,7 @@ class Workspace:
             fn = f"__ebprof_ec_{name if _PLAIN_NAME.fullmatch(name) else i}"
             self.eclasses[name] = EclassFile(name, path, data, md5, fn)
             (self.dir / f"{name}.eclass").write_bytes(private_copy(data))
+        self._by_path = None
 
     def wrap(self, name: str, inline: bool = True) -> Form:
         """Write the eclass as the body of a function (same line numbers) for caching.
@@ -259,6 +262,15 @@ class Workspace:
         of ``__ebprof_inherit`` on line 1, ``__ebprof_ec_close`` after the last line),
         so a first inherit costs one function call instead of two; such functions are
         named ``__ebprof_ei_*`` (see lib.bash)."""
+        form = self._forms.get((name, inline))
+        if form is None:  # an eclass no daemon may cache is asked for by each of its users
+            form = self._forms[name, inline] = self._wrap(name, inline)
+        if self._wrapped.get(name) != form.function:
+            (self.dir / form.file).write_bytes(self._body(form, form.function))
+            self._wrapped[name] = form.function
+        return form
+
+    def _wrap(self, name: str, inline: bool) -> Form:
         ec = self.eclasses[name]
         inline = (
             inline and _PLAIN_NAME.fullmatch(name) is not None
@@ -268,12 +280,8 @@ class Workspace:
             and not declares_metadata(ec.data)
         )  # fmt: skip
         fn = ec.inline_function if inline else ec.function
-        form = self._form(fn, f"fn/{name}.eclass", private_copy(ec.data), name,
+        return self._form(fn, f"fn/{name}.eclass", private_copy(ec.data), name,
                           b"inline" if inline else b"plain")  # fmt: skip
-        if self._wrapped.get(name) != fn:
-            (self.dir / form.file).write_bytes(self._body(form, fn))
-            self._wrapped[name] = fn
-        return form
 
     def _form(self, fn: str, file: str, text: bytes, name: str, kind: bytes) -> Form:
         key = hashlib.sha256(b"%s\0%s\0%s" % (kind, name.encode(), text)).hexdigest()
@@ -297,6 +305,12 @@ class Workspace:
         (self.dir / file).write_bytes(body)
         last = body[body.rindex(b"\n", 0, len(body) - 3) + 1 : -3].decode()
         return file, fn, last
+
+    def names_by_path(self) -> dict[str, str]:
+        """Each eclass's name by its path (as findings name files)."""
+        if self._by_path is None:
+            self._by_path = {str(ec.path): n for n, ec in self.eclasses.items()}
+        return self._by_path
 
     def static_names(self, text: bytes) -> set[str]:
         """Every eclass name ``text``'s inherit lines reach, directly or through the
