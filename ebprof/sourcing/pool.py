@@ -64,7 +64,8 @@ class SourcePool:
         # The daemons' verdicts on cached forms this run (cache.bash): True when the form
         # proved to be one function, False when not; a name in _probing is being tried.
         self._verdicts: dict[str, bool] = {}
-        self._probing: dict[tuple[int, str], tuple[Form, ...]] = {}  # (slot, eclass)
+        # (slot, eclass) -> the forms being probed, and their probe files
+        self._probing: dict[tuple[int, str], tuple[tuple[Form, ...], list[str]]] = {}
 
     def __enter__(self) -> SourcePool:
         _enough_descriptors(self.options.jobs)
@@ -352,17 +353,18 @@ class SourcePool:
                 words += ["", ""]
             else:
                 words += [guard[0], guard[1].function if guard[1] is not None else "-"]
-            probing = False
+            probes: list[str] = []
             for form, verdict in zip(forms, known, strict=True):
                 if verdict is None:
-                    words += ws.probe(form)
-                    probing = True
+                    probe = ws.probe(form)
+                    probes.append(probe[0])
+                    words += probe
                 else:
                     words += ["", "", ""]
             slot.cache(words + [""] * (10 - len(words)))
             slot.cached.add(name)
-            if probing:
-                self._probing[slot.index, name] = tuple(forms)
+            if probes:
+                self._probing[slot.index, name] = (tuple(forms), probes)
 
     def _verdict(self, form: Form) -> bool | None:
         if form.key in self._verdicts:
@@ -375,7 +377,11 @@ class SourcePool:
         """A daemon's C frame: whether the eclass is cached, and its re-inherit form. A
         probe killed by a sweep gives no verdict: the eclass is tried again later."""
         name = ev["eclass"].decode("utf-8", "replace")
-        forms = self._probing.pop((index, name), ())
+        forms, probes = self._probing.pop((index, name), ((), []))
+        assert self.workspace is not None
+        for file in probes:  # one per probe (an eclass's size each): gone once answered
+            with contextlib.suppress(OSError):
+                (self.workspace.dir / file).unlink()
         for form, verdict in zip(forms, (ev["verdict"], ev["skip"]), strict=False):
             if verdict in (b"ok", b"fail"):
                 self._verdicts[form.key] = verdict == b"ok"

@@ -21,7 +21,9 @@ import msgspec
 from ebprof.bashsyntax import grammar_key
 from ebprof.sourcing.include_guards import Guard, Shape, shape
 
-FORMAT = 2  # bump when guard.py changes what it finds, or what a verdict means
+FORMAT = 3  # bump when guard.py changes what it finds, or what a verdict means
+# (3: verdicts kept by earlier versions include failures of probes that read another
+# daemon's probe file, half written)
 FILE_NAME = "eclass-shapes.msgpack"
 MAX_ENTRIES = 4096  # the newest ones are kept
 

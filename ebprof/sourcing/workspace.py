@@ -301,7 +301,9 @@ class Workspace:
         token = secrets.token_hex(8)
         fn = f"__ebprof_probe_{token}"
         body = self._body(form, fn, token)
-        file = f"{form.file}.probe"
+        # a file of its own: two daemons probing one form at once must not read each
+        # other's copy, or one being rewritten (empty: the probe then "fails")
+        file = f"{form.file}.{token}.probe"
         (self.dir / file).write_bytes(body)
         last = body[body.rindex(b"\n", 0, len(body) - 3) + 1 : -3].decode()
         return file, fn, last

@@ -41,3 +41,20 @@ def test_an_eclass_form_is_made_once_however_many_packages_ask(
         assert ws.names_by_path()[path] == "multilib"
     finally:
         ws.close()
+
+
+def test_each_probe_has_a_file_of_its_own(tmp_path: Path) -> None:
+    """Two daemons probing one form at once: each must read its own copy, whole. With one
+    file per form, one daemon could read the copy being rewritten for the other (empty),
+    define nothing and fail the form, which then stayed uncached in every later run."""
+    ws = Workspace(open_repository(REPOS / "demo"), parent=tmp_path)
+    try:
+        ws.load()
+        form = ws.wrap("cmake")
+        a, b = ws.probe(form), ws.probe(form)
+        assert a[0] != b[0] and a[1] != b[1]
+        for file, function, last in (a, b):
+            text = (ws.dir / file).read_text()
+            assert text.startswith(f"{function}() {{") and f"\n{last}\n" in text
+    finally:
+        ws.close()
