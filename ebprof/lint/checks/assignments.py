@@ -11,7 +11,7 @@ from ebprof.lint import parse as p
 from ebprof.lint import pms
 from ebprof.lint.checks import Check
 from ebprof.lint.context import LintFile
-from ebprof.lint.results import Error, Result, Warning
+from ebprof.lint.results import Result, Warning
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -84,12 +84,13 @@ class ReadonlyVariable(Result, Warning):
 
 
 @dataclass(frozen=True, kw_only=True)
-class MetadataVariableArray(Result, Error):
+class MetadataVariableArray(Result, Warning):
     """A metadata variable (``RDEPEND``, ``IUSE``, ``SRC_URI``, ...) is assigned an array.
 
     Metadata variables are strings: the package manager reads ``${RDEPEND}``, which is
-    the array's first element, so the cache silently loses the rest. Assign one string
-    (a multi-line string is fine).
+    the array's first element, so the cache silently loses the rest. The package still
+    sources and gets metadata, only incomplete metadata, hence a warning. Assign one
+    string (a multi-line string is fine).
     """
 
     variable: str
