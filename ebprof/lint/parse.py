@@ -274,3 +274,63 @@ def variables_in(node: Node) -> set[str]:
             continue
         stack.extend(n.children)
     return out
+
+
+def reads_itself(assignment: Node) -> bool:
+    """``X=${X/a/b}``, ``X="${X} y"``: the new value keeps the old one, so after it the
+    variable still holds what it held before (the host's, for a host setting)."""
+    value = assignment.child_by_field_name("value")
+    name = assigned_name(assignment)
+    return value is not None and name is not None and name in variables_in(value)
+
+
+_DEFAULTING = frozenset({":-", "-", ":=", "="})
+
+
+def defaulted_variable(node: Node) -> str | None:
+    """X, when ``node`` only gives X a default: ``node`` is the read of X in
+    ``X=${X:-D}`` or ``: "${X:=D}"`` (``export``/``declare`` too), or it is that D
+    whole (``${X:-${DEFAULT_ABI}}``: X falls back to another variable). None otherwise:
+    also for a default that builds a value (``${X:-/usr/${CHOST}/bin}``)."""
+    outer = node
+    if node.type != "expansion" or _default_operator(node) is None:
+        parent = _unwrap_up(node).parent
+        if parent is None or parent.type != "expansion" or _default_operator(parent) is None:
+            return None
+        if _default_part(parent) != [_unwrap_up(node)]:
+            return None
+        outer = parent
+    name = variable_of(outer)
+    holder = _unwrap_up(outer).parent
+    if holder is None or name is None:
+        return None
+    if holder.type == "variable_assignment":
+        ok = assigned_name(holder) == name and not is_append(holder)
+        return name if ok and holder.child_by_field_name("value") == _unwrap_up(outer) else None
+    if holder.type == "command" and command_name(holder) == ":":
+        return name if _default_operator(outer) in (":=", "=") else None
+    return None
+
+
+def _unwrap_up(node: Node) -> Node:
+    """``node`` itself, or the double-quoted string that holds nothing but it."""
+    parent = node.parent
+    if parent is not None and parent.type == "string" and parent.named_child_count == 1:
+        return parent
+    return node
+
+
+def _default_operator(expansion: Node) -> str | None:
+    after_name = False
+    for c in expansion.children:
+        if after_name:
+            return c.type if c.type in _DEFAULTING else None
+        after_name = c.type == "variable_name"
+    return None
+
+
+def _default_part(expansion: Node) -> list[Node]:
+    """The nodes after a defaulting operator (``${X:-A}`` → [A])."""
+    children = expansion.children
+    i = next(i for i, c in enumerate(children) if c.type in _DEFAULTING)
+    return [c for c in children[i + 1 :] if c.is_named]

@@ -139,6 +139,47 @@ def test_overwriting_with_a_value_that_keeps_the_eclass_tokens_drops_nothing(lin
 
 def test_host_state_read_before_the_file_sets_it(lint_text) -> None:
     only = frozenset({"HostStateInGlobalScope"})
+    body = "CHOST=x86_64-pc-linux-gnu\nX=${CHOST}\n"
+    assert [r.line for r in lint_text(body, keywords=only)] == []  # line 3 reads its own
+    # a value built from the old one is still the host's: line 3 reads the host's tail
     body = '[[ ${PROFILE_ARCH} == ppc64 ]] && CHOST="powerpc64-${CHOST#*-}"\nX=${CHOST}\n'
     got = [(r.what, r.line) for r in lint_text(body, keywords=only)]
-    assert got == [("${CHOST}", 2), ("${PROFILE_ARCH}", 2)]  # line 3 reads its own CHOST
+    assert got == [("${CHOST}", 2), ("${PROFILE_ARCH}", 2), ("${CHOST}", 3)]
+
+
+def test_profile_defaults_are_not_host_state(lint_text) -> None:
+    """multilib's and toolchain's defaults for profile settings: the value is the
+    profile's when it set one, else the fallback; nothing reaches metadata there."""
+    only = frozenset({"HostStateInGlobalScope"})
+    body = (
+        'DEFAULT_ABI=${DEFAULT_ABI:-"default"}\n'
+        "KERNEL_ABI=${KERNEL_ABI:-${DEFAULT_ABI}}\n"
+        ': "${TARGET_ABI:=${ABI}}"\n'
+        ": ${TARGET_MULTILIB_ABIS:=${MULTILIB_ABIS}}\n"
+        "CHOST_default=${CHOST_default:-${CHOST}}\n"
+    )
+    assert list(lint_text(body, keywords=only)) == []
+    # a default that builds a value, a default for a metadata variable, a default taken
+    # into another variable, and a read after the profile's value was kept
+    body = (
+        "MY_DIR=${MY_DIR:-/usr/${CHOST}/bin}\n"
+        "SLOT=${SLOT:-${ABI}}\n"
+        "MY_ABI=${OTHER:-${ABI}}\n"
+        "DEFAULT_ABI=${DEFAULT_ABI:-default}\n"
+        '[[ ${DEFAULT_ABI} == amd64 ]] && IUSE+=" x32"\n'
+    )
+    got = [(r.what, r.line) for r in lint_text(body, keywords=only)]
+    assert got == [("${CHOST}", 2), ("${ABI}", 3), ("${ABI}", 4), ("${DEFAULT_ABI}", 6)]
+
+
+def test_features_rewrite_keeps_later_reads_of_the_host(lint_text) -> None:
+    """toolchain.eclass's ``FEATURES=${FEATURES/multilib-strict/}`` feeds only FEATURES
+    itself (not reported), but FEATURES still holds the host's value afterwards, so a
+    later read is reported; a fresh assignment makes the variable the file's own."""
+    only = frozenset({"PhaseVariableInGlobalScope"})
+    body = "FEATURES=${FEATURES/multilib-strict/}\nMY_TEST=${FEATURES}\n"
+    assert [(r.variable, r.line) for r in lint_text(body, keywords=only)] == [("FEATURES", 3)]
+    body = "FEATURES=${FEATURES/multilib-strict/}\n"
+    assert list(lint_text(body, keywords=only)) == []
+    body = "ROOT=/\nMY_ROOT=${ROOT}\n"
+    assert list(lint_text(body, keywords=only)) == []

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ebprof.lint import parse as p
+from ebprof.lint import pms
 from ebprof.lint.checks import Check
 from ebprof.lint.context import LintFile
 from ebprof.lint.results import Result, Warning
@@ -18,14 +19,16 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, kw_only=True)
 class HostStateInGlobalScope(Result, Warning):
     """Global-scope code reads the state of the machine that sources it: ``${USE}``,
-    ``${ARCH}``, ``${CHOST}``, ``${PROFILE_ARCH}``, a program lookup (``command -v``,
-    ``type -P``, ``hash``) or a file test (``[[ -e /usr/lib/foo ]]``).
+    ``${ARCH}``, ``${CHOST}``, ``${PROFILE_ARCH}``, the profile's ``${ABI}``,
+    ``${DEFAULT_ABI}``, ``${MULTILIB_ABIS}``, ``${KERNEL_ABI}``, a program lookup
+    (``command -v``, ``type -P``, ``hash``) or a file test (``[[ -e /usr/lib/foo ]]``).
 
     Metadata must be the same on every machine: the cache is generated on one host and
     used on others, and the package manager gives these no defined value while
     sourcing. Decide with USE-conditional dependencies, or test in ``pkg_setup`` or
     the phase that needs it. Tests of files under ``${FILESDIR}`` (part of the
-    repository) are not reported.
+    repository) and the profile's defaults (``X=${X:-${DEFAULT_ABI}}``,
+    ``: "${X:=${ABI}}"``) are not reported.
     """
 
     what: str
@@ -38,9 +41,11 @@ class HostStateInGlobalScope(Result, Warning):
         )
 
 
-# Host settings whose value is undefined while sourcing (PMS); CTARGET and CBUILD are
-# left out: toolchain eclasses derive them on purpose.
-HOST_VARIABLES = frozenset({"USE", "ARCH", "CHOST", "PROFILE_ARCH"})
+# Host settings whose value is undefined while sourcing (PMS), and the profile's ABI
+# settings; CTARGET and CBUILD are left out: toolchain eclasses derive them on purpose.
+HOST_VARIABLES = frozenset(
+    {"USE", "ARCH", "CHOST", "PROFILE_ARCH", "ABI", "DEFAULT_ABI", "MULTILIB_ABIS", "KERNEL_ABI"}
+)
 _CROSS = frozenset({"CTARGET", "CBUILD"})
 # Program lookups by command and the options that make them look at PATH.
 _LOOKUPS = {"command": ("-v", "-V"), "type": ("-P", "-p", "-a"), "hash": ()}
@@ -56,9 +61,11 @@ class HostStateCheck(Check):
     known_results = (HostStateInGlobalScope,)
 
     def run(self, f: LintFile) -> Iterator[Result]:
-        first: dict[str, int] = {}  # a variable the file sets is its own from then on
+        # A variable the file sets is its own from then on, unless the new value keeps
+        # the old one (``CHOST="powerpc64-${CHOST#*-}"``, ``DEFAULT_ABI=${DEFAULT_ABI:-x}``).
+        first: dict[str, int] = {}
         for a, _ in f.scope.assignments:
-            if (name := p.assigned_name(a)) is not None:
+            if (name := p.assigned_name(a)) is not None and not p.reads_itself(a):
                 first.setdefault(name, p.line_of(a))
         seen: set[tuple[int, str]] = set()
         for kind in ("expansion", "simple_expansion"):
@@ -68,6 +75,7 @@ class HostStateCheck(Check):
                     name in HOST_VARIABLES
                     and first.get(name, 1 << 30) >= p.line_of(node)
                     and not _cross_idiom(node, name)
+                    and not _profile_default(node)
                 ):
                     key = (p.line_of(node), name)
                     if key not in seen:
@@ -99,6 +107,16 @@ def _cross_idiom(node: Node, name: str) -> bool:
     if n.type == "variable_assignment":
         return p.assigned_name(n) in _CROSS
     return bool(_CROSS & p.variables_in(n))  # [[ ${CTARGET} == ${CHOST} ]]
+
+
+def _profile_default(node: Node) -> bool:
+    """The profile's idiom of defaults: ``DEFAULT_ABI=${DEFAULT_ABI:-default}``,
+    ``KERNEL_ABI=${KERNEL_ABI:-${DEFAULT_ABI}}``, ``: "${TARGET_ABI:=${ABI}}"``,
+    ``CHOST_default=${CHOST_default:-${CHOST}}`` (multilib and toolchain eclasses). The
+    variable only gets the profile's value when the profile set none; nothing reaches
+    metadata there (a metadata variable defaulted this way is still reported)."""
+    name = p.defaulted_variable(node)
+    return name is not None and name not in pms.METADATA_VARIABLES
 
 
 def _lookup(cmd: Node) -> str | None:

@@ -178,6 +178,10 @@ def _touches_file(redirect: Node) -> bool:
 
 
 def _phase_variables(f: LintFile) -> Iterator[Result]:
+    # A variable the file assigns is its own (an eclass's fallback definition), unless
+    # every assignment keeps the old value: ``FEATURES=${FEATURES/multilib-strict/}``
+    # leaves the host's FEATURES in place, so later reads still read the host. The read
+    # inside such an assignment only feeds the variable itself and is not reported.
     assigned: set[str | None] | None = None
     seen: set[tuple[int, str]] = set()
     for kind in ("expansion", "simple_expansion"):
@@ -186,10 +190,20 @@ def _phase_variables(f: LintFile) -> Iterator[Result]:
             if not name or not pms.is_phase_variable(name):
                 continue
             if assigned is None:
-                assigned = {p.assigned_name(a) for a, _ in f.scope.assignments}
-            if name in assigned:
+                assigned = {
+                    p.assigned_name(a) for a, _ in f.scope.assignments if not p.reads_itself(a)
+                }
+            if name in assigned or _rewrites_itself(node, name):
                 continue
             key = (p.line_of(node), name)
             if key not in seen:
                 seen.add(key)
                 yield f.result(PhaseVariableInGlobalScope, node, variable=name)
+
+
+def _rewrites_itself(node: Node, name: str) -> bool:
+    """``node`` reads ``name`` in the value of an assignment to ``name``."""
+    n = node.parent
+    while n is not None and n.type not in ("variable_assignment", "program"):
+        n = n.parent
+    return n is not None and n.type == "variable_assignment" and p.assigned_name(n) == name

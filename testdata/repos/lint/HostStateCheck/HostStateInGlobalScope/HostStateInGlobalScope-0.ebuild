@@ -3,7 +3,7 @@
 
 EAPI=8
 
-DESCRIPTION="ARCH picks the download; a program lookup and a file test"
+DESCRIPTION="ARCH and the profile's ABI pick downloads; a program lookup and a file test"
 HOMEPAGE="https://example.org"
 SRC_URI=""
 LICENSE="MIT"
@@ -18,3 +18,6 @@ if command -v clang >/dev/null; then
 fi
 [[ -e /usr/lib/libfoo.so ]] && MY_HAVE_FOO=1
 RDEPEND="dev-libs/foo"
+if [[ ${ABI} == x86 ]]; then
+	SRC_URI+=" https://example.org/${P}-i686.tar.gz"
+fi

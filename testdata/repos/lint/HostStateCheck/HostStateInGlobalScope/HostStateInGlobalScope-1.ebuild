@@ -3,7 +3,7 @@
 
 EAPI=8
 
-DESCRIPTION="USE-conditional download; the cross-compiler idiom; a file of the repository"
+DESCRIPTION="USE-conditional download; cross-compiler and profile defaults; a repository file"
 HOMEPAGE="https://example.org"
 SRC_URI=""
 LICENSE="MIT"
@@ -14,6 +14,8 @@ CTARGET=${CTARGET:-${CHOST}}
 if [[ ${CTARGET} == ${CHOST} && ${CATEGORY} == cross-* ]]; then
 	CTARGET=${CATEGORY#cross-}
 fi
+: "${MY_TARGET_ABI:=${ABI}}"
+MY_KERNEL_ABI=${MY_KERNEL_ABI:-${DEFAULT_ABI}}
 [[ -e ${FILESDIR}/extra.conf ]] && MY_EXTRA=1
 RDEPEND="dev-libs/foo"
 

@@ -3,11 +3,12 @@
 
 EAPI=8
 
-DESCRIPTION="phase-only and host variables at global scope"
+DESCRIPTION="phase-only and host variables at global scope, FEATURES after a rewrite"
 HOMEPAGE="https://example.org"
 SRC_URI=""
 LICENSE="MIT"
 SLOT="0"
 KEYWORDS="~amd64"
 DOC_CONTENTS="Edit ${EROOT}/etc/foo.conf"
+FEATURES=${FEATURES/multilib-strict/}
 [[ ${FEATURES} == *test* ]] && MY_TESTS=1
