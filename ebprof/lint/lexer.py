@@ -16,6 +16,8 @@ import re
 
 _HEREDOC = re.compile(rb"<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([^\s;&|<>()]+))")
 _WORD_START = b" \t\n;&|()"  # a ``#`` after these starts a comment
+_NESTED = (b"$(", b"(", b"case")  # where a ``case`` is followed (see neutral_lines)
+_COMMAND_START = b";&|("  # what may come right before a command word (after blanks)
 
 
 def neutral_lines(lines: list[bytes]) -> list[bool]:
@@ -23,8 +25,10 @@ def neutral_lines(lines: list[bytes]) -> list[bool]:
     ``\\`` continuations, i.e. where a new statement can begin."""
     out: list[bool] = []
     # open contexts: b"'", b'"', b"$'", b"$(" (also <( >(), b"(" (an array), b"((",
-    # b"${", b"`"; other parentheses (subshells, regexes, case patterns) are not
-    # followed: they rarely span a column-0 line, and guessing them wrong would hide code
+    # b"${", b"`", b"case" (a ``case`` inside ``$( … )``, whose patterns' ``)`` do not
+    # end it); other parentheses (subshells, regexes, case patterns at the top level)
+    # are not followed: they rarely span a column-0 line, and guessing them wrong would
+    # hide code
     stack: list[bytes] = []
     heredocs: list[tuple[bytes, bool]] = []  # (terminator, strip tabs) pending
     body: tuple[bytes, bool] | None = None  # the heredoc whose body we are in
@@ -107,6 +111,16 @@ def _scan(line: bytes, stack: list[bytes], heredocs: list[tuple[bytes, bool]]) -
         elif line.startswith((b"$(", b"<(", b">("), i):
             stack.append(b"$(")  # a command or process substitution
             i += 1
+        elif top in _NESTED and _keyword(line, i, b"case"):
+            stack.append(b"case")  # until its esac, a ``)`` closes a pattern
+            i += 4
+            continue
+        elif top == b"case" and _keyword(line, i, b"esac"):
+            stack.pop()
+            i += 4
+            continue
+        elif top == b"case" and c in b"()":
+            pass  # a pattern's parentheses
         elif c == b"(" and (top in (b"$(", b"(") or (i > 0 and line[i - 1 : i] == b"=")):
             stack.append(b"(")  # an array NAME=(, or a group inside a substitution
         elif line.startswith(b"${", i):
@@ -134,3 +148,14 @@ def _scan(line: bytes, stack: list[bytes], heredocs: list[tuple[bytes, bool]]) -
             i += 1
         i += 1
     return False
+
+
+def _keyword(line: bytes, i: int, word: bytes) -> bool:
+    """``word`` at ``i`` as a whole word in command position (``$(case``, ``; esac``)."""
+    end = i + len(word)
+    if not line.startswith(word, i) or (
+        end < len(line) and line[end : end + 1] not in b" \t\r\n;)"
+    ):
+        return False
+    before = line[:i].rstrip(b" \t")
+    return not before or before[-1:] in _COMMAND_START

@@ -230,6 +230,9 @@ class _Cutter:
         b_lo, b_hi, b_indent, end = body
         flat = end != hi  # a body not indented deeper (an include guard's ``if``)
         marks = self._flat_structure(b_lo, b_hi, b_indent) if flat else set()
+        items = not flat and _first_word(self.lines[lo], _indent(self.lines[lo])) == b"case"
+        if items:  # a case's patterns and ``;;`` lines frame its items' statements
+            marks = self._case_structure(b_lo, b_hi, b_indent)
         inner: Spans = []
         inner_good: Spans = []
         seg = b_lo
@@ -240,7 +243,9 @@ class _Cutter:
                 or (not flat and self.neutral[i] and _structural(self.lines[i], b_indent))
             ):
                 if seg < i:
-                    self.scan(seg, i, b_indent, depth + 1, inner, inner_good)
+                    at = self._item_indent(seg, i) if items else b_indent
+                    if at is not None:
+                        self.scan(seg, i, at, depth + 1, inner, inner_good)
                 seg = i + 1
         if self.parses(lo, end, inner):
             bad.extend(inner)
@@ -317,6 +322,27 @@ class _Cutter:
             elif depth == 0 and w in (b"then", b"elif", b"else"):
                 out.add(i)
         return out
+
+    def _case_structure(self, lo: int, hi: int, indent: bytes) -> set[int]:
+        """Lines of a ``case`` body that are its own: the patterns (at the body's
+        indentation, code after them included) and the ``;;``/``;&``/``;;&`` lines."""
+        out: set[int] = set()
+        for i in range(lo, hi):
+            if not self.neutral[i]:
+                continue
+            line = self.lines[i]
+            if _first_word(line, indent) or line.lstrip().startswith((b";;", b";&")):
+                out.add(i)
+        return out
+
+    def _item_indent(self, lo: int, hi: int) -> bytes | None:
+        """The indentation of a case item's statements (its first line of code), or
+        None when it holds none."""
+        for i in range(lo, hi):
+            text = self.lines[i].strip()
+            if text and not text.startswith(b"#"):
+                return _indent(self.lines[i]) if self.neutral[i] else None
+        return None
 
     def _closer(self, lo: int, indent: bytes, limit: int) -> int | None:
         """The line closing the block opened at ``lo`` when its body sits at the same

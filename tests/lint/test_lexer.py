@@ -40,3 +40,13 @@ def test_what_bash_itself_does_with_less_usual_forms() -> None:
     assert _marks('cat <<E"O"F\nbody\nEOF\nx\n') == "1001"  # quotes in the word
     assert _marks("a \\\r\nb\r\n") == "11"  # \ before CR LF joins nothing
     assert _marks("x=$(\n[[ $a =~ (b) ]] && echo\ncd /\n)\nz\n") == "10001"
+
+
+def test_a_case_inside_a_substitution_does_not_end_it() -> None:
+    # the patterns' ``)`` used to close the ``$(``, so the lines after looked like code
+    assert _marks("x=$(case $a in\nb) echo 1;;\nesac)\ny\n") == "1001"
+    assert _marks("x=$(case $a in\n(b)\necho $(date)\n;;\nesac\n)\ny\n") == "1000001"
+    assert _marks("x=$( case $a in b) case $c in d) :;; esac;; esac )\ny\n") == "11"
+    # ``case`` and ``esac`` as arguments are words, not keywords
+    assert _marks("x=$(echo case in\nb)\ny\n") == "101"
+    assert _marks("x=$(case $a in\nb) echo esac;;\nesac)\ny\n") == "1001"

@@ -204,3 +204,44 @@ def test_closing_braces_at_any_indentation_keep_recovery_cheap() -> None:
     data = ("f() {\n\t" + BAD + "\t}\n\n").encode() * 750
     parsed = p.parse(data)
     assert 2 in parsed.error_lines and len(parsed.error_regions) == 750
+
+
+def test_a_bad_line_in_a_case_item_loses_only_that_line() -> None:
+    src = (
+        "case ${PV} in\n"  # 1
+        "\t9999) MY_LIVE=1\n"  # 2
+        "\t\tinherit git-r3\n"  # 3
+        + "\t"
+        + BAD  # 4
+        + "\t\tEGIT_REPO_URI=x\n"  # 5
+        "\t\t;;\n"  # 6
+        "\t*)\n"  # 7
+        "\t\tuname -r ;;\n"  # 8
+        "esac\n"  # 9
+        "date\n"  # 10
+    )
+    parsed = p.parse(src.encode())
+    assert parsed.error_regions == ((4, 4),)
+    names = _names(parsed)
+    assert ("inherit", 3) in names and ("uname", 8) in names and ("date", 10) in names
+    assert ("cd", 4) not in names
+    lines = {p.line_of(a) for a, _ in parsed.scope.assignments}
+    assert {2, 5} <= lines  # code on a pattern's line, and after the bad line
+
+
+def test_a_case_in_a_substitution_keeps_its_lines_at_column_zero() -> None:
+    src = (
+        "MY=$(case ${PV} in\n"  # 1
+        "*9999)\n"  # 2
+        "uname -r\n"  # 3
+        ";;\n"  # 4
+        "esac)\n"  # 5
+        "f() {\n"  # 6
+        + BAD  # 7
+        + "}\n"  # 8
+        "date\n"  # 9
+    )
+    parsed = p.parse(src.encode())
+    assert parsed.error_regions == ((7, 7),)  # lines 1-5 were lost, line 3 cut apart
+    got = {(p.command_name(n), p.line_of(n)): flags for n, flags in parsed.scope.of("command")}
+    assert got[("uname", 3)] & p.SUB and ("date", 9) in got
