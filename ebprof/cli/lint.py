@@ -117,10 +117,13 @@ def run(args: argparse.Namespace) -> int:
             else:
                 static.append(item)
         if args.source:
-            from ebprof.lint.sourced import drop_refuted
+            from ebprof.lint.sourced import drop_functions_run, drop_refuted
+            from ebprof.sourcing.options import SourceOptions
 
             found, sourced = _sourced(repo, targets, keywords, args.jobs, args)
-            static = drop_refuted(static, sourced) + found
+            static = drop_refuted(static, sourced)
+            static = drop_functions_run(repo, targets, static, SourceOptions(jobs=args.jobs))
+            static += found
             kinds.update(t.location.is_eclass for t in targets)
         results.extend(static)
     if kinds == {True}:

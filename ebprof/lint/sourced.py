@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ebprof.sourcing
+from ebprof.lint.checks.commands import ExternalCommandInGlobalScope
 from ebprof.lint.checks.sourcing import (
     BashError,
     ExternalCommandRefused,
@@ -174,6 +175,43 @@ def drop_refuted(static: Iterable[Result], sourced: Iterable[SourceResult]) -> l
     return [
         r for r in static
         if not (r.refuted_by_clean_sourcing and (r.category, r.package, r.version) in clean)
+    ]  # fmt: skip
+
+
+def drop_functions_run(
+    repo: Repository, targets: Sequence[LintTarget], static: list[Result], options: SourceOptions
+) -> list[Result]:
+    """Drop each ``ExternalCommandInGlobalScope`` result that sourcing shows to be a
+    function: the parse cannot see functions defined at run time (``eval``, generated
+    names). The ebuilds holding such results are sourced again with a line profile; a
+    result at line L naming C is dropped when a command C was traced at line L of that
+    ebuild and C was never refused as an external program in that sourcing. Anything
+    else keeps the result: a line that did not run, a call through a function (``via``),
+    a name bash traced otherwise. A package can forge its own trace, which could hide
+    only its own results."""
+    suspects = [r for r in static if isinstance(r, ExternalCommandInGlobalScope)
+                and not r.eclass and not r.via]  # fmt: skip
+    if not suspects:
+        return static
+    wanted = {(r.category, r.package, r.version) for r in suspects}
+    refs = [ref for ref in ebuild_refs(repo, targets)
+            if (ref.cpv.category, ref.cpv.package, ref.cpv.pvr) in wanted]  # fmt: skip
+    if not refs:
+        return static
+    options = dataclasses.replace(options, lines=True, jobs=max(1, min(options.jobs, len(refs))))
+    ran: set[tuple[str, str, str, int, str]] = set()  # (category, package, version, line, C)
+    with SourcePool(repo, options) as pool:
+        for res in pool.source(refs):
+            loc = _ebuild_location(res)
+            refused = {r.command for r in _convert(res, None)
+                       if isinstance(r, ExternalCommandRefused)}  # fmt: skip
+            for lt in res.lines:
+                word = lt.text.split(None, 1)[0] if lt.text.strip() else ""
+                if lt.file == res.path and word and word not in refused:
+                    ran.add((loc.category, loc.package, loc.version, lt.line, word))
+    return [
+        r for r in static
+        if not (r in suspects and (r.category, r.package, r.version, r.line, r.command) in ran)
     ]  # fmt: skip
 
 

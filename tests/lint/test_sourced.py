@@ -272,3 +272,58 @@ def test_clean_sourcing_refutes_a_final_statement_finding(tmp_path: Path) -> Non
         _res(error="x:9: error sourcing", path="/repo/dev-libs/foo/foo-1.ebuild"),
     ]
     assert drop_refuted([live, old], sourced) == [old]
+
+
+def test_sourcing_drops_a_program_that_ran_as_a_function(tmp_path: Path, repo_factory) -> None:
+    """The parse takes a function defined at run time for a program; the line profile of
+    a second sourcing shows it ran there without being refused. A line that did not run,
+    and a program really refused, keep their results."""
+    from ebprof.lint.scan import scan
+    from ebprof.lint.sourced import drop_functions_run
+
+    root = repo_factory(tmp_path / "repo")
+    pkg = root / "dev-libs/foo"
+    pkg.mkdir(parents=True)
+    body = """\
+        EAPI=8
+        SLOT=0
+        for n in helper_a; do
+          eval "${n}() { :; }"
+        done
+        helper_a
+        true || helper_b
+        helper_c
+        """
+    (pkg / "foo-1.ebuild").write_text(textwrap.dedent(body))
+    repo = open_repository(root)
+    target = file_target(repo, pkg / "foo-1.ebuild")
+    assert isinstance(target, LintTarget)
+    static = [r for r in scan(repo, [target], None, 1) if isinstance(r, Result)]
+    programs = {(r.line, r.command) for r in static if r.keyword == "ExternalCommandInGlobalScope"}
+    assert programs == {(6, "helper_a"), (7, "helper_b"), (8, "helper_c")}
+    kept = drop_functions_run(repo, [target], static, SourceOptions(timing=False))
+    assert {(r.line, r.command) for r in kept if r.keyword == "ExternalCommandInGlobalScope"} == {
+        (7, "helper_b"),
+        (8, "helper_c"),
+    }
+    assert [r for r in static if r.keyword != "ExternalCommandInGlobalScope"] == [
+        r for r in kept if r.keyword != "ExternalCommandInGlobalScope"
+    ]
+
+
+def test_cli_source_drops_a_program_that_ran_as_a_function(
+    tmp_path: Path, repo_factory, capsys
+) -> None:
+    root = repo_factory(tmp_path / "repo")
+    pkg = root / "dev-libs/foo"
+    pkg.mkdir(parents=True)
+    body = 'EAPI=8\nSLOT=0\neval "helper_a() { :; }"\nhelper_a\nhelper_c\n'
+    (pkg / "foo-1.ebuild").write_text(body)
+    path = str(pkg / "foo-1.ebuild")
+    _code, rows, _ = run([path, "--format", "json", "-k", "ExternalCommandInGlobalScope"], capsys)
+    assert {r["command"] for r in rows} == {"helper_a", "helper_c"}
+    _code, rows, _ = run(
+        [path, "--source", "--no-store", "--format", "json", "-k", "ExternalCommandInGlobalScope"],
+        capsys,
+    )
+    assert {r["command"] for r in rows} == {"helper_c"}
