@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ebprof.bashsyntax import parser
-from ebprof.lint.recover import clean, leftover_regions, recover
+from ebprof.bashsyntax.reserved import clean
+from ebprof.lint.recover import leftover_regions, recover
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Tree

@@ -18,18 +18,14 @@ unparsed line is ever checked as if it had parsed.
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import TYPE_CHECKING
 
-from ebprof.lint.lexer import neutral_lines
+from ebprof.bashsyntax.lexer import neutral_lines, split_lines
+from ebprof.bashsyntax.reserved import clean, reserved_commands
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Parser, Query, Tree
+    from tree_sitter import Node, Parser, Tree
 
-# Words that are never a command name; tree-sitter making one of them a command means
-# it lost track of the structure.
-RESERVED = ("if", "then", "else", "elif", "fi", "case", "esac", "for", "select",
-            "while", "until", "do", "done", "function", "{", "}", "[[", "]]")  # fmt: skip
 # First words of lines that continue a statement rather than start one.
 _CLOSERS = frozenset(
     {b"fi", b"done", b"esac", b"else", b"elif", b"then", b"do", b";;", b";&", b";;&", b"}",
@@ -47,31 +43,6 @@ _MAX_DEPTH = 6  # levels of compound statements cut again
 Spans = list[tuple[int, int]]  # 0-based line ranges, end exclusive
 
 
-@cache
-def _reserved_query() -> Query:
-    from tree_sitter import Query
-
-    from ebprof.bashsyntax import parser
-
-    words = " ".join(f'"{w}"' for w in RESERVED)
-    lang = parser().language
-    assert lang is not None
-    return Query(lang, f"(command name: (command_name (word) @name) (#any-of? @name {words}))")
-
-
-def reserved_commands(node: Node) -> list[Node]:
-    """``command`` nodes under ``node`` whose name is a reserved word."""
-    from tree_sitter import QueryCursor
-
-    caps = QueryCursor(_reserved_query()).captures(node)
-    return [n.parent.parent for n in caps.get("name", []) if n.parent and n.parent.parent]
-
-
-def clean(tree: Tree) -> bool:
-    root = tree.root_node
-    return not root.has_error and not reserved_commands(root)
-
-
 def recover(parser: Parser, data: bytes) -> tuple[list[Tree], list[tuple[int, int]]]:
     """Trees covering ``data`` without its unparseable statements, and those
     statements' line ranges (1-based, inclusive).
@@ -80,7 +51,7 @@ def recover(parser: Parser, data: bytes) -> tuple[list[Tree], list[tuple[int, in
     choices can depend on far-away context, so when that tree is still not clean,
     each statement is parsed on its own (positions stay the file's) and the walker
     sees them one after another."""
-    lines = _lines(data)
+    lines = split_lines(data)
     bad: list[tuple[int, int]] = []
     good: list[tuple[int, int]] = []
     try:
@@ -97,15 +68,6 @@ def recover(parser: Parser, data: bytes) -> tuple[list[Tree], list[tuple[int, in
     for t in trees:
         regions += leftover_regions(t.root_node)
     return trees, sorted(set(regions))
-
-
-def _lines(data: bytes) -> list[bytes]:
-    """Lines as tree-sitter counts rows: split at ``\\n`` only (not at a lone ``\\r``)."""
-    parts = data.split(b"\n")
-    out = [part + b"\n" for part in parts[:-1]]
-    if parts[-1]:
-        out.append(parts[-1])
-    return out
 
 
 def _pieces(parser: Parser, lines: list[bytes], data: bytes, good: Spans) -> list[Tree]:

@@ -1,11 +1,12 @@
 """Where a bash statement may start: lines that begin outside any quote, heredoc body,
 substitution or continued line.
 
-Parse recovery (``recover.py``) cuts a file at such lines. Without this, a heredoc body
-or a multi-line string written at column 0 looked like top-level statements: a bad
-statement blanked up to its first column-0 line left the rest of its heredoc to be
-parsed as code (invented commands), and an apostrophe in one heredoc could "close" a
-quote opened in another, swallowing the code between them. This is a small bash
+The linter's parse recovery (``lint/recover.py``) cuts a file at such lines, and the
+shortcut's digests (``metadata/digests.py``) look for function definitions there.
+Without this, a heredoc body or a multi-line string written at column 0 looked like
+top-level statements: a bad statement blanked up to its first column-0 line left the rest
+of its heredoc to be parsed as code (invented commands), and an apostrophe in one heredoc
+could "close" a quote opened in another, swallowing the code between them. This is a small bash
 lexer, not a parser: it follows only what decides whether a newline ends a line of
 code (quotes, ``$'…'``, escapes, comments, ``$(…)``/``${…}``/backticks, heredocs).
 """
@@ -18,6 +19,15 @@ _HEREDOC = re.compile(rb"<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([^\s;&|<>
 _WORD_START = b" \t\n;&|()"  # a ``#`` after these starts a comment
 _NESTED = (b"$(", b"(", b"case")  # where a ``case`` is followed (see neutral_lines)
 _COMMAND_START = b";&|("  # what may come right before a command word (after blanks)
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    """Lines as tree-sitter counts rows: split at ``\\n`` only (not at a lone ``\\r``)."""
+    parts = data.split(b"\n")
+    out = [part + b"\n" for part in parts[:-1]]
+    if parts[-1]:
+        out.append(parts[-1])
+    return out
 
 
 def neutral_lines(lines: list[bytes]) -> list[bool]:

@@ -1,5 +1,7 @@
 """The tree-sitter-bash parser, shared by the linter, the sourcing engine's analysis of
-eclasses (include guards, cacheable shapes) and the metadata shortcut's digests.
+eclasses (include guards, cacheable shapes) and the metadata shortcut's digests, with
+what both the linter and the digests need around it: ``lexer`` (where a statement may
+start) and ``reserved`` (trees that lost track of the structure without an ERROR).
 
 One parser per process, made on first use: importing tree-sitter costs time that
 ``--help`` and no-op runs do not spend. ``grammar_key`` says which compiled grammar

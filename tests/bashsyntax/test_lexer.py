@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from ebprof.lint.lexer import neutral_lines
-from ebprof.lint.recover import _lines
+from ebprof.bashsyntax.lexer import neutral_lines, split_lines
 
 
 def _marks(src: str) -> str:
-    return "".join("1" if n else "0" for n in neutral_lines(_lines(src.encode())))
+    return "".join("1" if n else "0" for n in neutral_lines(split_lines(src.encode())))
 
 
 def test_heredocs() -> None:
