@@ -8,8 +8,19 @@ line where it was), each function's body hash and the commands it names, and the
 the top level names. Anything that lets code run a function other than by writing its
 name (a command name built at run time, ``eval``, ``trap``, ``alias``, ``declare -f``,
 ``${!x}``, ``${x@P}``, a string holding ``$(``, ...) marks the scope *dynamic*, which the
-shortcut treats as reaching everything. A file tree-sitter-bash cannot parse, or that
-bash (``bash -n``) does not accept as it is and with its bodies blanked, has no digest.
+shortcut treats as reaching everything. A file that bash (``bash -n``) does not accept as
+it is and with its bodies blanked has no digest.
+
+A file tree-sitter-bash parses only in part (toolchain-funcs' ``=~ (^|$'\n')"GNU ld".*``)
+still has one when every part it cannot parse is the body of a function defined at
+column 0 (``name() {`` alone on its line, ``}`` alone on its last line, both outside any
+quote or here-document by the lexer's reading): each such body is replaced by blanks of
+the same bytes and lines, the text must then parse cleanly, and bash must confirm the
+cut, since the lexer and tree-sitter are only guesses (``_confirmed``). Such a function
+is known by its name and its body's bytes; what it calls is not, so it is dynamic, which
+costs nothing unless global scope can reach it. Anything else tree-sitter-bash cannot
+parse leaves the file without a digest.
+
 Digests are kept by md5, so the next run can compare the version an entry was made from
 with the one on disk.
 """
@@ -28,12 +39,14 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from ebprof.bashsyntax import grammar_key, parser
+from ebprof.bashsyntax.lexer import neutral_lines, split_lines
+from ebprof.bashsyntax.reserved import clean
 from ebprof.sourcing.shapecache import save_atomically
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-FORMAT = 3  # bump when what a digest holds or how it is made changes
+FORMAT = 4  # bump when what a digest holds or how it is made changes
 FILE_NAME = "eclass-digests.msgpack"
 MAX_ENTRIES = 8192
 
@@ -56,6 +69,18 @@ PHASES = ("pkg_pretend", "pkg_setup", "src_unpack", "src_prepare", "src_configur
           "pkg_prerm", "pkg_postrm", "pkg_config", "pkg_info", "pkg_nofetch")  # fmt: skip
 # A command word that names one command as written: no quoting, escape, glob or tilde.
 _PLAIN_NAME = re.compile(rb"[^\s\\'\"$`*?\[\]{}~]+")
+# A function definition's first line, at column 0, with nothing after its ``{``.
+_HEADER = re.compile(
+    rb"(?:function[ \t]+([\w:.+@-]+)(?:[ \t]*\(\))?|([\w:.+@-]+)[ \t]*\(\))[ \t]*\{[ \t]*\n"
+)
+_MAX_HIDDEN = 8  # unparsed bodies a file may have; each costs two ``bash -n``
+# What a body that bash confirms is code becomes in the probe: a syntax error there.
+_PROBE = b"{ ( }"
+_ERROR_LINE = re.compile(r": line (\d+): syntax error")
+
+# bash's word on each text: None when ``bash -n`` accepts it, else what it said ("" when it
+# could not be asked).
+Check = Callable[[list[bytes]], list[str | None]]
 
 
 class Function(msgspec.Struct, array_like=True):
@@ -76,12 +101,37 @@ class Digest(msgspec.Struct, array_like=True):
 UNPARSED = Digest(False, "", [], "tree-sitter-bash cannot parse it", [], {})
 
 
-def digest(data: bytes, check: Callable[[list[bytes]], bool] | None = None) -> Digest:
+class _Hidden(msgspec.Struct, frozen=True):
+    """A function whose body tree-sitter-bash cannot parse: its name, its header's line
+    (1-based) and its body's bytes, ``{`` to ``}`` (end exclusive)."""
+
+    name: str
+    line: int
+    start: int
+    end: int
+
+
+def digest(data: bytes, check: Check | None = None) -> Digest:
     """The digest of one file's text; ``check`` (bash's say) gets the text as it is and
-    with function bodies blanked, and the digest holds only if it accepts both."""
-    root = parser().parse(data).root_node
-    if root.has_error:
+    with function bodies blanked, and the digest holds only if it accepts both. A file
+    tree-sitter-bash parses only in part needs ``check`` to confirm how it was cut."""
+    tree = parser().parse(data)
+    if clean(tree):
+        return _of_tree(tree.root_node, data, [], check)
+    hidden = _unparsed_functions(data)
+    if not hidden:
         return UNPARSED
+    if check is None:
+        return Digest(False, "", [], "no bash to confirm how it was cut", [], {})
+    tree = parser().parse(_without(data, hidden))
+    if not clean(tree):
+        return UNPARSED
+    return _of_tree(tree.root_node, data, hidden, check)
+
+
+def _of_tree(root: Node, data: bytes, hidden: list[_Hidden], check: Check | None) -> Digest:
+    """The digest of ``data`` read through ``root``: its own tree, or the tree of ``data``
+    with the ``hidden`` bodies blanked (same bytes and lines elsewhere)."""
     calls: set[str] = set()
     why: list[str] = []
     exports: list[str] = []
@@ -93,9 +143,17 @@ def digest(data: bytes, check: Callable[[list[bytes]], bool] | None = None) -> D
         return Digest(False, "", [], "a here-document tree-sitter-bash may end elsewhere",
                       [], {})  # fmt: skip
     blanked = _blank(data, spans)
-    if check is not None and not check([data, blanked]):
+    if hidden:
+        if not _confirmed(root, data, blanked, hidden, check):
+            return Digest(False, "", [], "bash does not confirm how it was cut", [], {})
+    elif check is not None and any(r is not None for r in check([data, blanked])):
         return Digest(False, "", [], "bash does not accept it as tree-sitter-bash split it",
                       [], {})  # fmt: skip
+    for h in hidden:  # what it calls is unknown: it can reach anything
+        if h.name not in fcalls:
+            return Digest(False, "", [], "bash does not confirm how it was cut", [], {})
+        fcalls[h.name].clear()
+        fwhy[h.name].insert(0, f"line {h.line}: its body does not parse")
     functions = {
         name: Function(
             hashlib.sha256(b"\0".join(parts)).hexdigest(),
@@ -106,6 +164,106 @@ def digest(data: bytes, check: Callable[[list[bytes]], bool] | None = None) -> D
     }
     top = hashlib.sha256(blanked).hexdigest()
     return Digest(True, top, sorted(calls), why[0] if why else "", exports, functions)
+
+
+def _unparsed_functions(data: bytes) -> list[_Hidden]:
+    """The function definitions at column 0 that tree-sitter-bash cannot parse alone,
+    as the lexer cuts them: from a line ``name() {`` to the next line ``}``, both outside
+    quotes, here-documents and substitutions. Empty when there are too many, or a header
+    has no such end: only those bodies are blanked, so anything else that does not
+    parse still leaves the file unparsed."""
+    lines = split_lines(data)
+    neutral = neutral_lines(lines)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    found: list[_Hidden] = []
+    i = 0
+    while i < len(lines):
+        m = _HEADER.fullmatch(lines[i]) if neutral[i] else None
+        if m is None:
+            i += 1
+            continue
+        end = next((j for j in range(i + 1, len(lines))
+                    if neutral[j] and lines[j] in (b"}\n", b"}")), None)  # fmt: skip
+        if end is None:
+            return []
+        if not clean(parser().parse(b"".join(lines[i : end + 1]))):
+            name = (m.group(1) or m.group(2)).decode("utf-8", "replace")
+            start = offsets[i] + lines[i].rindex(b"{")
+            found.append(_Hidden(name, i + 1, start, offsets[end] + 1))
+            if len(found) > _MAX_HIDDEN:
+                return []
+        i = end + 1
+    return found
+
+
+def _without(data: bytes, hidden: list[_Hidden]) -> bytes:
+    """``data`` with each hidden body's inside turned to spaces (``:`` first), newlines
+    kept: the same bytes and lines everywhere else."""
+    out = bytearray(data)
+    for h in hidden:
+        placed = False
+        for i in range(h.start + 1, h.end - 1):
+            if out[i] == 0x0A:
+                continue
+            # never right after the ``{``: ``{:`` would be one word
+            colon = not placed and i > h.start + 1
+            out[i] = 0x3A if colon else 0x20
+            placed = placed or colon
+    return bytes(out)
+
+
+def _confirmed(
+    root: Node, data: bytes, blanked: bytes, hidden: list[_Hidden], check: Check | None
+) -> bool:
+    """Whether each hidden body is a function's body both to tree-sitter-bash, in the
+    text with those bodies blanked, and to bash, in the text as it is.
+
+    The lexer may be wrong, so bash settles both ends. Its ``{`` starts code: with the
+    body replaced by a syntax error (``{ ( }``), bash must fail on that very line (inside
+    a string or a here-document it would not). Its ``}`` is the one that closes that
+    ``{``: with the two turned into ``(`` and ``)``, bash must still accept the text. A
+    ``}`` that closes it earlier would be left unmatched in a subshell, and a ``}`` ahead
+    of the real end would leave the real one unmatched; either is a syntax error."""
+    if check is None:
+        return False
+    bodies = _function_bodies(root)
+    texts = [data, blanked]
+    for h in hidden:
+        if bodies.get((h.start, h.end)) != h.name:
+            return False
+        texts.append(data[: h.start] + _PROBE + data[h.end :])
+        texts.append(data[: h.start] + b"(" + data[h.start + 1 : h.end - 1] + b")"
+                     + data[h.end :])  # fmt: skip
+    said = check(texts)
+    if said[0] is not None or said[1] is not None:
+        return False
+    for k, h in enumerate(hidden):
+        probe, paren = said[2 + 2 * k], said[3 + 2 * k]
+        if probe is None or paren is not None:
+            return False
+        m = _ERROR_LINE.search(probe.split("\n", 1)[0])
+        if m is None or int(m.group(1)) != h.line:
+            return False
+    return True
+
+
+def _function_bodies(root: Node) -> dict[tuple[int, int], str]:
+    """Every function definition's body span (bytes, end exclusive) and name."""
+    out: dict[tuple[int, int], str] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "function_definition":
+            name = node.child_by_field_name("name")
+            body = node.child_by_field_name("body")
+            if name is not None and body is not None and body.type == "compound_statement":
+                out[(body.start_byte, body.end_byte)] = (name.text or b"").decode(
+                    "utf-8", "replace"
+                )
+        stack.extend(node.children)
+    return out
 
 
 def _blank(data: bytes, spans: list[tuple[int, int]]) -> bytes:
@@ -210,10 +368,11 @@ def _inspect(
         why.append(f"line {line}: code in literal text")
 
 
-def bash_check(bash: str) -> Callable[[list[bytes]], bool]:
+def bash_check(bash: str) -> Check:
     """``digest``'s check by ``bash -n`` (which runs nothing), one text at a time."""
 
-    def check(texts: list[bytes]) -> bool:
+    def check(texts: list[bytes]) -> list[str | None]:
+        said: list[str | None] = []
         with tempfile.TemporaryDirectory(prefix="ebprof-digest.") as tmp:
             for i, text in enumerate(texts):
                 path = Path(tmp, str(i))
@@ -224,10 +383,11 @@ def bash_check(bash: str) -> Callable[[list[bytes]], bool]:
                                           env={"PATH": "/dev/null", "LC_ALL": "C"},
                                           timeout=60, check=False)  # fmt: skip
                 except (OSError, subprocess.TimeoutExpired):
-                    return False
-                if proc.returncode != 0 or proc.stderr:
-                    return False
-        return True
+                    said.append("")
+                    continue
+                ok = proc.returncode == 0 and not proc.stderr
+                said.append(None if ok else proc.stderr.decode("utf-8", "replace"))
+        return said
 
     return check
 
@@ -247,7 +407,7 @@ class DigestStore:
     """Digests by md5, from ``path``, written back by ``save`` when a run added any. A file
     that is missing, damaged, or from another grammar or format is ignored and rewritten."""
 
-    def __init__(self, path: Path | None, check: Callable[[list[bytes]], bool] | None) -> None:
+    def __init__(self, path: Path | None, check: Check | None) -> None:
         self.path = path
         self.check = check
         self.grammar = grammar_key()

@@ -202,13 +202,111 @@ def test_digest_marks_what_reaches_anything() -> None:
     assert not digest(b"declare -a x=(1)\nlocal y\n").dynamic
 
 
+# toolchain-funcs' regex: tree-sitter-bash cannot parse it, bash can
+REGEX = b"[[ ! ${out} =~ (^|$'\\n')\"GNU ld\".* ]]"
+
+
 def test_what_tree_sitter_or_bash_cannot_read_has_no_digest() -> None:
     check = bash_check(shutil.which("bash") or "bash")
-    # toolchain-funcs' regex defeats tree-sitter-bash
-    assert not digest(b"f() {\n\t[[ ! ${out} =~ (^|$'\\n')\"GNU ld\".* ]]\n}\n", check).ok
+    # outside a function body, what tree-sitter-bash cannot parse leaves no digest
+    assert not digest(REGEX + b" && X=1\n", check).ok
+    assert not digest(b"if true; then\n\t" + REGEX + b"\nfi\nf() {\n\t:\n}\n", check).ok
     assert not digest(b"helper() { }\n", check).ok  # tree-sitter takes it, bash does not
-    assert not digest(b'f() {\n\tcat <<E"O"F\nEOF\n}\nX=1\nE"O"F\n', check).ok
+    # tree-sitter-bash ends <<E"O"F at E"O"F, bash at EOF: either no digest, or one that
+    # reads it as bash does, with E"O"F a command of the top level
+    quoted = digest(b'f() {\n\tcat <<E"O"F\nEOF\n}\nX=1\nE"O"F\n', check)
+    assert not quoted.ok or quoted.dynamic == "line 6: a command name built at run time"
     assert digest(b"helper() { :; }\n", check).ok
+
+
+def test_a_function_body_tree_sitter_cannot_parse_is_known_by_its_bytes() -> None:
+    """toolchain-funcs and flag-o-matic: one function's body defeats tree-sitter-bash and
+    its error recovery takes the whole file. Cut at column-0 definitions, the file has a
+    digest; that function is known by its name and bytes, and reaches anything."""
+    check = bash_check(shutil.which("bash") or "bash")
+    text = (
+        b"if [[ -z ${_G} ]]; then\nf() {\n\t" + REGEX + b'\n}\ng() {\n\techo "a"\n}\nX=$(g)\nfi\n'
+    )
+    d = digest(text, check)
+    assert d.ok and not d.dynamic and d.calls == ["g"]
+    assert d.functions["f"].dynamic == "line 2: its body does not parse"
+    assert d.functions["f"].calls == [] and d.functions["g"].calls == ["echo"]
+    edited = digest(text.replace(b"GNU ld", b"GNU gold"), check)
+    assert edited.top == d.top and edited.functions["f"].body != d.functions["f"].body
+    assert edited.functions["g"] == d.functions["g"]
+    # the same file parsed whole: the same top level (bodies are blanked alike)
+    whole = digest(text.replace(REGEX, b"[[ -n ${out} ]]"), check)
+    assert whole.top == d.top and not whole.functions["f"].dynamic
+    # without bash to confirm the cut, nothing
+    assert not digest(text).ok
+
+
+def test_an_eclass_parsed_in_part_is_rewritten(repo: Path, tmp_path: Path) -> None:
+    """flatcar's cmake users: they also inherit toolchain-funcs, which tree-sitter-bash
+    cannot parse whole. A body-only edit, of another function or of the unparsed one,
+    rewrites the users whose global scope reaches neither."""
+    _edit(repo, "helper_used() {", "helper_regex() {\n\t" + REGEX.decode() + "\n}\nhelper_used() {")
+    assert _regen(repo)["sourced"] == 3
+    _edit(repo, 'local x=1\n\techo "${x}"', 'local x=2\n\techo "${x}" "more"')
+    s = _regen(repo)
+    assert (s["sourced"], s["rewritten"]) == (1, 2)  # dynamic-1 calls a name it builds
+    _edit(repo, "GNU ld", "GNU gold")
+    s = _regen(repo)
+    assert (s["sourced"], s["rewritten"]) == (1, 2)
+    _same_as_force(repo, tmp_path)
+    # global scope reaches it now (the eclass's top level calls helper_used): what it
+    # calls is unknown, so an edit of any other body sources every user
+    _edit(repo, 'echo "dev-libs/used"', 'helper_regex; echo "dev-libs/used"')
+    assert _regen(repo)["sourced"] == 3
+    _edit(repo, "local x=2", "local x=3")
+    s = _regen(repo, "-v")
+    assert (s["sourced"], s["rewritten"]) == (3, 0)
+    assert s["sourced_because"] == {
+        "global scope runs helper_regex, which can reach any function (its body does not parse)": 2,
+        "the ebuild's global scope can reach any function (a command name built at run time)": 1,
+    }
+    _same_as_force(repo, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the body really ends at "; }": X=$(g) is global code, not the body's
+        b"f() {\n\t" + REGEX + b" ; }\nX=$(g)\n{ :\n}\n",
+        # "f() {" and "}" inside a here-document bash ends at EOFx, the lexer at EOF
+        b'read -r -d "" X <<"EOF"x\nEOF\nf() {\n\t' + REGEX + b"\n}\nEOFx\n",
+        # a second unparsed statement outside any body
+        b"f() {\n\t" + REGEX + b"\n}\n" + REGEX + b"\n",
+        # a "}" the lexer takes for the end sits in a here-document: bash ends it later
+        b'f() {\n\tread -r -d "" x <<"EOF"x\nEOF\n}\nEOFx\n\t' + REGEX + b"\n}\nX=1\n",
+        # header with more after its "{": not cut
+        b"f() { :\n\t" + REGEX + b"\n}\n",
+    ],
+)
+def test_a_cut_bash_does_not_confirm_has_no_digest(text: bytes) -> None:
+    check = bash_check(shutil.which("bash") or "bash")
+    assert check([text]) == [None]  # valid bash, each of them
+    assert not digest(text, check).ok
+
+
+def test_each_cut_is_confirmed_by_bash_itself() -> None:
+    """The lexer and tree-sitter-bash both read a here-document's delimiter wrong here
+    (``<<"EOF"x`` ends at ``EOFx``); bash's probe alone rejects the cut."""
+    from ebprof.bashsyntax import parser
+    from ebprof.metadata import digests
+
+    check = bash_check(shutil.which("bash") or "bash")
+    text = b'read -r -d "" X <<"EOF"x\nEOF\nf() {\n\t' + REGEX + b"\n}\nEOFx\n"
+    hidden = digests._unparsed_functions(text)
+    assert [h.name for h in hidden] == ["f"]
+    root = parser().parse(digests._without(text, hidden)).root_node
+    blanked = digests._blank(text, [(h.start, h.end) for h in hidden])
+    assert not digests._confirmed(root, text, blanked, hidden, check)
+    ok = b"f() {\n\t" + REGEX + b"\n}\n"
+    hidden = digests._unparsed_functions(ok)
+    root = parser().parse(digests._without(ok, hidden)).root_node
+    blanked = digests._blank(ok, [(h.start, h.end) for h in hidden])
+    assert digests._confirmed(root, ok, blanked, hidden, check)
 
 
 def test_check_uses_the_shortcut_too(repo: Path, capsys) -> None:

@@ -1,0 +1,7 @@
+read -r -d '' X_DESC <<"EOF"x || :
+EOF
+f() {
+	[[ ! ${out} =~ (^|$'\n')"GNU ld".* ]]
+	two
+}
+EOFx

@@ -1,0 +1,5 @@
+g() { echo two; }
+f() {
+	[[ ! ${out} =~ (^|$'\n')"GNU ld".* ]] && g
+}
+X_DESC=$(f)

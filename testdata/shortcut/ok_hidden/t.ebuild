@@ -1,0 +1,4 @@
+EAPI=8
+inherit x
+DESCRIPTION="$(g)"
+SLOT="0"
