@@ -81,6 +81,7 @@ _ERROR_LINE = re.compile(r": line (\d+): syntax error")
 # bash's word on each text: None when ``bash -n`` accepts it, else what it said ("" when it
 # could not be asked).
 Check = Callable[[list[bytes]], list[str | None]]
+_BASH_ENV = {"PATH": "/dev/null", "LC_ALL": "C"}
 
 
 class Function(msgspec.Struct, array_like=True):
@@ -369,27 +370,40 @@ def _inspect(
 
 
 def bash_check(bash: str) -> Check:
-    """``digest``'s check by ``bash -n`` (which runs nothing), one text at a time."""
+    """``digest``'s check by ``bash -n`` (which runs nothing), each text in its own
+    bash, all of them at once."""
 
     def check(texts: list[bytes]) -> list[str | None]:
-        said: list[str | None] = []
         with tempfile.TemporaryDirectory(prefix="ebprof-digest.") as tmp:
+            procs: list[subprocess.Popen[bytes] | None] = []
             for i, text in enumerate(texts):
                 path = Path(tmp, str(i))
                 path.write_bytes(text)
+                argv = [bash, "--norc", "--noprofile", "-n", str(path)]
                 try:
-                    proc = subprocess.run([bash, "--norc", "--noprofile", "-n", str(path)],
-                                          stdin=subprocess.DEVNULL, capture_output=True,
-                                          env={"PATH": "/dev/null", "LC_ALL": "C"},
-                                          timeout=60, check=False)  # fmt: skip
-                except (OSError, subprocess.TimeoutExpired):
-                    said.append("")
-                    continue
-                ok = proc.returncode == 0 and not proc.stderr
-                said.append(None if ok else proc.stderr.decode("utf-8", "replace"))
+                    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                            env=_BASH_ENV)  # fmt: skip
+                    procs.append(proc)
+                except OSError:
+                    procs.append(None)
+            said = [_said(p) for p in procs]
         return said
 
     return check
+
+
+def _said(proc: subprocess.Popen[bytes] | None) -> str | None:
+    """What one ``bash -n`` said: None when it accepted its text."""
+    if proc is None:
+        return ""
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return ""
+    return None if proc.returncode == 0 and not err else err.decode("utf-8", "replace")
 
 
 def _options(args: list[Node]) -> set[str]:
@@ -405,19 +419,33 @@ def _options(args: list[Node]) -> set[str]:
 
 class DigestStore:
     """Digests by md5, from ``path``, written back by ``save`` when a run added any. A file
-    that is missing, damaged, or from another grammar or format is ignored and rewritten."""
+    that is missing, damaged, or from another grammar or format is ignored and rewritten.
+    Eclass versions' and ebuilds' are kept apart, so that the many ebuilds one eclass
+    edit asks about never push out the eclass versions the next edit is compared with."""
 
     def __init__(self, path: Path | None, check: Check | None) -> None:
         self.path = path
         self.check = check
         self.grammar = grammar_key()
         self._entries: dict[str, Digest] = {}
+        self._ebuilds: dict[str, Digest] = {}
         self._dirty = False
         if path is not None and self.grammar:
             with contextlib.suppress(OSError, msgspec.DecodeError, msgspec.ValidationError):
                 got = msgspec.msgpack.decode(path.read_bytes(), type=_File)
                 if got.format == FORMAT and got.grammar == self.grammar:
                     self._entries = got.digests
+                    self._ebuilds = got.ebuilds
+
+    def ebuild(self, data: bytes) -> Digest:
+        """The digest of an ebuild's text, computed once and kept (an ebuild is asked
+        about again at each edit of any eclass it inherits)."""
+        md5 = hashlib.md5(data).hexdigest()
+        found = self._ebuilds.get(md5)
+        if found is None:
+            found = self._ebuilds[md5] = digest(data, self.check)
+            self._dirty = True
+        return found
 
     def get(self, md5: str) -> Digest | None:
         return self._entries.get(md5)
@@ -435,7 +463,8 @@ class DigestStore:
         if not self._dirty or self.path is None or not self.grammar:
             return
         entries = dict(list(self._entries.items())[-MAX_ENTRIES:])
-        blob = msgspec.msgpack.encode(_File(FORMAT, self.grammar, entries))
+        ebuilds = dict(list(self._ebuilds.items())[-MAX_ENTRIES:])
+        blob = msgspec.msgpack.encode(_File(FORMAT, self.grammar, entries, ebuilds))
         if save_atomically(self.path, blob):
             self._dirty = False
 
@@ -443,4 +472,5 @@ class DigestStore:
 class _File(msgspec.Struct):
     format: int
     grammar: str
-    digests: dict[str, Digest]
+    digests: dict[str, Digest]  # eclass versions'
+    ebuilds: dict[str, Digest] = {}

@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from ebprof.metadata import md5dict
-from ebprof.metadata.digests import Digest, DigestStore, Function, digest
+from ebprof.metadata.digests import Digest, DigestStore, Function
 from ebprof.repo.checksums import EclassChecksums
 from ebprof.repo.files import read_regular
 
@@ -91,7 +91,13 @@ class Shortcut:
                 return None
             touched |= {f for f, fn in new.functions.items() if old.functions[f].body != fn.body}
         if touched:
-            own = digest(ebuild, self.digests.check)
+            # the eclasses alone first: when they reach a changed function, the ebuild's
+            # digest (two ``bash -n``) is not needed to know the entry must be sourced
+            why = _reaches(_NOTHING, files, touched)
+            if why:
+                self._no(why)
+                return None
+            own = self.digests.ebuild(ebuild)
             if not own.ok:
                 self._no("the ebuild cannot be split")
                 return None
@@ -100,6 +106,9 @@ class Shortcut:
                 self._no(why)
                 return None
         return _with_checksums(entry_data, now)
+
+
+_NOTHING = Digest(True, "", [], "", [], {})  # an ebuild that adds nothing to reach
 
 
 @cache
