@@ -170,9 +170,9 @@ def _of_tree(root: Node, data: bytes, hidden: list[_Hidden], check: Check | None
 def _unparsed_functions(data: bytes) -> list[_Hidden]:
     """The function definitions at column 0 that tree-sitter-bash cannot parse alone,
     as the lexer cuts them: from a line ``name() {`` to the next line ``}``, both outside
-    quotes, here-documents and substitutions. Empty when there are too many, or a header
-    has no such end: only those bodies are blanked, so anything else that does not
-    parse still leaves the file unparsed."""
+    quotes, here-documents and substitutions. Empty when there are too many. Only those
+    bodies are blanked, so anything else that does not parse still leaves the file
+    unparsed."""
     lines = split_lines(data)
     neutral = neutral_lines(lines)
     offsets = [0]
@@ -187,8 +187,9 @@ def _unparsed_functions(data: bytes) -> list[_Hidden]:
             continue
         end = next((j for j in range(i + 1, len(lines))
                     if neutral[j] and lines[j] in (b"}\n", b"}")), None)  # fmt: skip
-        if end is None:
-            return []
+        if end is None:  # left as it is: if it does not parse, neither will the rest
+            i += 1
+            continue
         if not clean(parser().parse(b"".join(lines[i : end + 1]))):
             name = (m.group(1) or m.group(2)).decode("utf-8", "replace")
             start = offsets[i] + lines[i].rindex(b"{")

@@ -263,6 +263,8 @@ def test_a_function_body_tree_sitter_cannot_parse_is_known_by_its_bytes() -> Non
     assert whole.top == d.top and not whole.functions["f"].dynamic
     # without bash to confirm the cut, nothing
     assert not digest(text).ok
+    # a definition whose "}" is indented is not cut, and needs not be
+    assert digest(b"f() {\n\t" + REGEX + b"\n}\nlast() {\n\t:\n\t}\n", check).ok
 
 
 def test_an_eclass_parsed_in_part_is_rewritten(repo: Path, tmp_path: Path) -> None:
