@@ -46,7 +46,7 @@ from ebprof.sourcing.shapecache import save_atomically
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-FORMAT = 4  # bump when what a digest holds or how it is made changes
+FORMAT = 5  # bump when what a digest holds or how it is made changes
 FILE_NAME = "eclass-digests.msgpack"
 MAX_ENTRIES = 8192
 
@@ -58,9 +58,11 @@ _DYNAMIC_COMMANDS = frozenset(
      "readarray", "time", "nonfatal"}
 )  # fmt: skip
 _DECLARES = frozenset({"declare", "typeset", "local", "export", "readonly"})
-# Variables whose values change with line numbers or the command text, or that define
-# aliases or command paths.
-_SPECIAL = frozenset({"LINENO", "BASH_LINENO", "BASH_COMMAND", "BASH_ALIASES", "BASH_CMDS"})
+# Variables whose values change with line numbers or the command text, that define
+# aliases or command paths, or that locate the eclasses themselves (code reading its own
+# file, $(<"${BASH_SOURCE[0]}"), sees every byte of every body).
+_SPECIAL = frozenset({"LINENO", "BASH_LINENO", "BASH_COMMAND", "BASH_ALIASES", "BASH_CMDS",
+                      "BASH_SOURCE", "ECLASSDIR", "PORTDIR"})  # fmt: skip
 # Literal text: code in it ("$(", a backquote) could be run by @P, arithmetic or ${!x}.
 _LITERALS = frozenset({"raw_string", "string_content", "heredoc_content", "ansi_c_string",
                        "word", "heredoc_body"})  # fmt: skip

@@ -219,6 +219,8 @@ def test_digest_marks_what_reaches_anything() -> None:
         b"BASH_ALIASES[a]=helper\n": "BASH_ALIASES",
         b"v='a[$(helper)]'\n": "code in literal text",
         b"x=$(hel\\\nper)\n": "built at run time",
+        b'x=$(<"${BASH_SOURCE[0]}")\n': "BASH_SOURCE",
+        b'x=$(wc -c "${ECLASSDIR}"/x.eclass)\n': "ECLASSDIR",
     }
     for text, why in cases.items():
         assert why in digest(text).dynamic, text

@@ -1,0 +1,4 @@
+EAPI=8
+inherit x
+DESCRIPTION="${X_DESC}"
+SLOT="0"

@@ -1,0 +1,5 @@
+__x=$(<"${BASH_SOURCE[0]}")
+X_DESC=${#__x}
+f() {
+	echo one
+}
