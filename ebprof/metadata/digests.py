@@ -370,6 +370,16 @@ def _inspect(
         why.append(f"line {line}: an indirect or prompt expansion")
     elif t in _LITERALS and (b"$(" in text or b"`" in text):
         why.append(f"line {line}: code in literal text")
+    elif t == "file_redirect" and _reads_a_file(node):
+        why.append(f"line {line}: a file read by redirection")
+
+
+def _reads_a_file(node: Node) -> bool:
+    """Whether a redirection reads a file (``< F``, ``<> F``, ``$(<F)``): an eclass's own,
+    found through ``${EBUILD}`` or a literal path, holds every body's bytes."""
+    ops = [c.type for c in node.children]
+    dest = node.child_by_field_name("destination")
+    return ("<" in ops or "<>" in ops) and (dest is None or dest.text != b"/dev/null")
 
 
 def bash_check(bash: str) -> Check:

@@ -219,13 +219,16 @@ def test_digest_marks_what_reaches_anything() -> None:
         b"BASH_ALIASES[a]=helper\n": "BASH_ALIASES",
         b"v='a[$(helper)]'\n": "code in literal text",
         b"x=$(hel\\\nper)\n": "built at run time",
-        b'x=$(<"${BASH_SOURCE[0]}")\n': "BASH_SOURCE",
+        b'x=$(wc -c "${BASH_SOURCE[0]}")\n': "BASH_SOURCE",
         b'x=$(wc -c "${ECLASSDIR}"/x.eclass)\n': "ECLASSDIR",
+        b'x=$(<"${EBUILD%/*}/../../eclass/x.eclass")\n': "a file read by redirection",
+        b"read -r x < /some/file\n": "a file read by redirection",
     }
     for text, why in cases.items():
         assert why in digest(text).dynamic, text
     assert digest(b"f() { eval x; }\nf\n").functions["f"].dynamic
     assert not digest(b"declare -a x=(1)\nlocal y\n").dynamic
+    assert not digest(b"x=$(true </dev/null)\ny=$(cat <<<a)\n").dynamic
 
 
 # toolchain-funcs' regex: tree-sitter-bash cannot parse it, bash can

@@ -1,0 +1,5 @@
+EAPI=8
+inherit x
+__x=$(<"${EBUILD%/*}/../../eclass/x.eclass")
+DESCRIPTION="${#__x}"
+SLOT="0"
