@@ -1,4 +1,5 @@
 EAPI=8
 inherit x
-DESCRIPTION="$(type helper | tail -n1)"
+x=$(type helper)
+DESCRIPTION="${x//$'\n'/ }"
 SLOT="0"
