@@ -27,14 +27,18 @@ from ebprof.lint.checks.sourcing import (
     SourcingFailed,
 )
 from ebprof.lint.context import Location
+from ebprof.lint.parse import command_name, line_of, parse
 from ebprof.lint.results import Result
 from ebprof.model.cpv import Cpv
 from ebprof.model.records import FATAL_KINDS, Finding, SourceResult
 from ebprof.repo import EbuildRef
 from ebprof.sourcing.job import TOO_OLD
 from ebprof.sourcing.pool import SourceOptions, SourcePool, missing_eclass
+from ebprof.sourcing.protocol import MAX_FINDINGS
 
 if TYPE_CHECKING:
+    from tree_sitter import Node
+
     from ebprof.lint.scan import LintTarget
     from ebprof.repo import Repository
 
@@ -187,8 +191,10 @@ def drop_functions_run(
     result at line L naming C is dropped when a command C was traced at line L of that
     ebuild and C was never refused as an external program in that sourcing. Anything
     else keeps the result: a line that did not run, a call through a function (``via``),
-    a name bash traced otherwise. A package can forge its own trace, which could hide
-    only its own results."""
+    a name bash traced otherwise, a name bash would have turned down before the refusal
+    (a "/" in it, a redirection around it: ``_refused_if_program``), a sourcing whose
+    findings were cut at MAX_FINDINGS. A package can forge its own trace, which could
+    hide only its own results."""
     suspects = [r for r in static if isinstance(r, ExternalCommandInGlobalScope)
                 and not r.eclass and not r.via]  # fmt: skip
     if not suspects:
@@ -202,6 +208,8 @@ def drop_functions_run(
     ran: set[tuple[str, str, str, int, str]] = set()  # (category, package, version, line, C)
     with SourcePool(repo, options) as pool:
         for res in pool.source(refs):
+            if len(res.findings) >= MAX_FINDINGS:
+                continue  # findings were cut: a refusal may be among those lost
             loc = _ebuild_location(res)
             refused = {r.command for r in _convert(res, None)
                        if isinstance(r, ExternalCommandRefused)}  # fmt: skip
@@ -209,10 +217,43 @@ def drop_functions_run(
                 word = lt.text.split(None, 1)[0] if lt.text.strip() else ""
                 if lt.file == res.path and word and word not in refused:
                     ran.add((loc.category, loc.package, loc.version, lt.line, word))
+    paths = {(t.location.category, t.location.package, t.location.version): t.path
+             for t in targets}  # fmt: skip
     return [
         r for r in static
-        if not (r in suspects and (r.category, r.package, r.version, r.line, r.command) in ran)
+        if not (r in suspects and (r.category, r.package, r.version, r.line, r.command) in ran
+                and _refused_if_program(paths.get((r.category, r.package, r.version)), r))
     ]  # fmt: skip
+
+
+def _refused_if_program(path: Path | None, r: Result) -> bool:
+    """Whether every command ``r`` may stand for would have been refused, had it been a
+    program: bash traces the name first, and command_not_found_handle runs only after
+    the parent accepted the name (no "/") and the child performed the redirections of
+    the command and of every statement around it, any of which can fail (a missing
+    file, a restricted output, a closed descriptor) or take away the channel the
+    refusal is told through."""
+    command = getattr(r, "command", "")
+    if path is None or "/" in command:
+        return False
+    try:
+        parsed = parse(path.read_bytes())
+    except OSError:
+        return False
+    nodes = [n for n, _ in parsed.scope.of("command")
+             if line_of(n) == r.line and command_name(n) == command]  # fmt: skip
+    return bool(nodes) and not any(_redirected(n) for n in nodes)
+
+
+def _redirected(node: Node) -> bool:
+    if any(c.type.endswith("redirect") for c in node.children):
+        return True
+    up = node.parent
+    while up is not None:
+        if up.type == "redirected_statement":
+            return True
+        up = up.parent
+    return False
 
 
 def _environment(res: SourceResult, masters_missing: bool) -> tuple[str, str] | None:

@@ -327,3 +327,62 @@ def test_cli_source_drops_a_program_that_ran_as_a_function(
         capsys,
     )
     assert {r["command"] for r in rows} == {"helper_c"}
+
+
+def _programs_kept(tmp_path: Path, repo_factory, body: str) -> set[tuple[int, str]]:
+    from ebprof.lint.scan import scan
+    from ebprof.lint.sourced import drop_functions_run
+
+    root = repo_factory(tmp_path / "repo")
+    pkg = root / "dev-libs/foo"
+    pkg.mkdir(parents=True)
+    (pkg / "foo-1.ebuild").write_text(textwrap.dedent(body))
+    repo = open_repository(root)
+    target = file_target(repo, pkg / "foo-1.ebuild")
+    assert isinstance(target, LintTarget)
+    static = [r for r in scan(repo, [target], None, 1) if isinstance(r, Result)]
+    kept = drop_functions_run(repo, [target], static, SourceOptions(timing=False))
+    return {(r.line, r.command) for r in kept if r.keyword == "ExternalCommandInGlobalScope"}
+
+
+def test_a_program_that_fails_before_its_refusal_keeps_its_result(
+    tmp_path: Path, repo_factory
+) -> None:
+    """bash traces a program's name before the forked child performs its redirections
+    or the parent refuses a name with a "/"; when either fails, command_not_found_handle
+    never runs, so no refusal says it was a program. Such a line is not evidence of a
+    function: each of these is a real program and keeps its result."""
+    body = """\
+        EAPI=8
+        SLOT=0
+        eval "helper_a() { :; }"
+        helper_a
+        uname -r < "${FILESDIR}/list"
+        pkg-config --version > out.txt
+        getconf LONG_BIT 0<&7
+        { nproc; } 99>&-
+        ./configure --help
+        /usr/bin/id -u
+        """
+    assert _programs_kept(tmp_path, repo_factory, body) == {
+        (5, "uname"),
+        (6, "pkg-config"),
+        (7, "getconf"),
+        (8, "nproc"),
+        (9, "./configure"),
+        (10, "/usr/bin/id"),
+    }
+
+
+def test_a_program_refused_past_the_findings_cap_keeps_its_result(
+    tmp_path: Path, repo_factory
+) -> None:
+    """The daemon keeps MAX_FINDINGS findings per package: a refusal after those is lost,
+    so its absence proves nothing."""
+    body = """\
+        EAPI=8
+        SLOT=0
+        for i in {1..1000}; do ewarn x; done
+        uname -r
+        """
+    assert _programs_kept(tmp_path, repo_factory, body) == {(4, "uname")}
