@@ -339,6 +339,10 @@ class SourcePool:
         for name in names:
             if name in slot.cached or name not in ws.eclasses:
                 continue
+            # a probe still pending here was sent to a daemon that died (a restart emptied
+            # slot.cached): its answer will never come, and the new daemon's must not be
+            # taken for it
+            self._forget_probe(slot.index, name)
             # A line profile keeps inherit's bookkeeping out of the eclass's lines.
             forms = [ws.wrap(name, inline=not self.options.lines)]
             guard = ws.skip_form(name)
@@ -373,15 +377,21 @@ class SourcePool:
             return self._shapes.verdict(form.key, self.bash_version)
         return None
 
+    def _forget_probe(self, index: int, name: str) -> tuple[Form, ...]:
+        """The forms slot ``index`` was probing for ``name`` (none: ``()``); their probe
+        files (an eclass's size each) are removed."""
+        forms, probes = self._probing.pop((index, name), ((), []))
+        assert self.workspace is not None
+        for file in probes:
+            with contextlib.suppress(OSError):
+                (self.workspace.dir / file).unlink()
+        return forms
+
     def _cached(self, index: int, ev: Control) -> None:
         """A daemon's C frame: whether the eclass is cached, and its re-inherit form. A
         probe killed by a sweep gives no verdict: the eclass is tried again later."""
         name = ev["eclass"].decode("utf-8", "replace")
-        forms, probes = self._probing.pop((index, name), ((), []))
-        assert self.workspace is not None
-        for file in probes:  # one per probe (an eclass's size each): gone once answered
-            with contextlib.suppress(OSError):
-                (self.workspace.dir / file).unlink()
+        forms = self._forget_probe(index, name)
         for form, verdict in zip(forms, (ev["verdict"], ev["skip"]), strict=False):
             if verdict in (b"ok", b"fail"):
                 self._verdicts[form.key] = verdict == b"ok"

@@ -58,3 +58,31 @@ def test_each_probe_has_a_file_of_its_own(tmp_path: Path) -> None:
             assert text.startswith(f"{function}() {{") and f"\n{last}\n" in text
     finally:
         ws.close()
+
+
+def test_a_probe_its_daemon_died_in_leaves_no_file_or_entry_behind() -> None:
+    """A daemon dies (a package broke it) with a probe sent and unanswered; its slot gets
+    a new daemon, which is sent the eclass again. The dead probe's files and its entry
+    must go then: files would pile up, one eclass copy per crash, for the whole run, and
+    an entry left behind would take the new daemon's answer to a caching that probed
+    nothing as a verdict."""
+    from ebprof.sourcing.options import SourceOptions
+    from ebprof.sourcing.pool import SourcePool
+
+    with SourcePool(open_repository(REPOS / "demo"), SourceOptions(jobs=1)) as pool:
+        ws, slot = pool.workspace, pool.slots[0]
+        assert ws is not None
+        for _ in range(3):
+            pool._cache(slot, ["cmake"])  # its answer is never read: the daemon dies
+            assert pool._probing
+            slot.restart()
+        probes = sorted(str(p.relative_to(ws.dir)) for p in (ws.dir / "fn").glob("*.probe"))
+        pending = sorted(f for _forms, files in pool._probing.values() for f in files)
+        assert probes == pending  # only the last caching's (a form, a re-inherit form)
+        # the new daemon is sent cmake again with every verdict known: nothing is probed,
+        # and nothing stale is left to take its answer for a probe's
+        for forms, _files in list(pool._probing.values()):
+            for form in forms:
+                pool._verdicts[form.key] = True
+        pool._cache(slot, ["cmake"])
+        assert not pool._probing and not list((ws.dir / "fn").glob("*.probe"))
