@@ -193,8 +193,9 @@ def drop_functions_run(
     else keeps the result: a line that did not run, a call through a function (``via``),
     a name bash traced otherwise, a name bash would have turned down before the refusal
     (a "/" in it, a redirection around it: ``_refused_if_program``), a sourcing whose
-    findings were cut at MAX_FINDINGS. A package can forge its own trace, which could
-    hide only its own results."""
+    findings were cut at MAX_FINDINGS or that ended without its result frame. A package
+    can forge its own trace, or close the descriptor its findings go through in a
+    subshell, which could hide only its own results."""
     suspects = [r for r in static if isinstance(r, ExternalCommandInGlobalScope)
                 and not r.eclass and not r.via]  # fmt: skip
     if not suspects:
@@ -208,8 +209,10 @@ def drop_functions_run(
     ran: set[tuple[str, str, str, int, str]] = set()  # (category, package, version, line, C)
     with SourcePool(repo, options) as pool:
         for res in pool.source(refs):
-            if len(res.findings) >= MAX_FINDINGS:
-                continue  # findings were cut: a refusal may be among those lost
+            if len(res.findings) >= MAX_FINDINGS or not res.metadata:
+                # findings were cut, or the result frame never came (the package closed
+                # the descriptor they go through): a refusal may be among those lost
+                continue
             loc = _ebuild_location(res)
             refused = {r.command for r in _convert(res, None)
                        if isinstance(r, ExternalCommandRefused)}  # fmt: skip

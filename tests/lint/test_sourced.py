@@ -386,3 +386,17 @@ def test_a_program_refused_past_the_findings_cap_keeps_its_result(
         uname -r
         """
     assert _programs_kept(tmp_path, repo_factory, body) == {(4, "uname")}
+
+
+def test_a_sourcing_without_its_result_frame_drops_nothing(tmp_path: Path, repo_factory) -> None:
+    """A package that closed the descriptor its findings go through ends without a result:
+    its refusals were lost with it, so no traced name is taken for a function."""
+    body = """\
+        EAPI=8
+        SLOT=0
+        eval "helper_a() { :; }"
+        exec {__ebprof_rfd}<&-
+        helper_a
+        uname -r
+        """
+    assert _programs_kept(tmp_path, repo_factory, body) == {(5, "helper_a"), (6, "uname")}
