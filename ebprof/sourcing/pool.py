@@ -365,10 +365,10 @@ class SourcePool:
                     words += probe
                 else:
                     words += ["", "", ""]
+            if probes:  # before sending: a daemon dead on the send leaves them to forget
+                self._probing[slot.index, name] = (tuple(forms), probes)
             slot.cache(words + [""] * (10 - len(words)))
             slot.cached.add(name)
-            if probes:
-                self._probing[slot.index, name] = (tuple(forms), probes)
 
     def _verdict(self, form: Form) -> bool | None:
         if form.key in self._verdicts:

@@ -86,3 +86,25 @@ def test_a_probe_its_daemon_died_in_leaves_no_file_or_entry_behind() -> None:
                 pool._verdicts[form.key] = True
         pool._cache(slot, ["cmake"])
         assert not pool._probing and not list((ws.dir / "fn").glob("*.probe"))
+
+
+def test_a_probe_sent_to_a_dead_daemon_leaves_no_file_behind() -> None:
+    """The daemon is found dead when the probe is sent: its files are forgotten with the
+    entry when the new daemon is sent the eclass."""
+    from ebprof.sourcing.options import SourceOptions
+    from ebprof.sourcing.pool import SourcePool
+    from ebprof.sourcing.transport import DaemonDied
+
+    with SourcePool(open_repository(REPOS / "demo"), SourceOptions(jobs=1)) as pool:
+        ws, slot = pool.workspace, pool.slots[0]
+        assert ws is not None
+        slot.daemon.kill()
+        with pytest.raises(DaemonDied):
+            for _ in range(50):  # sent again (as to a new slot) until a send finds it dead
+                pool._cache(slot, ["cmake"])
+                slot.cached.clear()
+        slot.restart()
+        pool._cache(slot, ["cmake"])
+        probes = sorted(str(p.relative_to(ws.dir)) for p in (ws.dir / "fn").glob("*.probe"))
+        pending = sorted(f for _forms, files in pool._probing.values() for f in files)
+        assert probes == pending
