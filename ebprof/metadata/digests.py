@@ -46,7 +46,7 @@ from ebprof.sourcing.shapecache import save_atomically
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-FORMAT = 5  # bump when what a digest holds or how it is made changes
+FORMAT = 6  # bump when what a digest holds or how it is made changes
 FILE_NAME = "eclass-digests.msgpack"
 MAX_ENTRIES = 8192
 
