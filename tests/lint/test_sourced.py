@@ -17,7 +17,7 @@ from ebprof.lint.results import Result
 from ebprof.lint.scan import LintTarget, file_target
 from ebprof.lint.sourced import lint_by_sourcing, results_from
 from ebprof.model.records import Finding, SourceResult
-from ebprof.repo import open_repository
+from ebprof.repo import Repository, open_repository
 from ebprof.sourcing.pool import SourceOptions
 
 LINT_REPO = Path(__file__).resolve().parents[2] / "testdata/repos/lint"
@@ -165,10 +165,19 @@ def test_machine_paths_become_variables(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ with the daemon
 
 
-def test_die_in_the_ebuild_fails_at_its_line(tmp_path: Path, repo_factory) -> None:
+def _one_ebuild(tmp_path: Path, repo_factory, body: str) -> tuple[Repository, LintTarget, Path]:
+    """A repository holding dev-libs/foo-1 with ``body`` (dedented), and its lint target."""
     root = repo_factory(tmp_path / "repo")
     pkg = root / "dev-libs/foo"
     pkg.mkdir(parents=True)
+    (pkg / "foo-1.ebuild").write_text(textwrap.dedent(body))
+    repo = open_repository(root)
+    target = file_target(repo, pkg / "foo-1.ebuild")
+    assert isinstance(target, LintTarget)
+    return repo, target, pkg / "foo-1.ebuild"
+
+
+def test_die_in_the_ebuild_fails_at_its_line(tmp_path: Path, repo_factory) -> None:
     body = """\
         EAPI=8
         SLOT=0
@@ -176,10 +185,7 @@ def test_die_in_the_ebuild_fails_at_its_line(tmp_path: Path, repo_factory) -> No
         (( MY_NEXT = MY_DAY + 1 ))
         [[ ${PV} == 1 ]] && die "version 1 is broken"
         """
-    (pkg / "foo-1.ebuild").write_text(textwrap.dedent(body))
-    repo = open_repository(root)
-    target = file_target(repo, pkg / "foo-1.ebuild")
-    assert isinstance(target, LintTarget)
+    repo, target, _ = _one_ebuild(tmp_path, repo_factory, body)
     got = lint_by_sourcing(repo, [target], SourceOptions(timing=False))
     assert _rows(got) == [
         ("BashError", "dev-libs/foo", "1", 4),
@@ -281,9 +287,6 @@ def test_sourcing_drops_a_program_that_ran_as_a_function(tmp_path: Path, repo_fa
     from ebprof.lint.scan import scan
     from ebprof.lint.sourced import drop_functions_run
 
-    root = repo_factory(tmp_path / "repo")
-    pkg = root / "dev-libs/foo"
-    pkg.mkdir(parents=True)
     body = """\
         EAPI=8
         SLOT=0
@@ -294,10 +297,7 @@ def test_sourcing_drops_a_program_that_ran_as_a_function(tmp_path: Path, repo_fa
         true || helper_b
         helper_c
         """
-    (pkg / "foo-1.ebuild").write_text(textwrap.dedent(body))
-    repo = open_repository(root)
-    target = file_target(repo, pkg / "foo-1.ebuild")
-    assert isinstance(target, LintTarget)
+    repo, target, _ = _one_ebuild(tmp_path, repo_factory, body)
     static = [r for r in scan(repo, [target], None, 1) if isinstance(r, Result)]
     programs = {(r.line, r.command) for r in static if r.keyword == "ExternalCommandInGlobalScope"}
     assert programs == {(6, "helper_a"), (7, "helper_b"), (8, "helper_c")}
@@ -314,12 +314,8 @@ def test_sourcing_drops_a_program_that_ran_as_a_function(tmp_path: Path, repo_fa
 def test_cli_source_drops_a_program_that_ran_as_a_function(
     tmp_path: Path, repo_factory, capsys
 ) -> None:
-    root = repo_factory(tmp_path / "repo")
-    pkg = root / "dev-libs/foo"
-    pkg.mkdir(parents=True)
     body = 'EAPI=8\nSLOT=0\neval "helper_a() { :; }"\nhelper_a\nhelper_c\n'
-    (pkg / "foo-1.ebuild").write_text(body)
-    path = str(pkg / "foo-1.ebuild")
+    path = str(_one_ebuild(tmp_path, repo_factory, body)[2])
     _code, rows, _ = run([path, "--format", "json", "-k", "ExternalCommandInGlobalScope"], capsys)
     assert {r["command"] for r in rows} == {"helper_a", "helper_c"}
     _code, rows, _ = run(
@@ -333,13 +329,7 @@ def _programs_kept(tmp_path: Path, repo_factory, body: str) -> set[tuple[int, st
     from ebprof.lint.scan import scan
     from ebprof.lint.sourced import drop_functions_run
 
-    root = repo_factory(tmp_path / "repo")
-    pkg = root / "dev-libs/foo"
-    pkg.mkdir(parents=True)
-    (pkg / "foo-1.ebuild").write_text(textwrap.dedent(body))
-    repo = open_repository(root)
-    target = file_target(repo, pkg / "foo-1.ebuild")
-    assert isinstance(target, LintTarget)
+    repo, target, _ = _one_ebuild(tmp_path, repo_factory, body)
     static = [r for r in scan(repo, [target], None, 1) if isinstance(r, Result)]
     kept = drop_functions_run(repo, [target], static, SourceOptions(timing=False))
     return {(r.line, r.command) for r in kept if r.keyword == "ExternalCommandInGlobalScope"}
