@@ -27,7 +27,7 @@ from ebprof.lint.checks.sourcing import (
     SourcingFailed,
 )
 from ebprof.lint.context import Location
-from ebprof.lint.parse import command_name, line_of, parse
+from ebprof.lint.parse import ParsedFile, command_name, line_of, parse
 from ebprof.lint.results import Result
 from ebprof.model.cpv import Cpv
 from ebprof.model.records import FATAL_KINDS, Finding, SourceResult
@@ -222,14 +222,27 @@ def drop_functions_run(
                     ran.add((loc.category, loc.package, loc.version, lt.line, word))
     paths = {(t.location.category, t.location.package, t.location.version): t.path
              for t in targets}  # fmt: skip
+    parsed: dict[Path, ParsedFile | None] = {}  # each ebuild read and parsed once
+
+    def parsed_file(r: Result) -> ParsedFile | None:
+        path = paths.get((r.category, r.package, r.version))
+        if path is None:
+            return None
+        if path not in parsed:
+            try:
+                parsed[path] = parse(path.read_bytes())
+            except OSError:
+                parsed[path] = None
+        return parsed[path]
+
     return [
         r for r in static
         if not (r in suspects and (r.category, r.package, r.version, r.line, r.command) in ran
-                and _refused_if_program(paths.get((r.category, r.package, r.version)), r))
+                and _refused_if_program(parsed_file(r), r))
     ]  # fmt: skip
 
 
-def _refused_if_program(path: Path | None, r: Result) -> bool:
+def _refused_if_program(parsed: ParsedFile | None, r: Result) -> bool:
     """Whether every command ``r`` may stand for would have been refused, had it been a
     program: bash traces the name first, and command_not_found_handle runs only after
     the parent accepted the name (no "/") and the child performed the redirections of
@@ -237,11 +250,7 @@ def _refused_if_program(path: Path | None, r: Result) -> bool:
     file, a restricted output, a closed descriptor) or take away the channel the
     refusal is told through."""
     command = getattr(r, "command", "")
-    if path is None or "/" in command:
-        return False
-    try:
-        parsed = parse(path.read_bytes())
-    except OSError:
+    if parsed is None or "/" in command:
         return False
     nodes = [n for n, _ in parsed.scope.of("command")
              if line_of(n) == r.line and command_name(n) == command]  # fmt: skip
