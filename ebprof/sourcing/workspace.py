@@ -233,7 +233,7 @@ class Workspace:
         self._shapes: dict[str, Shape] = {}
         self._skips: dict[str, tuple[str, Form | None] | None] = {}  # skip_form's answers
         self._deps: dict[str, list[str]] = {}
-        self._by_path: dict[str, str] | None = None  # names_by_path, once eclasses are loaded
+        self._by_path: dict[str, str] = {}  # names_by_path, made by load
         self._fds: dict[str, int] = {}
         self._repo = repo
 
@@ -252,7 +252,7 @@ class Workspace:
             fn = f"__ebprof_ec_{name if _PLAIN_NAME.fullmatch(name) else i}"
             self.eclasses[name] = EclassFile(name, path, data, md5, fn)
             (self.dir / f"{name}.eclass").write_bytes(private_copy(data))
-        self._by_path = None
+        self._by_path = {str(ec.path): n for n, ec in self.eclasses.items()}
 
     def wrap(self, name: str, inline: bool = True) -> Form:
         """Write the eclass as the body of a function (same line numbers) for caching.
@@ -310,8 +310,6 @@ class Workspace:
 
     def names_by_path(self) -> dict[str, str]:
         """Each eclass's name by its path (as findings name files)."""
-        if self._by_path is None:
-            self._by_path = {str(ec.path): n for n, ec in self.eclasses.items()}
         return self._by_path
 
     def static_names(self, text: bytes) -> set[str]:
